@@ -1,0 +1,31 @@
+package org.cpisgateway;
+
+import org.apache.camel.main.Main;
+
+/**
+ * Starts the gateway: Camel Main with {@code conf/application.properties}, the routes in {@code routes/}, and
+ * {@link GatewayConfiguration} for the store, the broker and the beans.
+ */
+public final class GatewayMain {
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "conf/logback.xml");
+        }
+        Main main = create();
+        int status = main.run(args);
+        // a start-up failure leaves broker threads behind: make sure the process ends with the failure
+        System.exit(status);
+    }
+
+    /** A gateway as {@code main} builds it; tests add override properties (ports, data folders) before starting it. */
+    public static Main create() {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:conf/application.properties");
+        main.configure().addConfiguration(GatewayConfiguration.class);
+        return main;
+    }
+}

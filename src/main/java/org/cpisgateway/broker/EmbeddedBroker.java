@@ -1,0 +1,80 @@
+package org.cpisgateway.broker;
+
+import java.nio.file.Path;
+import java.util.Collection;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.cpisgateway.mapping.Authority;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ActiveMQ Artemis broker started inside the gateway by default: persistent journal on disk, an in-VM acceptor
+ * for the gateway itself and a TCP acceptor speaking Artemis core and AMQP 1.0 for authority systems. One durable
+ * anycast queue {@code cpis.notify.<code>} per authority in the directory. Addresses under {@code cpis.} are never
+ * auto-created, so a notification for an authority without a queue stays in the outbox and is reported.
+ */
+public class EmbeddedBroker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+
+    public EmbeddedBroker(Path dataDir, String acceptorUrl, String inVmUrl) throws Exception {
+        Configuration config = new ConfigurationImpl()
+                .setName("cpis-embedded")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(dataDir.resolve("journal").toString())
+                .setBindingsDirectory(dataDir.resolve("bindings").toString())
+                .setPagingDirectory(dataDir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
+                .setNodeManagerLockDirectory(dataDir.toString());
+        config.addAcceptorConfiguration("in-vm", inVmUrl);
+        config.addAcceptorConfiguration("tcp", acceptorUrl);
+        config.addAddressSetting("cpis.#", new AddressSettings()
+                .setAutoCreateAddresses(false)
+                .setAutoCreateQueues(false)
+                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(SimpleString.of("DLQ"))
+                .setMaxDeliveryAttempts(10));
+        config.addAddressSetting("DLQ", new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false));
+        server.setConfiguration(config);
+    }
+
+    public void start(Collection<Authority> authorities, String queuePrefix) throws Exception {
+        server.start();
+        try {
+            createQueues(authorities, queuePrefix);
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+    }
+
+    private void createQueues(Collection<Authority> authorities, String queuePrefix) throws Exception {
+        ensureQueue("DLQ");
+        for (Authority authority : authorities) {
+            ensureQueue(queuePrefix + authority.code());
+        }
+        LOG.info("Embedded Artemis started with {} authority queues", authorities.size());
+    }
+
+    void ensureQueue(String name) throws Exception {
+        server.getActiveMQServer().createQueue(QueueConfiguration.of(name).setAddress(name)
+                .setRoutingType(RoutingType.ANYCAST).setDurable(true).setAutoCreateAddress(true), true);
+    }
+
+    public void stop() throws Exception {
+        server.stop();
+    }
+}

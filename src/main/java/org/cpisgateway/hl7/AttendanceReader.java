@@ -1,0 +1,149 @@
+package org.cpisgateway.hl7;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.Segment;
+import ca.uhn.hl7v2.util.Terser;
+
+import org.apache.camel.ExchangeProperty;
+import org.cpisgateway.check.NhsNumber;
+import org.cpisgateway.mapping.NhsNumberLocations;
+
+/**
+ * Reads an {@link Attendance} from a parsed HL7 message: the NHS number (where the sending facility puts it), the
+ * child's name, date of birth and sex, patient class, location and attendance time. Rejects (AR) anything that is
+ * not ADT.
+ */
+public class AttendanceReader {
+
+    /** OID of the NHS number as an assigning authority (HL7 UK). */
+    static final String NHS_NUMBER_OID = "2.16.840.1.113883.2.1.4.1";
+
+    private final NhsNumberLocations locations;
+    private final ZoneId zone;
+
+    public AttendanceReader(NhsNumberLocations locations, ZoneId zone) {
+        this.locations = locations;
+        this.zone = zone;
+    }
+
+    public Attendance read(Message message, @ExchangeProperty("cpisMsh") MshHeader msh) {
+        if (!"ADT".equalsIgnoreCase(msh.messageType())) {
+            throw new MessageRejectedException(200, "MSH", 9,
+                    "Unsupported message type '" + msh.messageType() + "': this interface takes ADT messages only");
+        }
+        Terser terser = new Terser(message);
+        Segment pid = segment(terser, "PID");
+        Segment pv1 = segment(terser, "PV1");
+        Segment evn = segment(terser, "EVN");
+
+        String nhsNumber = null;
+        for (String field : locations.fieldsFor(msh.sendingFacilityCode())) {
+            nhsNumber = NhsNumber.normalise(findNhsNumber(pid, Integer.parseInt(field.substring(4)), field.equals("PID-3")));
+            if (nhsNumber != null) {
+                break;
+            }
+        }
+        String problem = NhsNumber.problem(nhsNumber);
+        if (problem != null) {
+            nhsNumber = null;
+        }
+
+        OffsetDateTime attendanceTime = firstTime(get(pv1, 44, 0, 1), get(evn, 2, 0, 1), get(evn, 6, 0, 1));
+        String dob = get(pid, 7, 0, 1);
+        return new Attendance(msh, eventCode(msh, evn), nhsNumber, problem, get(pid, 32, 0, 1),
+                get(pid, 5, 0, 1), given(pid), dob == null ? null : Hl7Time.parseDate(dob), get(pid, 8, 0, 1),
+                get(pv1, 2, 0, 1), get(pv1, 3, 0, 1), attendanceTime);
+    }
+
+    private static String eventCode(MshHeader msh, Segment evn) {
+        String event = msh.triggerEvent();
+        if (event.isEmpty()) {
+            event = get(evn, 1, 0, 1); // HL7 2.1/2.2 put the event in EVN-1 only
+        }
+        return event == null ? "" : event.toUpperCase(Locale.ROOT);
+    }
+
+    private OffsetDateTime firstTime(String... candidates) {
+        for (String c : candidates) {
+            OffsetDateTime t = Hl7Time.parse(c, zone);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String given(Segment pid) {
+        String given = get(pid, 5, 0, 2);
+        String middle = get(pid, 5, 0, 3);
+        if (given == null) {
+            return middle;
+        }
+        return middle == null ? given : given + " " + middle;
+    }
+
+    /**
+     * The NHS number in a CX field: the repetition whose assigning authority is NHS (or the NHS number OID) or whose
+     * identifier type is NH. Fields other than PID-3 fall back to their first repetition (old feeds put a bare number
+     * there); PID-19 is a plain string.
+     */
+    static String findNhsNumber(Segment pid, int field, boolean strict) {
+        if (pid == null) {
+            return null;
+        }
+        int reps = repetitions(pid, field);
+        for (int rep = 0; rep < reps; rep++) {
+            String authority = get(pid, field, rep, 4);
+            String authorityOid = getSub(pid, field, rep, 4, 2);
+            String type = get(pid, field, rep, 5);
+            if ("NHS".equalsIgnoreCase(authority) || NHS_NUMBER_OID.equals(authorityOid) || "NH".equalsIgnoreCase(type)) {
+                return get(pid, field, rep, 1);
+            }
+        }
+        return strict || reps == 0 ? null : get(pid, field, 0, 1);
+    }
+
+    private static Segment segment(Terser terser, String name) {
+        try {
+            return terser.getSegment("/." + name);
+        } catch (HL7Exception | RuntimeException absent) {
+            return null;
+        }
+    }
+
+    private static int repetitions(Segment segment, int field) {
+        try {
+            return field <= segment.numFields() ? segment.getField(field).length : 0;
+        } catch (HL7Exception | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    static String get(Segment segment, int field, int rep, int component) {
+        return getSub(segment, field, rep, component, 1);
+    }
+
+    static String getSub(Segment segment, int field, int rep, int component, int sub) {
+        if (segment == null || rep >= repetitions(segment, field)) {
+            return null;
+        }
+        try {
+            String value = Terser.get(segment, field, rep, component, sub);
+            return value == null || value.isBlank() ? null : value.trim();
+        } catch (HL7Exception | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Events named in {@code cpis.events} (comma-separated), upper case. */
+    public static Set<String> events(String property) {
+        return Set.copyOf(List.of(property.toUpperCase(Locale.ROOT).split("\\s*,\\s*")));
+    }
+}

@@ -1,0 +1,42 @@
+package org.cpisgateway.hl7;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.parser.ParserConfiguration;
+import ca.uhn.hl7v2.parser.UnexpectedSegmentBehaviourEnum;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+
+import org.apache.camel.component.hl7.HL7DataFormat;
+
+/**
+ * One lenient HAPI set-up for every inbound version (2.1 to 2.8): messages are read into the v2.5 model, without
+ * validation, keeping Z-segments and unknown segments where they occur.
+ */
+public final class HapiSetup {
+
+    private HapiSetup() {
+    }
+
+    public static HapiContext lenientContext() {
+        ParserConfiguration config = new ParserConfiguration();
+        config.setUnexpectedSegmentBehaviour(UnexpectedSegmentBehaviourEnum.ADD_INLINE);
+        config.setDefaultObx2Type("ST");
+        config.setInvalidObx2Type("ST");
+        config.setAllowUnknownVersions(true);
+        config.setValidating(false);
+        config.setIdGenerator(() -> java.util.UUID.randomUUID().toString()); // HAPI's default writes an id file
+        HapiContext context = new DefaultHapiContext(config, ValidationContextFactory.noValidation(),
+                new CanonicalModelClassFactory("2.5"));
+        return context;
+    }
+
+    /** camel-hl7's data format on the lenient context: decodes by MSH-18, falls back to the exchange charset. */
+    public static HL7DataFormat dataFormat(HapiContext context) {
+        HL7DataFormat format = new HL7DataFormat();
+        format.setHapiContext(context);
+        format.setParser(context.getPipeParser());
+        format.setValidate(false);
+        return format;
+    }
+}

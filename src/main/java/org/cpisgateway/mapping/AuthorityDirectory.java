@@ -1,0 +1,53 @@
+package org.cpisgateway.mapping;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** {@code mappings/authorities.csv}: authority code, name, office-hours phone, emergency-duty phone. */
+public class AuthorityDirectory {
+
+    /** Authority codes become queue names, so they are kept to letters, digits, '-' and '_'. */
+    static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,16}");
+
+    private final Map<String, Authority> byCode;
+
+    public AuthorityDirectory(Map<String, Authority> byCode) {
+        this.byCode = Collections.unmodifiableMap(new LinkedHashMap<>(byCode));
+    }
+
+    public static AuthorityDirectory load(Path file) {
+        Map<String, Authority> byCode = new LinkedHashMap<>();
+        for (var row : CsvTable.read(file, "code", "name", "office_hours_phone", "emergency_duty_phone")) {
+            String code = CsvTable.cell(row, "code");
+            if (code == null || !CODE.matcher(code).matches()) {
+                throw new IllegalStateException(file + " line " + row.getParser().getCurrentLineNumber()
+                        + ": authority code must be 1-16 letters, digits, '-' or '_'");
+            }
+            byCode.put(code, new Authority(code, CsvTable.cell(row, "name"),
+                    nullToEmpty(CsvTable.cell(row, "office_hours_phone")),
+                    nullToEmpty(CsvTable.cell(row, "emergency_duty_phone"))));
+        }
+        return new AuthorityDirectory(byCode);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    public Authority find(String code) {
+        Authority authority = byCode.get(code);
+        return authority != null ? authority : Authority.unknown(code);
+    }
+
+    public boolean knows(String code) {
+        return byCode.containsKey(code);
+    }
+
+    public Collection<Authority> all() {
+        return byCode.values();
+    }
+}

@@ -1,0 +1,67 @@
+package org.cpisgateway.mapping;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mappings/care-settings.csv}: the sending facility (MSH-4), optionally refined by the point of care in PV1-3,
+ * mapped to a setting code, name, type and scheduled flag. A row with an empty location is the facility's default.
+ * An unmapped setting is treated as unscheduled (a missed notification is the worse error) and warned about once.
+ */
+public class CareSettingDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CareSettingDirectory.class);
+
+    private final Map<String, CareSetting> byKey;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    public CareSettingDirectory(Map<String, CareSetting> byKey) {
+        this.byKey = Map.copyOf(byKey);
+    }
+
+    public static CareSettingDirectory load(Path file) {
+        Map<String, CareSetting> byKey = new HashMap<>();
+        for (var row : CsvTable.read(file, "sending_facility", "location", "setting_code", "setting_name", "setting_type",
+                "scheduled")) {
+            String facility = CsvTable.cell(row, "sending_facility");
+            String scheduled = CsvTable.cell(row, "scheduled");
+            if (facility == null || scheduled == null || !scheduled.matches("(?i)yes|no|true|false|y|n")) {
+                throw new IllegalStateException(file + " line " + row.getParser().getCurrentLineNumber()
+                        + ": sending_facility is required and scheduled must be yes or no");
+            }
+            boolean isScheduled = scheduled.toLowerCase(Locale.ROOT).startsWith("y") || scheduled.equalsIgnoreCase("true");
+            byKey.put(key(facility, CsvTable.cell(row, "location")),
+                    new CareSetting(CsvTable.cell(row, "setting_code"), CsvTable.cell(row, "setting_name"),
+                            CsvTable.cell(row, "setting_type"), isScheduled, true));
+        }
+        return new CareSettingDirectory(byKey);
+    }
+
+    private static String key(String facility, String location) {
+        return facility.toUpperCase(Locale.ROOT) + "|" + (location == null ? "" : location.toUpperCase(Locale.ROOT));
+    }
+
+    public CareSetting find(String sendingFacility, String location) {
+        String facility = sendingFacility == null ? "" : sendingFacility;
+        CareSetting setting = location == null ? null : byKey.get(key(facility, location));
+        if (setting == null) {
+            setting = byKey.get(key(facility, null));
+        }
+        if (setting != null) {
+            return setting;
+        }
+        if (warned.add(key(facility, location))) {
+            LOG.warn("Care setting not mapped: sending facility '{}' location '{}'; treated as unscheduled. "
+                    + "Add it to mappings/care-settings.csv", facility, location == null ? "" : location);
+        }
+        String code = facility.isEmpty() ? "UNKNOWN" : facility;
+        return new CareSetting(code, code + " (unmapped)", "UNMAPPED", false, false);
+    }
+}

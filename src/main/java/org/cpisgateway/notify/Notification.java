@@ -1,0 +1,5 @@
+package org.cpisgateway.notify;
+
+/** A notification ready for an authority's queue: its id (also the broker's duplicate-detection id) and JSON body. */
+public record Notification(String notificationId, String authorityCode, String queueName, String json) {
+}

@@ -1,0 +1,122 @@
+package org.cpisgateway.notify;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.camel.ExchangeProperty;
+import org.cpisgateway.check.CheckResult;
+import org.cpisgateway.check.Plan;
+import org.cpisgateway.hl7.Attendance;
+import org.cpisgateway.hl7.MshHeader;
+import org.cpisgateway.mapping.Authority;
+import org.cpisgateway.mapping.AuthorityDirectory;
+
+/**
+ * Builds the JSON notification for each authority to be told of a flagged attendance at an unscheduled setting
+ * (schema: {@code src/main/resources/schema/cpis-notification.schema.json}). Each authority's notification carries
+ * only the plans it is responsible for.
+ */
+public class NotificationFactory {
+
+    public static final String SCHEMA_VERSION = "1";
+
+    private final AuthorityDirectory authorities;
+    private final String queuePrefix;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    public NotificationFactory(AuthorityDirectory authorities, String queuePrefix) {
+        this.authorities = authorities;
+        this.queuePrefix = queuePrefix;
+    }
+
+    public List<Notification> forResult(@ExchangeProperty("cpisAttendance") Attendance attendance,
+                                        @ExchangeProperty("cpisResult") CheckResult result,
+                                        @ExchangeProperty("cpisReceivedAt") OffsetDateTime receivedAt)
+            throws JsonProcessingException {
+        List<Notification> notifications = new ArrayList<>();
+        for (String code : result.authoritiesToNotify()) {
+            String id = notificationId(attendance.msh(), code);
+            notifications.add(new Notification(id, code, queuePrefix + code,
+                    json.writeValueAsString(body(id, code, attendance, result, receivedAt))));
+        }
+        return notifications;
+    }
+
+    /**
+     * Name-based, so the same inbound message always yields the same id for the same authority (the broker's duplicate
+     * detection relies on it); random when the message has no facility + control ID.
+     */
+    static String notificationId(MshHeader msh, String authorityCode) {
+        String key = msh.dedupeKey();
+        if (key == null) {
+            return UUID.randomUUID().toString();
+        }
+        return UUID.nameUUIDFromBytes((key + "|" + authorityCode).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private Map<String, Object> body(String id, String code, Attendance a, CheckResult result, OffsetDateTime receivedAt) {
+        Authority authority = authorities.find(code);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("schemaVersion", SCHEMA_VERSION);
+        body.put("notificationId", id);
+        body.put("createdAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        body.put("authority", Map.of("code", authority.code(), "name", authority.name()));
+
+        Map<String, Object> child = new LinkedHashMap<>();
+        child.put("nhsNumber", a.nhsNumber());
+        child.put("nhsNumberStatus", a.nhsNumberStatus());
+        child.put("familyName", a.familyName());
+        child.put("givenNames", a.givenNames());
+        child.put("dateOfBirth", a.dateOfBirth() == null ? null : a.dateOfBirth().toString());
+        child.put("sex", a.sex());
+        body.put("child", child);
+
+        List<Map<String, Object>> plans = new ArrayList<>();
+        for (Plan p : result.plans()) {
+            if (!p.authorityCode().equals(code)) {
+                continue;
+            }
+            Map<String, Object> plan = new LinkedHashMap<>();
+            plan.put("type", p.type().name());
+            plan.put("snomedCode", p.type().snomedCode());
+            plan.put("description", p.type().snomedDisplay());
+            plan.put("startDate", p.startDate().toString());
+            plan.put("endDate", p.endDate() == null ? null : p.endDate().toString());
+            plans.add(plan);
+        }
+        body.put("plans", plans);
+
+        Map<String, Object> setting = new LinkedHashMap<>();
+        setting.put("code", result.setting().code());
+        setting.put("name", result.setting().name());
+        setting.put("type", result.setting().type());
+        setting.put("scheduled", result.setting().scheduled());
+        Map<String, Object> attendance = new LinkedHashMap<>();
+        attendance.put("time", (a.attendanceTime() != null ? a.attendanceTime() : receivedAt).toString());
+        attendance.put("patientClass", a.patientClass());
+        attendance.put("location", a.location());
+        attendance.put("setting", setting);
+        body.put("attendance", attendance);
+
+        MshHeader msh = a.msh();
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("sendingApplication", msh.firstComponent(msh.sendingApplication()));
+        source.put("sendingFacility", msh.sendingFacilityCode());
+        source.put("messageControlId", msh.controlId());
+        source.put("messageType", msh.messageType() + "^" + a.eventCode());
+        source.put("receivedAt", receivedAt.toString());
+        body.put("source", source);
+        return body;
+    }
+}

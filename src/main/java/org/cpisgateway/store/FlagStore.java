@@ -1,0 +1,93 @@
+package org.cpisgateway.store;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.cpisgateway.check.AccessRecord;
+import org.cpisgateway.check.Plan;
+import org.cpisgateway.check.PlanType;
+
+/** Reads and writes CP-IS plans and reads the access history. */
+public class FlagStore {
+
+    private final DataSource dataSource;
+
+    public FlagStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Every plan held for the person, active or not. */
+    public List<Plan> plansFor(String nhsNumber) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select plan_type, start_date, end_date, authority_code from plan where nhs_number = ?")) {
+            ps.setString(1, nhsNumber);
+            List<Plan> plans = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Date end = rs.getDate(3);
+                    plans.add(new Plan(nhsNumber, PlanType.fromCode(rs.getString(1)), rs.getDate(2).toLocalDate(),
+                            end == null ? null : end.toLocalDate(), rs.getString(4)));
+                }
+            }
+            return plans;
+        }
+    }
+
+    /** The person's most recent accesses, newest first. */
+    public List<AccessRecord> recentAccesses(String nhsNumber, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select accessed_at, setting_code, setting_name, setting_type, scheduled from access_record "
+                             + "where nhs_number = ? order by accessed_at desc, id desc fetch first " + limit + " rows only")) {
+            ps.setString(1, nhsNumber);
+            List<AccessRecord> accesses = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    accesses.add(new AccessRecord(rs.getObject(1, OffsetDateTime.class), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getBoolean(5)));
+                }
+            }
+            return accesses;
+        }
+    }
+
+    /** Creates the plan, or updates its end date and authority when the same person, type and start date exist. */
+    public void upsert(Connection c, Plan plan) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "merge into plan p using (values (cast(? as char(10)), cast(? as varchar(3)), cast(? as date), "
+                        + "cast(? as date), cast(? as varchar(16)))) v(nhs_number, plan_type, start_date, end_date, authority_code) "
+                        + "on p.nhs_number = v.nhs_number and p.plan_type = v.plan_type and p.start_date = v.start_date "
+                        + "when matched then update set end_date = v.end_date, authority_code = v.authority_code, updated_at = ? "
+                        + "when not matched then insert (nhs_number, plan_type, start_date, end_date, authority_code, updated_at) "
+                        + "values (v.nhs_number, v.plan_type, v.start_date, v.end_date, v.authority_code, ?)")) {
+            Timestamp now = Timestamp.from(java.time.Instant.now());
+            ps.setString(1, plan.nhsNumber());
+            ps.setString(2, plan.type().name());
+            ps.setDate(3, Date.valueOf(plan.startDate()));
+            ps.setDate(4, plan.endDate() == null ? null : Date.valueOf(plan.endDate()));
+            ps.setString(5, plan.authorityCode());
+            ps.setTimestamp(6, now);
+            ps.setTimestamp(7, now);
+            ps.executeUpdate();
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    static Timestamp ts(OffsetDateTime t) {
+        return t == null ? null : Timestamp.from(t.withOffsetSameInstant(ZoneOffset.UTC).toInstant());
+    }
+}

@@ -1,0 +1,166 @@
+package org.cpisgateway.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.cpisgateway.check.CheckResult;
+import org.cpisgateway.hl7.Attendance;
+import org.cpisgateway.hl7.MshHeader;
+import org.cpisgateway.notify.Notification;
+
+/**
+ * The durable record of each message: raw bytes, the ACK, the outcome; for a flagged record the access; for an
+ * authority to be told, the notification in the outbox. All in one transaction, committed before the ACK leaves.
+ */
+public class MessageJournal {
+
+    /** What the route sends back and on: the ACK text and the notifications to deliver now. */
+    public record Recorded(String ack, List<Notification> notifications) {
+    }
+
+    private final DataSource dataSource;
+
+    public MessageJournal(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The ACK already given for this sender's message with this control ID, or null. */
+    public String previousAnswer(@ExchangeProperty("cpisMsh") MshHeader msh) throws SQLException {
+        String key = msh.dedupeKey();
+        if (key == null) {
+            return null;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select ack from inbound_message where dedupe_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    public Recorded record(@Body String ack,
+                           @ExchangeProperty("cpisRaw") byte[] raw,
+                           @ExchangeProperty("cpisReceivedAt") OffsetDateTime receivedAt,
+                           @ExchangeProperty("cpisAttendance") Attendance attendance,
+                           @ExchangeProperty("cpisResult") CheckResult result,
+                           @ExchangeProperty("cpisNotifications") List<Notification> notifications) throws SQLException {
+        MshHeader msh = attendance.msh();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long messageId = insertMessage(c, msh, msh.dedupeKey(), raw, receivedAt, ack, "AA", result.status().name(),
+                        result.reasonCode());
+                if (result.flagged()) {
+                    insertAccess(c, messageId, attendance, result, receivedAt);
+                }
+                for (Notification n : notifications) {
+                    insertOutbox(c, n, receivedAt);
+                }
+                c.commit();
+                return new Recorded(ack, notifications);
+            } catch (SQLException e) {
+                c.rollback();
+                if (isDuplicateKey(e)) {
+                    // the same message was recorded meanwhile (a re-send racing the first): give its answer
+                    String previous = previousAnswer(msh);
+                    if (previous != null) {
+                        return new Recorded(previous, List.of());
+                    }
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Keeps a message that got AE or AR (no dedupe key: a re-send is processed afresh). */
+    public void recordFailure(byte[] raw, MshHeader msh, OffsetDateTime receivedAt, String ack, String ackCode,
+                              String flagResult, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            insertMessage(c, msh, null, raw == null ? new byte[0] : raw, receivedAt, ack, ackCode, flagResult, reason);
+        }
+    }
+
+    private static long insertMessage(Connection c, MshHeader msh, String dedupeKey, byte[] raw,
+                                      OffsetDateTime receivedAt, String ack, String ackCode, String flagResult,
+                                      String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into inbound_message (received_at, completed_at, dedupe_key, sending_application, "
+                        + "sending_facility, control_id, message_type, trigger_event, raw, ack, ack_code, flag_result, reason) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setObject(1, receivedAt);
+            ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(3, dedupeKey);
+            ps.setString(4, cut(msh.sendingApplication(), 227));
+            ps.setString(5, cut(msh.sendingFacility(), 227));
+            ps.setString(6, cut(msh.controlId(), 199));
+            ps.setString(7, cut(msh.messageType(), 16));
+            ps.setString(8, cut(msh.triggerEvent(), 16));
+            ps.setBytes(9, raw);
+            ps.setString(10, ack);
+            ps.setString(11, ackCode);
+            ps.setString(12, flagResult);
+            ps.setString(13, cut(reason, 500));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static void insertAccess(Connection c, long messageId, Attendance a, CheckResult result,
+                                     OffsetDateTime receivedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into access_record (nhs_number, accessed_at, attendance_at, setting_code, setting_name, "
+                        + "setting_type, scheduled, sending_facility, control_id, message_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, a.nhsNumber());
+            ps.setObject(2, receivedAt);
+            ps.setObject(3, a.attendanceTime());
+            ps.setString(4, cut(result.setting().code(), 64));
+            ps.setString(5, cut(result.setting().name(), 200));
+            ps.setString(6, cut(result.setting().type(), 32));
+            ps.setBoolean(7, result.setting().scheduled());
+            ps.setString(8, cut(a.msh().sendingFacilityCode(), 227));
+            ps.setString(9, cut(a.msh().controlId(), 199));
+            ps.setLong(10, messageId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertOutbox(Connection c, Notification n, OffsetDateTime now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into notification_outbox (notification_id, authority_code, queue_name, payload, created_at) "
+                        + "values (?, ?, ?, ?, ?)")) {
+            ps.setString(1, n.notificationId());
+            ps.setString(2, n.authorityCode());
+            ps.setString(3, n.queueName());
+            ps.setString(4, n.json());
+            ps.setObject(5, now);
+            ps.executeUpdate();
+        }
+    }
+
+    static boolean isDuplicateKey(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if (x.getSQLState() != null && x.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}
