@@ -1,0 +1,47 @@
+package org.cpisgateway;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** An ACK as it came off the wire, split into segments and fields (default delimiters) for assertions. */
+public record AckText(String text, List<String[]> segments) {
+
+    public static AckText of(String text) {
+        List<String[]> segments = new ArrayList<>();
+        for (String s : text.split("\r")) {
+            if (!s.isBlank()) {
+                segments.add(s.split("\\|", -1));
+            }
+        }
+        return new AckText(text, segments);
+    }
+
+    public List<String[]> all(String name) {
+        return segments.stream().filter(s -> s[0].equals(name)).toList();
+    }
+
+    /** Field n of the first segment called name (MSH counts MSH-1 as the separator, as HL7 does). */
+    public String field(String name, int n) {
+        return field(name, 0, n);
+    }
+
+    public String field(String name, int rep, int n) {
+        List<String[]> list = all(name);
+        if (rep >= list.size()) {
+            return null;
+        }
+        String[] s = list.get(rep);
+        int index = name.equals("MSH") ? n - 1 : n;
+        return index < s.length ? s[index] : "";
+    }
+
+    @Override
+    public String toString() {
+        return String.join("\n", segments.stream().map(s -> String.join("|", s)).toList());
+    }
+
+    public String names() {
+        return Arrays.toString(segments.stream().map(s -> s[0]).toArray());
+    }
+}

@@ -1,0 +1,35 @@
+package org.cpisgateway;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Synthetic ADT messages (999 test NHS numbers, invented names) for the tests. */
+public final class Hl7Messages {
+
+    private static final AtomicLong IDS = new AtomicLong(System.nanoTime() % 1_000_000_000L);
+
+    private Hl7Messages() {
+    }
+
+    public static String newControlId() {
+        return "T" + IDS.incrementAndGet();
+    }
+
+    /** An ADT^A04 with the given PID-3 value, sending facility and point of care. */
+    public static String a04(String controlId, String facility, String location, String pid3) {
+        return adt("A04", controlId, facility, location, pid3);
+    }
+
+    public static String a04(String controlId, String nhsNumber) {
+        return a04(controlId, "R9Z01", "ED", nhsNumber + "^^^NHS^NH");
+    }
+
+    public static String adt(String event, String controlId, String facility, String location, String pid3) {
+        return "MSH|^~\\&|TEST-PAS|" + facility + "|CPIS|CPIS|20261122093000||ADT^" + event + "^ADT_A01|" + controlId
+                + "|P|2.4|||AL|NE|GBR\r"
+                + "EVN|" + event + "|20261122092955\r"
+                + "PID|1||" + pid3 + "~RX0000001^^^" + facility + "^MR||TESTCHILD^ROBIN^SAM^^^^L||20150302|2|||"
+                + "1 TEST STREET^^TESTTOWN^^ZZ99 9ZZ^GBR\r"
+                + "PV1|1|E|" + location + "^^^" + facility + "|||||||||||||||||V" + controlId
+                + "|||||||||||||||||||||||||20261122092900\r";
+    }
+}

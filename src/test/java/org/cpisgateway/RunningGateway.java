@@ -1,0 +1,96 @@
+package org.cpisgateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.jms.ConnectionFactory;
+import javax.sql.DataSource;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The gateway started the way README starts it (Camel Main, conf/application.properties, routes/, embedded broker
+ * and store, demo data), with its own free ports and a fresh data folder so tests do not collide.
+ */
+public final class RunningGateway implements AutoCloseable {
+
+    private static final AtomicInteger VM_IDS = new AtomicInteger(100);
+
+    public final int mllpPort;
+    public final int brokerPort;
+    public final Path dataDir;
+    private final Main main;
+
+    private RunningGateway(int mllpPort, int brokerPort, Path dataDir, Main main) {
+        this.mllpPort = mllpPort;
+        this.brokerPort = brokerPort;
+        this.dataDir = dataDir;
+        this.main = main;
+    }
+
+    public static RunningGateway start(String... extraProperties) throws Exception {
+        Path dataDir = Files.createTempDirectory("cpis-gateway-test");
+        int mllpPort = freePort();
+        int brokerPort = freePort();
+        String vm = "vm://" + VM_IDS.incrementAndGet();
+        Main main = GatewayMain.create();
+        main.addOverrideProperty("cpis.mllp.host", "127.0.0.1");
+        main.addOverrideProperty("cpis.mllp.port", String.valueOf(mllpPort));
+        main.addOverrideProperty("cpis.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP");
+        main.addOverrideProperty("cpis.broker.in-vm-url", vm);
+        main.addOverrideProperty("cpis.broker.url", vm);
+        main.addOverrideProperty("cpis.broker.data-dir", dataDir.resolve("broker").toString());
+        main.addOverrideProperty("cpis.store.url", "jdbc:h2:file:" + dataDir.resolve("store/cpis").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        for (int i = 0; i + 1 < extraProperties.length; i += 2) {
+            main.addOverrideProperty(extraProperties[i], extraProperties[i + 1]);
+        }
+        main.start();
+        return new RunningGateway(mllpPort, brokerPort, dataDir, main);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    /** A JMS connection factory reaching the broker over TCP, as an authority system would. */
+    public ConnectionFactory authorityConnectionFactory() {
+        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+    }
+
+    public DataSource store() {
+        return ((org.cpisgateway.store.FlagStore) context().getRegistry().lookupByName("flagStore")).dataSource();
+    }
+
+    public long count(String sql, Object... args) throws SQLException {
+        try (Connection c = store().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
