@@ -7,11 +7,13 @@ import java.util.List;
 /** An ACK as it came off the wire, split into segments and fields (default delimiters) for assertions. */
 public record AckText(String text, List<String[]> segments) {
 
+    /** Splits on the ACK's own field separator (MSH-1), which echoes the inbound message's. */
     public static AckText of(String text) {
         List<String[]> segments = new ArrayList<>();
+        String fs = text.length() > 3 && text.startsWith("MSH") ? String.valueOf(text.charAt(3)) : "|";
         for (String s : text.split("\r")) {
             if (!s.isBlank()) {
-                segments.add(s.split("\\|", -1));
+                segments.add(s.split(java.util.regex.Pattern.quote(fs), -1));
             }
         }
         return new AckText(text, segments);

@@ -25,8 +25,13 @@ public final class Mllp {
 
     /** Writes {@code bytes} in one write, then reads {@code expected} ACK frames (or until the timeout). */
     public static List<String> exchange(int port, byte[] bytes, int expected, Charset charset) throws IOException {
+        return exchange(port, bytes, expected, charset, 10_000);
+    }
+
+    public static List<String> exchange(int port, byte[] bytes, int expected, Charset charset, int timeoutMillis)
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(timeoutMillis);
             socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
             return readFrames(socket.getInputStream(), expected, charset);

@@ -33,6 +33,22 @@ public class AttendanceReader {
         this.zone = zone;
     }
 
+    /**
+     * Turns away what this interface does not take before any parsing: batch envelopes, and anything but ADT. Needs
+     * only the MSH that {@link InboundFrame} read.
+     */
+    public void requireAdt(@ExchangeProperty("cpisMsh") MshHeader msh, @ExchangeProperty("cpisRaw") byte[] raw) {
+        String start = new String(raw, 0, Math.min(raw.length, 16), java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+        if (start.startsWith("FHS") || start.startsWith("BHS")) {
+            throw new MessageRejectedException(200, start.substring(0, 3), 0,
+                    "Batch envelopes (FHS/BHS) are not accepted over MLLP: send one message per frame");
+        }
+        if (!msh.messageType().isEmpty() && !"ADT".equalsIgnoreCase(msh.messageType())) {
+            throw new MessageRejectedException(200, "MSH", 9,
+                    "Unsupported message type '" + msh.messageType() + "': this interface takes ADT messages only");
+        }
+    }
+
     public Attendance read(Message message, @ExchangeProperty("cpisMsh") MshHeader msh) {
         if (!"ADT".equalsIgnoreCase(msh.messageType())) {
             throw new MessageRejectedException(200, "MSH", 9,

@@ -1,0 +1,56 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mllp.MllpComponent;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the camel-mllp behaviour that {@code FramePreservingMllpComponent} works around: with the stock component, two
+ * MLLP frames arriving in one TCP write get one ACK; the second message is discarded as "out-of-band data". When this
+ * test fails after a Camel upgrade, the upstream consumer keeps pipelined frames and the workaround can go.
+ */
+class StockMllpPipeliningTest extends CamelTestSupport {
+
+    private final int port = freePort();
+
+    private static int freePort() {
+        try {
+            return RunningGateway.freePort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                MllpComponent stock = new MllpComponent();
+                stock.setLogPhi(false);
+                getContext().addComponent("stockmllp", stock);
+                from("stockmllp:127.0.0.1:" + port + "?autoAck=true").routeId("stock").to("mock:received");
+            }
+        };
+    }
+
+    @Test
+    void stockCamelMllpDropsTheSecondOfTwoFramesInOneWrite() throws Exception {
+        ByteArrayOutputStream twoFrames = new ByteArrayOutputStream();
+        twoFrames.write(Mllp.frame(Hl7Messages.a04("FIRST", "9990000069").getBytes(StandardCharsets.UTF_8)));
+        twoFrames.write(Mllp.frame(Hl7Messages.a04("SECOND", "9990000069").getBytes(StandardCharsets.UTF_8)));
+
+        List<String> acks = Mllp.exchange(port, twoFrames.toByteArray(), 2, StandardCharsets.UTF_8, 3000);
+
+        assertThat(acks).hasSize(1);
+        assertThat(getMockEndpoint("mock:received").getReceivedCounter()).isEqualTo(1);
+    }
+}
