@@ -3,6 +3,8 @@ package org.cpisgateway;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 
 import ca.uhn.hl7v2.HapiContext;
 import com.zaxxer.hikari.HikariDataSource;
@@ -14,6 +16,7 @@ import org.apache.camel.component.mllp.FramePreservingMllpComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.cpisgateway.ack.AckWriter;
 import org.cpisgateway.ack.FailureAnswer;
+import org.cpisgateway.broker.BrokerSecurity;
 import org.cpisgateway.broker.EmbeddedBroker;
 import org.cpisgateway.check.FlagCheck;
 import org.cpisgateway.hl7.AttendanceReader;
@@ -28,6 +31,7 @@ import org.cpisgateway.store.Database;
 import org.cpisgateway.store.FlagStore;
 import org.cpisgateway.store.MessageJournal;
 import org.cpisgateway.store.PlanFile;
+import org.cpisgateway.upload.PlanUpload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -77,19 +81,36 @@ public class GatewayConfiguration implements CamelConfiguration {
             LOG.info("Demo data loaded: {} synthetic plans (cpis.demo.enabled=false turns this off)", n);
         }
 
+        boolean demo = Boolean.parseBoolean(s.get("cpis.demo.enabled"));
+        boolean embeddedBroker = Boolean.parseBoolean(s.get("cpis.broker.embedded"));
+        String uploadPrefix = s.get("cpis.upload.queue-prefix");
+        String unrouted = s.get("cpis.notify.unrouted-queue");
+        String brokerUser = s.get("cpis.broker.user");
+        String brokerPassword = s.get("cpis.broker.password");
+        if (brokerPassword.isEmpty()) {
+            if (!embeddedBroker) {
+                throw new IllegalStateException("cpis.broker.password is required for an external broker");
+            }
+            // the embedded broker's service user gets a password nobody has to store: fresh at every start
+            brokerPassword = java.util.UUID.randomUUID().toString();
+        }
+        List<Path> userFiles = new ArrayList<>(List.of(Path.of(s.get("cpis.broker.security.users-file"))));
+        List<Path> roleFiles = new ArrayList<>(List.of(Path.of(s.get("cpis.broker.security.roles-file"))));
+        if (demo) {
+            userFiles.add(Path.of(s.get("cpis.demo.broker-users-file")));
+            roleFiles.add(Path.of(s.get("cpis.demo.broker-roles-file")));
+        }
+        BrokerSecurity security = new BrokerSecurity(userFiles, roleFiles, brokerUser, brokerPassword);
         EmbeddedBroker broker = null;
-        if (Boolean.parseBoolean(s.get("cpis.broker.embedded"))) {
+        if (embeddedBroker) {
             broker = new EmbeddedBroker(Path.of(s.get("cpis.broker.data-dir")), s.get("cpis.broker.acceptor"),
-                    s.get("cpis.broker.in-vm-url"));
-            broker.start(authorities.all(), queuePrefix);
+                    s.get("cpis.broker.in-vm-url"), security);
+            broker.start(authorities.all(), queuePrefix, uploadPrefix, unrouted);
             started.add(broker::stop);
         }
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(s.get("cpis.broker.url"));
-        String user = s.get("cpis.broker.user");
-        if (!user.isEmpty()) {
-            artemis.setUser(user);
-            artemis.setPassword(s.get("cpis.broker.password"));
-        }
+        artemis.setUser(brokerUser);
+        artemis.setPassword(brokerPassword);
         CachingConnectionFactory connectionFactory = new CachingConnectionFactory(artemis);
         connectionFactory.setSessionCacheSize(Integer.parseInt(s.get("cpis.broker.session-cache-size")));
         context.addComponent("jms", JmsComponent.jmsComponent(connectionFactory));
@@ -117,6 +138,31 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("failureAnswer", new FailureAnswer(ackWriter, journal));
         registry.bind("flagStore", store);
         registry.bind("authorityDirectory", authorities);
+        registry.bind("planUpload", new PlanUpload(store, security));
+
+        // one upload route per authority, from the templates in routes/uploads.camel.yaml
+        context.addStartupListener(new org.apache.camel.ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // templates are not all loaded yet
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                if (((org.apache.camel.model.ModelCamelContext) ctx).getRouteTemplateDefinition("upload-queue") == null) {
+                    return; // route tests load only some route files
+                }
+                for (var authority : authorities.all()) {
+                    for (String template : List.of("upload-queue", "upload-folder")) {
+                        org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, template)
+                                .routeId(template + "-" + authority.code())
+                                .parameter("authority", authority.code())
+                                .add();
+                    }
+                }
+                LOG.info("Upload routes started for {} authorities", authorities.all().size());
+            }
+        });
 
         EmbeddedBroker embedded = broker;
         context.addService(new ServiceSupport() {

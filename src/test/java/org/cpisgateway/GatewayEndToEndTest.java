@@ -87,7 +87,7 @@ class GatewayEndToEndTest {
     /** Every notification on the authority's queue for this control ID, waiting up to {@code millis}. */
     static List<JsonNode> notifications(String authority, String controlId, long millis) throws Exception {
         List<JsonNode> found = new ArrayList<>();
-        try (JMSContext jms = gateway.authorityConnectionFactory().createContext();
+        try (JMSContext jms = gateway.connectAsAuthority(authority);
              JMSConsumer consumer = jms.createConsumer(jms.createQueue("cpis.notify." + authority))) {
             long end = System.currentTimeMillis() + millis;
             while (System.currentTimeMillis() < end) {

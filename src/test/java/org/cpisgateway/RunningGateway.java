@@ -67,6 +67,12 @@ public final class RunningGateway implements AutoCloseable {
         return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
     }
 
+    /** A JMS context logged in as the demo broker user of an authority (conf/demo/broker-users.properties). */
+    public jakarta.jms.JMSContext connectAsAuthority(String code) {
+        String lower = code.toLowerCase(java.util.Locale.ROOT);
+        return authorityConnectionFactory().createContext(lower + "-system", lower + "-demo-password");
+    }
+
     public DataSource store() {
         return ((org.cpisgateway.store.FlagStore) context().getRegistry().lookupByName("flagStore")).dataSource();
     }

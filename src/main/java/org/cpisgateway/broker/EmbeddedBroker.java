@@ -11,14 +11,16 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.cpisgateway.mapping.Authority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ActiveMQ Artemis broker started inside the gateway by default: persistent journal on disk, an in-VM acceptor
- * for the gateway itself and a TCP acceptor speaking Artemis core and AMQP 1.0 for authority systems. One durable
- * anycast queue {@code cpis.notify.<code>} per authority in the directory. Addresses under {@code cpis.} are never
+ * for the gateway itself and a TCP acceptor speaking Artemis core and AMQP 1.0 for authority systems. Security on
+ * ({@link BrokerSecurity}); the validated user is stamped on every message. Per authority in the directory, durable
+ * anycast queues {@code cpis.notify.<code>}, {@code cpis.upload.<code>} and {@code cpis.upload.<code>.response}. Addresses under {@code cpis.} are never
  * auto-created, so a notification for an authority without a queue stays in the outbox and is reported.
  */
 public class EmbeddedBroker {
@@ -27,11 +29,15 @@ public class EmbeddedBroker {
 
     private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
 
-    public EmbeddedBroker(Path dataDir, String acceptorUrl, String inVmUrl) throws Exception {
+    private final BrokerSecurity security;
+
+    public EmbeddedBroker(Path dataDir, String acceptorUrl, String inVmUrl, BrokerSecurity security) throws Exception {
+        this.security = security;
         Configuration config = new ConfigurationImpl()
                 .setName("cpis-embedded")
                 .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(true)
+                .setPopulateValidatedUser(true)
                 .setJMXManagementEnabled(false)
                 .setJournalType(JournalType.NIO)
                 .setJournalDirectory(dataDir.resolve("journal").toString())
@@ -49,22 +55,29 @@ public class EmbeddedBroker {
                 .setMaxDeliveryAttempts(10));
         config.addAddressSetting("DLQ", new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false));
         server.setConfiguration(config);
+        server.setSecurityManager(new ActiveMQJAASSecurityManager("cpis-gateway", security.users()));
     }
 
-    public void start(Collection<Authority> authorities, String queuePrefix) throws Exception {
+    public void start(Collection<Authority> authorities, String notifyPrefix, String uploadPrefix, String unrouted)
+            throws Exception {
+        server.getConfiguration().setSecurityRoles(security.permissions(authorities, notifyPrefix, uploadPrefix, unrouted));
         server.start();
         try {
-            createQueues(authorities, queuePrefix);
+            createQueues(authorities, notifyPrefix, uploadPrefix, unrouted);
         } catch (Exception e) {
             server.stop();
             throw e;
         }
     }
 
-    private void createQueues(Collection<Authority> authorities, String queuePrefix) throws Exception {
+    private void createQueues(Collection<Authority> authorities, String notifyPrefix, String uploadPrefix,
+                              String unrouted) throws Exception {
         ensureQueue("DLQ");
+        ensureQueue(unrouted);
         for (Authority authority : authorities) {
-            ensureQueue(queuePrefix + authority.code());
+            ensureQueue(notifyPrefix + authority.code());
+            ensureQueue(uploadPrefix + authority.code());
+            ensureQueue(uploadPrefix + authority.code() + ".response");
         }
         LOG.info("Embedded Artemis started with {} authority queues", authorities.size());
     }

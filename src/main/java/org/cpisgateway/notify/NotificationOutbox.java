@@ -55,9 +55,33 @@ public class NotificationOutbox {
         }
     }
 
-    public void markSent(@Header("cpisNotificationId") String notificationId) throws SQLException {
-        update("update notification_outbox set sent_at = ?, attempts = attempts + 1, last_error = null "
-                + "where notification_id = ?", OffsetDateTime.now(ZoneOffset.UTC), notificationId);
+    public void markSent(@Header("cpisNotificationId") String notificationId,
+                         @Header("CamelJmsDestinationName") String queue) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update notification_outbox set sent_at = ?, attempts = attempts + 1, last_error = null, "
+                        + "delivered_to = ? where notification_id = ?")) {
+            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(2, queue);
+            ps.setString(3, notificationId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The authority has no queue: the notification went to the unrouted queue, where integrators watch for it. */
+    public void markUnrouted(@Header("cpisNotificationId") String notificationId,
+                             @Header("cpisAuthority") String authority,
+                             @Header("CamelJmsDestinationName") String unroutedQueue) throws SQLException {
+        LOG.error("Notification {} for authority {} sent to {}: the broker has no queue for that authority. "
+                + "Add the authority (README: Adding an authority) and move the message on.", notificationId,
+                authority, unroutedQueue);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update notification_outbox set sent_at = ?, attempts = attempts + 1, delivered_to = ?, "
+                        + "last_error = 'no queue for authority' where notification_id = ?")) {
+            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(2, unroutedQueue);
+            ps.setString(3, notificationId);
+            ps.executeUpdate();
+        }
     }
 
     public void markFailed(@Header("cpisNotificationId") String notificationId,

@@ -83,6 +83,29 @@ public class FlagStore {
         }
     }
 
+    /** The authority holding the plan, or null when there is no such plan. */
+    public String ownerOf(Connection c, String nhsNumber, PlanType type, java.time.LocalDate start) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select authority_code from plan where nhs_number = ? and plan_type = ? and start_date = ?")) {
+            ps.setString(1, nhsNumber);
+            ps.setString(2, type.name());
+            ps.setDate(3, Date.valueOf(start));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    public void delete(Connection c, String nhsNumber, PlanType type, java.time.LocalDate start) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "delete from plan where nhs_number = ? and plan_type = ? and start_date = ?")) {
+            ps.setString(1, nhsNumber);
+            ps.setString(2, type.name());
+            ps.setDate(3, Date.valueOf(start));
+            ps.executeUpdate();
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

@@ -1,0 +1,12 @@
+package org.cpisgateway.upload;
+
+import java.util.List;
+
+/**
+ * What the uploader gets back: which upload, how many rows were accepted and rejected, and each rejected row with its
+ * code and reason. {@code error} is set when the upload as a whole could not be read (then no row was applied).
+ */
+public record UploadReport(String uploadId, String authority, String source, String name, String format,
+                           String receivedAt, String completedAt, int rows, int accepted, int rejected,
+                           String error, List<RowOutcome> rejectedRows) {
+}
