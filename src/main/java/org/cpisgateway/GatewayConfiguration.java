@@ -131,10 +131,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("attendanceReader", new AttendanceReader(locations, zone));
         registry.bind("flagCheck", new FlagCheck(store, settings, authorities,
                 AttendanceReader.events(s.get("cpis.events")), zone));
-        registry.bind("notificationFactory", new NotificationFactory(authorities, queuePrefix));
+        registry.bind("notificationFactory", new NotificationFactory(authorities, queuePrefix, unrouted));
         registry.bind("ackWriter", ackWriter);
         registry.bind("messageJournal", journal);
-        registry.bind("notificationOutbox", new NotificationOutbox(dataSource));
+        registry.bind("notificationOutbox", new NotificationOutbox(dataSource, unrouted));
         registry.bind("failureAnswer", new FailureAnswer(ackWriter, journal));
         registry.bind("flagStore", store);
         registry.bind("authorityDirectory", authorities);

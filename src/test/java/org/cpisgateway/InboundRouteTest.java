@@ -44,6 +44,7 @@ class InboundRouteTest extends CamelTestSupport {
                 + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
         overrides.put("cpis.broker.embedded", "false");
         overrides.put("cpis.broker.url", "vm://no-broker-in-route-tests");
+        overrides.put("cpis.broker.password", "unused-no-broker");
         context.getPropertiesComponent().setOverrideProperties(overrides);
         new GatewayConfiguration().configure(context);
         PluginHelper.getRoutesLoader(context).loadRoutes(

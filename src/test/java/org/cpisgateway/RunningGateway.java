@@ -49,6 +49,7 @@ public final class RunningGateway implements AutoCloseable {
         main.addOverrideProperty("cpis.broker.in-vm-url", vm);
         main.addOverrideProperty("cpis.broker.url", vm);
         main.addOverrideProperty("cpis.broker.data-dir", dataDir.resolve("broker").toString());
+        main.addOverrideProperty("cpis.uploads.dir", dataDir.resolve("uploads").toString());
         main.addOverrideProperty("cpis.store.url", "jdbc:h2:file:" + dataDir.resolve("store/cpis").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         for (int i = 0; i + 1 < extraProperties.length; i += 2) {

@@ -32,12 +32,14 @@ public class NotificationFactory {
 
     private final AuthorityDirectory authorities;
     private final String queuePrefix;
+    private final String unroutedQueue;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    public NotificationFactory(AuthorityDirectory authorities, String queuePrefix) {
+    public NotificationFactory(AuthorityDirectory authorities, String queuePrefix, String unroutedQueue) {
         this.authorities = authorities;
         this.queuePrefix = queuePrefix;
+        this.unroutedQueue = unroutedQueue;
     }
 
     public List<Notification> forResult(@ExchangeProperty("cpisAttendance") Attendance attendance,
@@ -47,7 +49,9 @@ public class NotificationFactory {
         List<Notification> notifications = new ArrayList<>();
         for (String code : result.authoritiesToNotify()) {
             String id = notificationId(attendance.msh(), code);
-            notifications.add(new Notification(id, code, queuePrefix + code,
+            // an authority missing from the directory has no queue: its notification is parked, never dropped
+            String queue = authorities.knows(code) ? queuePrefix + code : unroutedQueue;
+            notifications.add(new Notification(id, code, queue,
                     json.writeValueAsString(body(id, code, attendance, result, receivedAt))));
         }
         return notifications;

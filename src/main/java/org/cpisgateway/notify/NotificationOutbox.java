@@ -24,9 +24,11 @@ public class NotificationOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationOutbox.class);
 
     private final DataSource dataSource;
+    private final String unroutedQueue;
 
-    public NotificationOutbox(DataSource dataSource) {
+    public NotificationOutbox(DataSource dataSource, String unroutedQueue) {
         this.dataSource = dataSource;
+        this.unroutedQueue = unroutedQueue;
     }
 
     /** Pending notifications created at least {@code minAgeSeconds} ago, oldest first. */
@@ -56,7 +58,12 @@ public class NotificationOutbox {
     }
 
     public void markSent(@Header("cpisNotificationId") String notificationId,
-                         @Header("CamelJmsDestinationName") String queue) throws SQLException {
+                         @Header("cpisAuthority") String authority,
+                         @Header("cpisQueue") String queue) throws SQLException {
+        if (unroutedQueue.equals(queue)) {
+            markUnrouted(notificationId, authority, queue);
+            return;
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "update notification_outbox set sent_at = ?, attempts = attempts + 1, last_error = null, "
                         + "delivered_to = ? where notification_id = ?")) {
@@ -70,7 +77,7 @@ public class NotificationOutbox {
     /** The authority has no queue: the notification went to the unrouted queue, where integrators watch for it. */
     public void markUnrouted(@Header("cpisNotificationId") String notificationId,
                              @Header("cpisAuthority") String authority,
-                             @Header("CamelJmsDestinationName") String unroutedQueue) throws SQLException {
+                             @Header("cpisQueue") String unroutedQueue) throws SQLException {
         LOG.error("Notification {} for authority {} sent to {}: the broker has no queue for that authority. "
                 + "Add the authority (README: Adding an authority) and move the message on.", notificationId,
                 authority, unroutedQueue);

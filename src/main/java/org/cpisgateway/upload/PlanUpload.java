@@ -43,24 +43,29 @@ public class PlanUpload {
         this.security = security;
     }
 
-    /** An upload from {@code cpis.upload.<authority>}; {@code validatedUser} is stamped by the broker. */
+    /**
+     * An upload from {@code cpis.upload.<authority>}. The broker lets only the authority's users send there; on top of
+     * that, {@code validatedUser} (JMSXUserID, stamped by Artemis on core messages) must be one of them. Artemis 2.44
+     * does not stamp messages sent over AMQP 1.0 ({@code AMQPMessage} ignores {@code setValidatedUserID}), so for
+     * those the broker's send permission is the check; {@code AuthoritySideTest} pins that gap.
+     */
     public String fromQueue(String body, String validatedUser, String messageId, String authority)
             throws JsonProcessingException {
-        if (security != null && (validatedUser == null || !security.usersOf(authority).contains(validatedUser))) {
+        if (security != null && validatedUser != null && !security.usersOf(authority).contains(validatedUser)) {
             LOG.warn("Upload on the queue of authority {} from broker user '{}', who does not act for it: refused",
                     authority, validatedUser);
             return json.writeValueAsString(refused(authority, "queue", messageId,
                     "the sending broker user does not act for authority " + authority));
         }
-        return json.writeValueAsString(process(body, authority, "queue", messageId));
+        return json.writeValueAsString(process(body, authority, "queue", messageId, validatedUser));
     }
 
     /** An upload dropped in the authority's inbox folder. */
     public String fromFile(String body, String fileName, String authority) throws JsonProcessingException {
-        return json.writeValueAsString(process(body, authority, "file", fileName));
+        return json.writeValueAsString(process(body, authority, "file", fileName, null));
     }
 
-    public UploadReport process(String body, String authority, String source, String name) {
+    public UploadReport process(String body, String authority, String source, String name, String sentBy) {
         String receivedAt = now();
         String uploadId = UUID.randomUUID().toString();
         String format = PlanRowReader.looksLikeJson(body == null ? "" : body) ? "json" : "csv";
@@ -70,21 +75,21 @@ public class PlanUpload {
         } catch (PlanRowReader.UnreadableUpload e) {
             LOG.warn("Upload {} ({} {}) from authority {} unreadable: {}", uploadId, source, name, authority,
                     e.getMessage());
-            return new UploadReport(uploadId, authority, source, name, format, receivedAt, now(), 0, 0, 0,
+            return new UploadReport(uploadId, authority, source, name, sentBy, format, receivedAt, now(), 0, 0, 0,
                     e.getMessage(), List.of());
         }
         List<RowOutcome> outcomes = apply(rows, authority);
         List<RowOutcome> rejected = outcomes.stream().filter(o -> !o.accepted()).toList();
         LOG.info("Upload {} ({} {}) from authority {}: {} rows, {} accepted, {} rejected", uploadId, source, name,
                 authority, rows.size(), rows.size() - rejected.size(), rejected.size());
-        return new UploadReport(uploadId, authority, source, name, format, receivedAt, now(), rows.size(),
+        return new UploadReport(uploadId, authority, source, name, sentBy, format, receivedAt, now(), rows.size(),
                 rows.size() - rejected.size(), rejected.size(), null, rejected);
     }
 
     private UploadReport refused(String authority, String source, String name, String why) {
         String t = now();
-        return new UploadReport(UUID.randomUUID().toString(), authority, source, name, null, t, t, 0, 0, 0, why,
-                List.of());
+        return new UploadReport(UUID.randomUUID().toString(), authority, source, name, null, null, t, t, 0, 0, 0,
+                why, List.of());
     }
 
     List<RowOutcome> apply(List<PlanRow> rows, String authority) {
