@@ -53,7 +53,9 @@ public class EmbeddedBroker {
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("DLQ"))
                 .setMaxDeliveryAttempts(10));
-        config.addAddressSetting("DLQ", new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false));
+        // DLQ is its own dead-letter and expiry address: nothing is ever moved out of it automatically
+        config.addAddressSetting("DLQ", new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false)
+                .setDeadLetterAddress(SimpleString.of("DLQ")).setExpiryAddress(SimpleString.of("DLQ")));
         server.setConfiguration(config);
         server.setSecurityManager(new ActiveMQJAASSecurityManager("cpis-gateway", security.users()));
     }
