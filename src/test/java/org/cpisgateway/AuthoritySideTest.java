@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.stream.Stream;
 
 import ca.uhn.hl7v2.DefaultHapiContext;
@@ -48,6 +49,9 @@ class AuthoritySideTest {
         if (gateway != null) {
             gateway.close();
         }
+        // uploads and their reports carry NHS numbers; the log must not
+        LogPrivacy.assertNoneOf(List.of("9990000077", "9990000019", "9990000107", "9990000115", "9990000131",
+                "9990000158", "9990000166", "TESTCHILD"));
     }
 
     static String attend(String nhsNumber) throws Exception {

@@ -48,10 +48,7 @@ public final class RunningGateway implements AutoCloseable {
         main.addOverrideProperty("cpis.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP");
         main.addOverrideProperty("cpis.broker.in-vm-url", vm);
         main.addOverrideProperty("cpis.broker.url", vm);
-        main.addOverrideProperty("cpis.broker.data-dir", dataDir.resolve("broker").toString());
-        main.addOverrideProperty("cpis.uploads.dir", dataDir.resolve("uploads").toString());
-        main.addOverrideProperty("cpis.store.url", "jdbc:h2:file:" + dataDir.resolve("store/cpis").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        main.addOverrideProperty("cpis.data.dir", dataDir.toAbsolutePath().toString());
         for (int i = 0; i + 1 < extraProperties.length; i += 2) {
             main.addOverrideProperty(extraProperties[i], extraProperties[i + 1]);
         }
