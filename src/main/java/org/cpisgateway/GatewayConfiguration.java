@@ -134,7 +134,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("notificationFactory", new NotificationFactory(authorities, queuePrefix, unrouted));
         registry.bind("ackWriter", ackWriter);
         registry.bind("messageJournal", journal);
-        registry.bind("notificationOutbox", new NotificationOutbox(dataSource, unrouted));
+        NotificationOutbox outbox = new NotificationOutbox(dataSource, unrouted);
+        registry.bind("notificationOutbox", outbox);
+        registry.bind("notificationRelay", new org.cpisgateway.notify.NotificationRelay(outbox,
+                context.createProducerTemplate(), Integer.parseInt(s.get("cpis.notify.retry-min-age-seconds"))));
         registry.bind("failureAnswer", new FailureAnswer(ackWriter, journal));
         registry.bind("flagStore", store);
         registry.bind("authorityDirectory", authorities);

@@ -1,0 +1,50 @@
+package org.cpisgateway.notify;
+
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers what is still in the outbox (broker was away, send failed, gateway was killed after the commit), oldest
+ * first. Once one notification for an authority fails, that authority's later ones wait for the next round, so an
+ * authority always receives its notifications in the order the attendances were acknowledged.
+ */
+public class NotificationRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationRelay.class);
+
+    private final NotificationOutbox outbox;
+    private final ProducerTemplate producer;
+    private final int minAgeSeconds;
+
+    public NotificationRelay(NotificationOutbox outbox, ProducerTemplate producer, int minAgeSeconds) {
+        this.outbox = outbox;
+        this.producer = producer;
+        this.minAgeSeconds = minAgeSeconds;
+    }
+
+    /** @return how many were delivered in this round */
+    public int deliverPending() throws SQLException {
+        Set<String> blocked = new HashSet<>();
+        int delivered = 0;
+        for (Notification n : outbox.pending(500, minAgeSeconds)) {
+            if (blocked.contains(n.authorityCode())) {
+                continue;
+            }
+            producer.sendBody("direct:notify-authority", n);
+            if (outbox.isSent(n.notificationId())) {
+                delivered++;
+            } else {
+                blocked.add(n.authorityCode());
+            }
+        }
+        if (delivered > 0) {
+            LOG.info("Relay delivered {} waiting notification(s)", delivered);
+        }
+        return delivered;
+    }
+}
