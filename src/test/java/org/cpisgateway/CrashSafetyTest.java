@@ -1,0 +1,146 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Acknowledged means durable: the gateway runs as its own process, four PAS connections send flagged attendances,
+ * the process is killed with SIGKILL mid-stream and started again on the same data. Every attendance that got AA
+ * must then have exactly one notification on the authority's queue and exactly one access record; attendances
+ * that were in flight (no ACK) are re-sent as a PAS would, and must not be doubled either.
+ */
+class CrashSafetyTest {
+
+    static final String CHILD = "9990000018"; // demo CPP with LA901, at R9Z01 ED (unscheduled)
+
+    @Test
+    void everyAcknowledgedAttendanceSurvivesSigkillExactlyOnce() throws Exception {
+        Path data = Files.createTempDirectory("cpis-crash");
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        try (GatewayProcess gateway = new GatewayProcess(data, "cpis.notify.retry-interval-ms", "500",
+                "cpis.notify.retry-min-age-seconds", "0")) {
+            gateway.start();
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> pas = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                Thread thread = new Thread(() -> sendUntilCut(gateway.mllpPort, running, sent, acked));
+                thread.start();
+                pas.add(thread);
+            }
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (acked.size() < 150 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            gateway.kill();
+            running.set(false);
+            for (Thread thread : pas) {
+                thread.join();
+            }
+            assertThat(acked).as("attendances acknowledged before the kill").hasSizeGreaterThan(50);
+
+            gateway.start();
+            // the PAS re-sends what it never got an ACK for
+            Set<String> unacked = new java.util.HashSet<>(sent);
+            unacked.removeAll(acked);
+            try (Socket s = new Socket("127.0.0.1", gateway.mllpPort)) {
+                s.setSoTimeout(20_000);
+                for (String id : unacked) {
+                    if (sendOne(s.getOutputStream(), s.getInputStream(), id)) {
+                        acked.add(id);
+                    }
+                }
+            }
+            Map<String, Integer> notified = drainNotifications(gateway.brokerPort);
+            gateway.stop();
+
+            assertThat(notified.keySet()).as("notified attendances").containsAll(acked);
+            assertThat(notified.values()).as("no attendance notified twice").allMatch(n -> n == 1);
+            Map<String, Integer> accesses = accessRecords(data);
+            for (String id : acked) {
+                assertThat(accesses.get(id)).as("access records for %s", id).isEqualTo(1);
+            }
+            assertThat(accesses.values()).allMatch(n -> n == 1);
+            System.out.printf("crash test: %d sent, %d acknowledged before the kill or on re-send, %d in flight "
+                    + "re-sent, %d notifications%n", sent.size(), acked.size(), unacked.size(), notified.size());
+        }
+    }
+
+    static void sendUntilCut(int port, AtomicBoolean running, Set<String> sent, Set<String> acked) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            while (running.get()) {
+                String id = Hl7Messages.newControlId();
+                sent.add(id);
+                if (sendOne(s.getOutputStream(), s.getInputStream(), id)) {
+                    acked.add(id);
+                }
+            }
+        } catch (IOException cut) {
+            // the gateway was killed
+        }
+    }
+
+    static boolean sendOne(OutputStream out, InputStream in, String id) throws IOException {
+        out.write(Mllp.frame(Hl7Messages.a04(id, CHILD).getBytes(StandardCharsets.UTF_8)));
+        out.flush();
+        List<String> ack = Mllp.readFrames(in, 1, StandardCharsets.UTF_8);
+        if (ack.isEmpty()) {
+            throw new IOException("connection closed");
+        }
+        AckText a = AckText.of(ack.get(0));
+        return "AA".equals(a.field("MSA", 1)) && id.equals(a.field("MSA", 2)) && "FLAGGED".equals(a.field("ZCS", 1));
+    }
+
+    /** Reads LA901's queue until nothing has arrived for five seconds. */
+    static Map<String, Integer> drainNotifications(int brokerPort) throws Exception {
+        Map<String, Integer> count = new HashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+             JMSContext jms = cf.createContext("la901-system", "la901-demo-password");
+             JMSConsumer consumer = jms.createConsumer(jms.createQueue("cpis.notify.LA901"))) {
+            for (TextMessage m; (m = (TextMessage) consumer.receive(5000)) != null; ) {
+                count.merge(json.readTree(m.getText()).at("/source/messageControlId").asText(), 1, Integer::sum);
+            }
+        }
+        return count;
+    }
+
+    static Map<String, Integer> accessRecords(Path data) throws Exception {
+        Map<String, Integer> count = new HashMap<>();
+        String url = "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "select control_id, count(*) from access_record group by control_id")) {
+            while (rs.next()) {
+                count.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,82 @@
+package org.cpisgateway;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway as its own operating-system process ({@code java ... org.cpisgateway.GatewayMain}, as README starts
+ * it, with -D overrides for ports and the data folder), so tests can kill it with SIGKILL and start it again on the
+ * same data.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    public final int mllpPort;
+    public final int brokerPort;
+    public final Path dataDir;
+    private final List<String> extra;
+    private Process process;
+    private int starts;
+
+    public GatewayProcess(Path dataDir, String... extraProperties) throws IOException {
+        this.mllpPort = RunningGateway.freePort();
+        this.brokerPort = RunningGateway.freePort();
+        this.dataDir = dataDir;
+        this.extra = List.of(extraProperties);
+    }
+
+    public GatewayProcess start() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=conf/logback.xml",
+                "-Dcpis.mllp.host=127.0.0.1",
+                "-Dcpis.mllp.port=" + mllpPort,
+                "-Dcpis.broker.acceptor=tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP",
+                "-Dcpis.data.dir=" + dataDir.toAbsolutePath()));
+        for (int i = 0; i + 1 < extra.size(); i += 2) {
+            cmd.add("-D" + extra.get(i) + "=" + extra.get(i + 1));
+        }
+        cmd.add("org.cpisgateway.GatewayMain");
+        Files.createDirectories(Path.of("target"));
+        Path log = Path.of("target", "gateway-process-" + dataDir.getFileName() + "-" + (++starts) + ".log");
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long end = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("gateway process exited at start; see " + log);
+            }
+            try (Socket s = new Socket("127.0.0.1", mllpPort)) {
+                return this;
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("gateway process did not open its MLLP port; see " + log);
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, nothing. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: Camel's graceful shutdown. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+}
