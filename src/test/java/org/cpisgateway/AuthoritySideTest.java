@@ -267,6 +267,11 @@ class AuthoritySideTest {
             ps.executeUpdate();
         }
         assertThat(attend("9990000166")).isEqualTo("FLAGGED");
+        long until = System.currentTimeMillis() + 10_000;
+        while (gateway.count("select count(*) from notification_outbox where sent_at is null") > 0
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(50); // the sender works after the ACK
+        }
         assertThat(gateway.count("select count(*) from notification_outbox where authority_code = 'LA999' "
                 + "and delivered_to = 'cpis.unrouted' and sent_at is not null")).isEqualTo(1);
         try (JMSContext ops = gateway.authorityConnectionFactory().createContext("cpis-ops", "ops-demo-password");

@@ -3,6 +3,8 @@ package org.cpisgateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,7 +14,6 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.cpisgateway.notify.Notification;
 import org.cpisgateway.store.FlagStore;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class InboundRouteTest extends CamelTestSupport {
 
     @Override
     public String getRouteFilterExcludePattern() {
-        return "notification-relay";
+        return "notification-relay,send-new-notifications";
     }
 
     @Override
@@ -57,7 +58,7 @@ class InboundRouteTest extends CamelTestSupport {
     private void adviseAndStart() throws Exception {
         AdviceWith.adviceWith(context, "adt-inbound", a -> {
             a.replaceFromWith("direct:adt");
-            a.weaveByToUri("direct:notify-authority").replace().to("mock:authority");
+            a.weaveByToUri("seda:notifications*").replace().to("mock:authority");
         });
         context.start();
     }
@@ -70,19 +71,30 @@ class InboundRouteTest extends CamelTestSupport {
     }
 
     @Test
-    void flaggedAttendanceLeavesAnAckAndOneNotificationPerAuthority() throws Exception {
+    void flaggedAttendanceLeavesAnAckAndOneNotificationPerAuthorityInTheOutbox() throws Exception {
         adviseAndStart();
-        MockEndpoint authority = getMockEndpoint("mock:authority");
-        authority.expectedMessageCount(2);
+        MockEndpoint sender = getMockEndpoint("mock:authority");
+        sender.expectedMessageCount(1); // one wake-up for the notification sender
 
-        AckText ack = send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000050"));
+        String id = Hl7Messages.newControlId();
+        AckText ack = send(Hl7Messages.a04(id, "9990000050"));
 
         assertThat(ack.field("MSA", 1)).isEqualTo("AA");
         assertThat(ack.field("ZCS", 1)).isEqualTo("FLAGGED");
         assertThat(ack.all("ZCP")).hasSize(2);
-        authority.assertIsSatisfied();
-        assertThat(authority.getExchanges()).extracting(e -> e.getMessage().getBody(Notification.class).queueName())
-                .containsExactlyInAnyOrder("cpis.notify.LA901", "cpis.notify.LA902");
+        sender.assertIsSatisfied();
+        FlagStore store = context.getRegistry().lookupByNameAndType("flagStore", FlagStore.class);
+        List<String> queues = new ArrayList<>();
+        try (var c = store.dataSource().getConnection(); var ps = c.prepareStatement(
+                "select queue_name from notification_outbox where payload like ? order by queue_name")) {
+            ps.setString(1, "%\"" + id + "\"%");
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    queues.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(queues).containsExactly("cpis.notify.LA901", "cpis.notify.LA902");
     }
 
     @Test

@@ -48,24 +48,6 @@ public class NotificationOutbox {
         }
     }
 
-    /**
-     * Whether this notification may go to the broker now: no older notification for the same authority is still
-     * waiting (otherwise it waits its turn in the relay, so each authority receives its notifications in order).
-     */
-    public boolean isNextFor(Notification n) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "select count(*) from notification_outbox o where o.authority_code = ? and o.sent_at is null "
-                             + "and o.id < (select id from notification_outbox where notification_id = ?)")) {
-            ps.setString(1, n.authorityCode());
-            ps.setString(2, n.notificationId());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) == 0;
-            }
-        }
-    }
-
     public boolean isSent(String notificationId) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(

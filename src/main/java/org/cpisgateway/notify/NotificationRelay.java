@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers what is still in the outbox (broker was away, send failed, gateway was killed after the commit), oldest
- * first. Once one notification for an authority fails, that authority's later ones wait for the next round, so an
- * authority always receives its notifications in the order the attendances were acknowledged.
+ * The one sender of notifications: delivers what is in the outbox, oldest first, one call at a time (woken by each
+ * new attendance and by a timer). Once one notification for an authority fails (broker away), that authority's later
+ * ones wait for the next round, so an authority always receives its notifications in the order the attendances were
+ * acknowledged; and since nothing else sends, none is sent twice by this gateway (a send that reached the broker
+ * but was not marked before a crash is dropped by the broker's duplicate detection).
  */
 public class NotificationRelay {
 
@@ -28,7 +30,7 @@ public class NotificationRelay {
     }
 
     /** @return how many were delivered in this round */
-    public int deliverPending() throws SQLException {
+    public synchronized int deliverPending() throws SQLException {
         Set<String> blocked = new HashSet<>();
         int delivered = 0;
         for (Notification n : outbox.pending(500, minAgeSeconds)) {

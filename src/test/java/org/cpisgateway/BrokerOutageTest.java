@@ -1,0 +1,108 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.cpisgateway.broker.BrokerSecurity;
+import org.cpisgateway.broker.EmbeddedBroker;
+import org.cpisgateway.mapping.AuthorityDirectory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker can be away: the gateway runs against a broker outside it, the broker is stopped, attendances keep
+ * getting their AA (with ZCS-5 QUEUED: durably queued, which is true), and once the broker is back every
+ * notification arrives exactly once and in order for each authority.
+ */
+class BrokerOutageTest {
+
+    static final String LA901_CHILD = "9990000018";
+    static final String LA902_CHILD = "9990000026";
+
+    @Test
+    void notificationsWaitForTheBrokerAndArriveOnceInOrder() throws Exception {
+        Path brokerData = Files.createTempDirectory("cpis-external-broker");
+        int brokerPort = RunningGateway.freePort();
+        EmbeddedBroker broker = startBroker(brokerData, brokerPort);
+        try (RunningGateway gateway = RunningGateway.start("cpis.broker.embedded", "false",
+                "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password",
+                "cpis.notify.retry-interval-ms", "500", "cpis.notify.retry-min-age-seconds", "0")) {
+            List<String> la901 = new ArrayList<>();
+            List<String> la902 = new ArrayList<>();
+            la901.add(attend(gateway, LA901_CHILD));
+            long until = System.currentTimeMillis() + 20_000;
+            while (gateway.count("select count(*) from notification_outbox where sent_at is null") > 0
+                    && System.currentTimeMillis() < until) {
+                Thread.sleep(50); // the first one is on the broker before it goes away
+            }
+
+            broker.stop();
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                long t = System.nanoTime();
+                (i % 2 == 0 ? la901 : la902).add(attend(gateway, i % 2 == 0 ? LA901_CHILD : LA902_CHILD));
+                millis.add((System.nanoTime() - t) / 1_000_000);
+            }
+            assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isEqualTo(10);
+            System.out.println("broker outage: ACK round trips (ms) while the broker was stopped: " + millis);
+
+            broker = startBroker(brokerData, brokerPort);
+            // one more after the broker is back: it must queue behind the waiting ones, not overtake them
+            la901.add(attend(gateway, LA901_CHILD));
+
+            assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
+            assertThat(receive(brokerPort, "LA902", la902.size())).containsExactlyElementsOf(la902);
+            assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
+        } finally {
+            broker.stop();
+        }
+    }
+
+    static EmbeddedBroker startBroker(Path data, int port) throws Exception {
+        BrokerSecurity security = new BrokerSecurity(
+                List.of(Path.of("conf/broker/users.properties"), Path.of("conf/demo/broker-users.properties")),
+                List.of(Path.of("conf/broker/roles.properties"), Path.of("conf/demo/broker-roles.properties")),
+                "cpis-gateway", "gateway-test-password");
+        EmbeddedBroker broker = new EmbeddedBroker(data, "tcp://127.0.0.1:" + port + "?protocols=CORE,AMQP",
+                "vm://77", security);
+        broker.start(AuthorityDirectory.load(Path.of("mappings/authorities.csv")).all(), "cpis.notify.",
+                "cpis.upload.", "cpis.unrouted");
+        return broker;
+    }
+
+    /** Sends one flagged attendance and returns its control ID; the ACK must be AA FLAGGED QUEUED. */
+    static String attend(RunningGateway gateway, String nhs) throws Exception {
+        String id = Hl7Messages.newControlId();
+        List<String> acks = Mllp.exchange(gateway.mllpPort,
+                Mllp.frame(Hl7Messages.a04(id, nhs).getBytes(StandardCharsets.UTF_8)), 1, StandardCharsets.UTF_8, 60_000);
+        assertThat(acks).hasSize(1);
+        AckText ack = AckText.of(acks.get(0));
+        assertThat(ack.field("MSA", 1)).isEqualTo("AA");
+        assertThat(ack.field("ZCS", 1)).isEqualTo("FLAGGED");
+        assertThat(ack.field("ZCS", 5)).isEqualTo("QUEUED");
+        return id;
+    }
+
+    static List<String> receive(int port, String authority, int expected) throws Exception {
+        List<String> ids = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        String lower = authority.toLowerCase(java.util.Locale.ROOT);
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
+             JMSContext jms = cf.createContext(lower + "-system", lower + "-demo-password");
+             JMSConsumer consumer = jms.createConsumer(jms.createQueue("cpis.notify." + authority))) {
+            for (TextMessage m; (m = (TextMessage) consumer.receive(ids.size() < expected ? 20_000 : 2_000)) != null; ) {
+                ids.add(json.readTree(m.getText()).at("/source/messageControlId").asText());
+            }
+        }
+        return ids;
+    }
+}
