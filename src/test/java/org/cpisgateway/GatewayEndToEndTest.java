@@ -356,6 +356,20 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void theBrokerDropsASecondCopyOfTheSameNotification() throws Exception {
+        // what happens when the gateway is killed after a send reached the broker but before it was marked sent:
+        // the relay sends it again, with the same notification id as Artemis duplicate id
+        String id = Hl7Messages.newControlId();
+        String json = "{\"source\":{\"messageControlId\":\"" + id + "\"}}";
+        var again = new org.cpisgateway.notify.Notification(java.util.UUID.randomUUID().toString(), "LA901",
+                "cpis.notify.LA901", json);
+        var producer = gateway.context().createProducerTemplate();
+        producer.sendBody("direct:notify-authority", again);
+        producer.sendBody("direct:notify-authority", again);
+        assertThat(notifications("LA901", id, 2000)).hasSize(1);
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void noPatientDataInTheLogs() throws Exception {
         LogPrivacy.assertNoneOf(List.of(CPP_CHILD, LAC_CHILD, UCP_MOTHER, TWO_AUTHORITIES, NO_PLAN, "TESTCHILD", "ROBIN",
