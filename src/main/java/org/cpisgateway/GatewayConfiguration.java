@@ -116,9 +116,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addComponent("jms", JmsComponent.jmsComponent(connectionFactory));
         FramePreservingMllpComponent mllp = new FramePreservingMllpComponent();
         mllp.setLogPhi(false);
-        org.apache.camel.component.mllp.MllpConfiguration mllpDefaults = new org.apache.camel.component.mllp.MllpConfiguration();
-        mllpDefaults.setMaxBufferSize(Integer.parseInt(s.get("cpis.mllp.max-frame-bytes")));
-        mllp.setConfiguration(mllpDefaults);
+        mllp.setFrameTimeoutMillis(Long.parseLong(s.get("cpis.mllp.frame-timeout-ms")));
+        mllp.setMaxFrameBytes(Integer.parseInt(s.get("cpis.mllp.max-frame-bytes")));
         context.addComponent("mllp", mllp);
 
         HapiContext hapi = HapiSetup.lenientContext();

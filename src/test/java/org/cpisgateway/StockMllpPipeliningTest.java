@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins the camel-mllp behaviour that {@code FramePreservingMllpComponent} works around: with the stock component, two
- * MLLP frames arriving in one TCP write get one ACK; the second message is discarded as "out-of-band data". When this
- * test fails after a Camel upgrade, the upstream consumer keeps pipelined frames and the workaround can go.
+ * MLLP frames arriving in one TCP write get one ACK (the second message is discarded as "out-of-band data"), and a
+ * frame shorter than four bytes gets no ACK at all when the route supplies the ACK. When a test here fails after a
+ * Camel upgrade, upstream has fixed that part and the matching workaround can go.
  */
 class StockMllpPipeliningTest extends CamelTestSupport {
 
     private final int port = freePort();
+    private final int ackPort = freePort();
 
     private static int freePort() {
         try {
@@ -37,9 +39,21 @@ class StockMllpPipeliningTest extends CamelTestSupport {
                 MllpComponent stock = new MllpComponent();
                 stock.setLogPhi(false);
                 getContext().addComponent("stockmllp", stock);
+                from("stockmllp:127.0.0.1:" + ackPort + "?autoAck=false").routeId("stock-own-ack")
+                        .setProperty("CamelMllpAcknowledgement", constant(
+                                "MSH|^~\\&|A|B|C|D|||ACK|1|P|2.4\rMSA|AR|\r".getBytes(StandardCharsets.US_ASCII)));
                 from("stockmllp:127.0.0.1:" + port + "?autoAck=true").routeId("stock").to("mock:received");
             }
         };
+    }
+
+    /** The stock consumer reads byte 3 of the inbound frame when it sends the route's own ACK. */
+    @Test
+    void stockCamelMllpSendsNoAckForAFrameShorterThanFourBytes() throws Exception {
+        assertThat(Mllp.exchange(ackPort, Mllp.frame("MSH|x".getBytes(StandardCharsets.US_ASCII)), 1,
+                StandardCharsets.US_ASCII, 3000)).hasSize(1);
+        assertThat(Mllp.exchange(ackPort, Mllp.frame("MSH".getBytes(StandardCharsets.US_ASCII)), 1,
+                StandardCharsets.US_ASCII, 3000)).isEmpty();
     }
 
     @Test

@@ -7,7 +7,16 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
 
 /**
- * camel-mllp with one fix: several MLLP frames that arrive in one TCP read are each processed and acknowledged.
+ * camel-mllp with fixes for what bit us (each pinned by a test with the stock component):
+ * <ul>
+ *   <li>several MLLP frames that arrive in one TCP read are each processed and acknowledged;</li>
+ *   <li>a frame shorter than four bytes still gets its ACK (the stock consumer reads byte 3 of the inbound message
+ *       when sending an ACK from the exchange, and resets the connection instead);</li>
+ *   <li>the maximum frame size is applied (the component configuration's {@code maxBufferSize} is not copied to
+ *       endpoints, and it is not an endpoint option);</li>
+ *   <li>a frame must complete within a time limit, the first frame of a connection included (the stock
+ *       "validation" read of the first frame is skipped).</li>
+ * </ul>
  * <p>
  * The stock consumer ({@code TcpSocketConsumerRunnable}) treats every byte after the first frame's end block as
  * "trailing out-of-band data", logs it (with the patient data in it, whatever {@code logPhi} says) and throws it
@@ -20,6 +29,27 @@ import org.apache.camel.Processor;
  */
 public class FramePreservingMllpComponent extends MllpComponent {
 
+    private long frameTimeoutMillis = 60_000;
+    private int maxFrameBytes = 16 * 1024 * 1024;
+
+    public int getMaxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /** Largest frame accepted; a larger one closes the connection. */
+    public void setMaxFrameBytes(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** Longest time a frame may take from its start block to its end block (against senders trickling bytes). */
+    public long getFrameTimeoutMillis() {
+        return frameTimeoutMillis;
+    }
+
+    public void setFrameTimeoutMillis(long frameTimeoutMillis) {
+        this.frameTimeoutMillis = frameTimeoutMillis;
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         MllpEndpoint stock = (MllpEndpoint) super.createEndpoint(uri, remaining, parameters);
@@ -31,6 +61,7 @@ public class FramePreservingMllpComponent extends MllpComponent {
                 return consumer;
             }
         };
+        endpoint.getConfiguration().setMaxBufferSize(maxFrameBytes); // MllpConfiguration.copy() leaves it out
         endpoint.setHostname(stock.getHostname());
         endpoint.setPort(stock.getPort());
         endpoint.setCharsetName(stock.getCharsetName());
