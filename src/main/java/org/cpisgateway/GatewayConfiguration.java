@@ -138,6 +138,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("notificationRelay", new org.cpisgateway.notify.NotificationRelay(outbox,
                 context.createProducerTemplate(), Integer.parseInt(s.get("cpis.notify.retry-min-age-seconds"))));
         registry.bind("failureAnswer", new FailureAnswer(ackWriter, journal));
+        registry.bind("messageReplay", new org.cpisgateway.store.MessageReplay(journal, context.createProducerTemplate(),
+                ackWriter));
         registry.bind("flagStore", store);
         registry.bind("authorityDirectory", authorities);
         registry.bind("planUpload", new PlanUpload(store, security));

@@ -33,7 +33,7 @@ class InboundRouteTest extends CamelTestSupport {
 
     @Override
     public String getRouteFilterExcludePattern() {
-        return "notification-relay,send-new-notifications";
+        return "notification-relay,send-new-notifications,mllp-listener";
     }
 
     @Override
@@ -57,14 +57,13 @@ class InboundRouteTest extends CamelTestSupport {
 
     private void adviseAndStart() throws Exception {
         AdviceWith.adviceWith(context, "adt-inbound", a -> {
-            a.replaceFromWith("direct:adt");
             a.weaveByToUri("seda:notifications*").replace().to("mock:authority");
         });
         context.start();
     }
 
     private AckText send(String er7) {
-        Exchange out = template.request("direct:adt", e -> e.getMessage().setBody(er7.getBytes(StandardCharsets.UTF_8)));
+        Exchange out = template.request("direct:adt-inbound", e -> e.getMessage().setBody(er7.getBytes(StandardCharsets.UTF_8)));
         byte[] ack = out.getProperty("CamelMllpAcknowledgement", byte[].class);
         assertThat(ack).as("every exchange leaves an ACK for camel-mllp").isNotNull();
         return AckText.of(new String(ack, StandardCharsets.UTF_8));

@@ -27,12 +27,14 @@ public final class RunningGateway implements AutoCloseable {
 
     public final int mllpPort;
     public final int brokerPort;
+    public final int httpPort;
     public final Path dataDir;
     private final Main main;
 
-    private RunningGateway(int mllpPort, int brokerPort, Path dataDir, Main main) {
+    private RunningGateway(int mllpPort, int brokerPort, int httpPort, Path dataDir, Main main) {
         this.mllpPort = mllpPort;
         this.brokerPort = brokerPort;
+        this.httpPort = httpPort;
         this.dataDir = dataDir;
         this.main = main;
     }
@@ -41,6 +43,7 @@ public final class RunningGateway implements AutoCloseable {
         Path dataDir = Files.createTempDirectory("cpis-gateway-test");
         int mllpPort = freePort();
         int brokerPort = freePort();
+        int httpPort = freePort();
         String vm = "vm://" + VM_IDS.incrementAndGet();
         Main main = GatewayMain.create();
         main.addOverrideProperty("cpis.mllp.host", "127.0.0.1");
@@ -48,12 +51,13 @@ public final class RunningGateway implements AutoCloseable {
         main.addOverrideProperty("cpis.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP");
         main.addOverrideProperty("cpis.broker.in-vm-url", vm);
         main.addOverrideProperty("cpis.broker.url", vm);
+        main.addOverrideProperty("camel.server.port", String.valueOf(httpPort));
         main.addOverrideProperty("cpis.data.dir", dataDir.toAbsolutePath().toString());
         for (int i = 0; i + 1 < extraProperties.length; i += 2) {
             main.addOverrideProperty(extraProperties[i], extraProperties[i + 1]);
         }
         main.start();
-        return new RunningGateway(mllpPort, brokerPort, dataDir, main);
+        return new RunningGateway(mllpPort, brokerPort, httpPort, dataDir, main);
     }
 
     public CamelContext context() {

@@ -71,6 +71,11 @@ public class AckWriter {
         return ack.getBytes(charset == null ? java.nio.charset.StandardCharsets.UTF_8 : charset);
     }
 
+    /** An ACK as text for a person: one segment a line. */
+    public String readable(byte[] ack, @ExchangeProperty("cpisCharset") Charset charset) {
+        return new String(ack, charset == null ? java.nio.charset.StandardCharsets.UTF_8 : charset).replace('\r', '\n');
+    }
+
     String build(MshHeader in, String ackCode, CheckResult result, AckError error) throws HL7Exception {
         String fs = String.valueOf(in.fieldSeparator());
         char cs = in.encodingCharacters().charAt(0);

@@ -151,6 +151,87 @@ public class MessageJournal {
         }
     }
 
+    /** Thrown when no message has the id asked for. */
+    public static class NoSuchMessage extends RuntimeException {
+        public NoSuchMessage(long id) {
+            super("no message " + id);
+        }
+    }
+
+    /**
+     * The most recent messages that got AE or AR, newest first: ids, times, sender, control ID, codes and the reason.
+     * No patient data (no raw message, no ACK).
+     */
+    public List<java.util.Map<String, Object>> recentFailures(Integer limit) throws SQLException {
+        int n = limit == null || limit <= 0 ? 50 : Math.min(limit, 1000);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select id, received_at, completed_at, sending_application, sending_facility, control_id, "
+                             + "message_type, trigger_event, ack_code, flag_result, reason, octet_length(raw) "
+                             + "from inbound_message where ack_code in ('AE', 'AR') order by id desc fetch first "
+                             + n + " rows only")) {
+            List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("id", rs.getLong(1));
+                    row.put("receivedAt", String.valueOf(rs.getObject(2, OffsetDateTime.class)));
+                    row.put("completedAt", String.valueOf(rs.getObject(3, OffsetDateTime.class)));
+                    row.put("sendingApplication", rs.getString(4));
+                    row.put("sendingFacility", rs.getString(5));
+                    row.put("controlId", rs.getString(6));
+                    row.put("messageType", rs.getString(7));
+                    row.put("triggerEvent", rs.getString(8));
+                    row.put("ackCode", rs.getString(9));
+                    row.put("flagResult", rs.getString(10));
+                    row.put("reason", rs.getString(11));
+                    row.put("bytes", rs.getLong(12));
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** The message exactly as it was received, for a replay through the routes. */
+    public byte[] raw(long id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select raw from inbound_message where id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NoSuchMessage(id);
+                }
+                return rs.getBytes(1);
+            }
+        }
+    }
+
+    /**
+     * Retention: removes messages (raw bytes, ACK) received more than {@code days} ago, and delivered notifications
+     * as old. Access records are the audit trail and are kept. A re-send of a purged message is processed afresh.
+     */
+    public int purgeOlderThan(int days) throws SQLException {
+        if (days <= 0) {
+            return 0;
+        }
+        OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minusDays(days);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement messages = c.prepareStatement("delete from inbound_message where received_at < ?");
+             PreparedStatement outbox = c.prepareStatement(
+                     "delete from notification_outbox where sent_at is not null and created_at < ?")) {
+            messages.setObject(1, cutoff);
+            outbox.setObject(1, cutoff);
+            int n = messages.executeUpdate();
+            int m = outbox.executeUpdate();
+            if (n + m > 0) {
+                org.slf4j.LoggerFactory.getLogger(MessageJournal.class).info(
+                        "Retention: removed {} messages and {} delivered notifications older than {} days", n, m, days);
+            }
+            return n;
+        }
+    }
+
     static boolean isDuplicateKey(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {
             if (x.getSQLState() != null && x.getSQLState().startsWith("23")) {
