@@ -119,6 +119,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         mllp.setFrameTimeoutMillis(Long.parseLong(s.get("cpis.mllp.frame-timeout-ms")));
         mllp.setMaxFrameBytes(Integer.parseInt(s.get("cpis.mllp.max-frame-bytes")));
         context.addComponent("mllp", mllp);
+        context.getRegistry().bind("mllpTls", Boolean.parseBoolean(s.get("cpis.mllp.tls.enabled"))
+                ? MllpTls.parameters(s.get("cpis.mllp.tls.keystore"), s.get("cpis.mllp.tls.keystore-password"),
+                        s.get("cpis.mllp.tls.truststore"), s.get("cpis.mllp.tls.truststore-password"),
+                        s.get("cpis.mllp.tls.client-auth"))
+                : new org.apache.camel.support.jsse.SSLContextParameters()); // route not started
 
         HapiContext hapi = HapiSetup.lenientContext();
         AckWriter ackWriter = new AckWriter(hapi, authorities, s.get("cpis.ack.sending-application"),
