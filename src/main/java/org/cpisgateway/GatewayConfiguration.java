@@ -128,7 +128,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         HapiContext hapi = HapiSetup.lenientContext();
         AckWriter ackWriter = new AckWriter(hapi, authorities, s.get("cpis.ack.sending-application"),
                 s.get("cpis.ack.default-version"), zone);
-        MessageJournal journal = new MessageJournal(dataSource);
+        MessageJournal journal = new MessageJournal(dataSource,
+                Boolean.parseBoolean(s.get("cpis.store.sync-each-commit")) && s.get("cpis.store.url").startsWith("jdbc:h2:"));
         var registry = context.getRegistry();
         registry.bind("hl7", HapiSetup.dataFormat(hapi));
         registry.bind("inboundFrame", new InboundFrame(Charset.forName(s.get("cpis.mllp.default-charset"))));

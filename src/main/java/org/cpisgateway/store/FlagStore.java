@@ -106,6 +106,19 @@ public class FlagStore {
         }
     }
 
+    /** Forces everything committed so far to the disk device (embedded H2 only; PostgreSQL syncs commits itself). */
+    public void syncToDisk() {
+        try (Connection c = dataSource.getConnection()) {
+            if (c.getMetaData().getURL().startsWith("jdbc:h2:")) {
+                try (var s = c.createStatement()) {
+                    s.execute("CHECKPOINT SYNC");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("flag store unavailable", e);
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

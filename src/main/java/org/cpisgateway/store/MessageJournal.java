@@ -29,9 +29,20 @@ public class MessageJournal {
     }
 
     private final DataSource dataSource;
+    private final boolean syncEachCommit;
 
     public MessageJournal(DataSource dataSource) {
+        this(dataSource, false);
+    }
+
+    /**
+     * @param syncEachCommit force each attendance's commit to the disk device before the ACK ({@code CHECKPOINT
+     *                       SYNC}; the embedded H2 does not fsync commits by itself, so without this a power cut can
+     *                       lose the last commits even though the process had written them)
+     */
+    public MessageJournal(DataSource dataSource, boolean syncEachCommit) {
         this.dataSource = dataSource;
+        this.syncEachCommit = syncEachCommit;
     }
 
     /** The ACK already given for this sender's message with this control ID, or null. */
@@ -68,6 +79,11 @@ public class MessageJournal {
                     insertOutbox(c, n, receivedAt);
                 }
                 c.commit();
+                if (syncEachCommit) {
+                    try (Statement sync = c.createStatement()) {
+                        sync.execute("CHECKPOINT SYNC");
+                    }
+                }
                 return new Recorded(ack, notifications);
             } catch (SQLException e) {
                 c.rollback();

@@ -79,6 +79,7 @@ public class PlanUpload {
                     e.getMessage(), List.of());
         }
         List<RowOutcome> outcomes = apply(rows, authority);
+        store.syncToDisk(); // the report promises these rows: make them survive a power cut first
         List<RowOutcome> rejected = outcomes.stream().filter(o -> !o.accepted()).toList();
         LOG.info("Upload {} ({} {}) from authority {}: {} rows, {} accepted, {} rejected", uploadId, source, name,
                 authority, rows.size(), rows.size() - rejected.size(), rejected.size());
