@@ -90,6 +90,68 @@ class CrashSafetyTest {
         }
     }
 
+    @Test
+    void anUploadInterruptedBySigkillIsTakenAgainAndEndsInTheSameState() throws Exception {
+        Path data = Files.createTempDirectory("cpis-crash-upload");
+        int rows = 60_000;
+        StringBuilder csv = new StringBuilder("nhs_number,plan_type,start_date\n");
+        int made = 0;
+        for (long base = 999_300_000L; made < rows; base++) {
+            String n = org.cpisgateway.bench.LargeUploadBenchmark.withCheckDigit(base);
+            if (n != null) {
+                csv.append(n).append(",LAC,2026-01-01\n");
+                made++;
+            }
+        }
+        Path inbox = data.resolve("uploads/LA902/inbox");
+        Path done = data.resolve("uploads/LA902/done");
+        try (GatewayProcess gateway = new GatewayProcess(data, "cpis.uploads.min-age-ms", "500")) {
+            gateway.start();
+            Files.createDirectories(inbox);
+            Files.writeString(inbox.resolve("big.csv.part"), csv);
+            Files.move(inbox.resolve("big.csv.part"), inbox.resolve("big.csv"));
+            long until0 = System.currentTimeMillis() + 20_000;
+            while (!Files.exists(inbox.resolve("big.csv.camelLock")) && System.currentTimeMillis() < until0) {
+                Thread.sleep(50); // Camel marks a file it has taken; 60,000 rows then take a few seconds
+            }
+            Thread.sleep(1000);
+            assertThat(inbox.resolve("big.csv.camelLock")).as("upload in progress when killed").exists();
+            gateway.kill();
+            assertThat(inbox.resolve("big.csv")).as("file still in the inbox after the kill").exists();
+
+            gateway.start();
+            long until = System.currentTimeMillis() + 60_000;
+            while (!(Files.isDirectory(done) && Files.list(done).anyMatch(p -> p.toString().endsWith(".response.json")))
+                    && System.currentTimeMillis() < until) {
+                Thread.sleep(200);
+            }
+            gateway.stop();
+        }
+        try (var files = Files.list(done)) {
+            List<Path> responses = files.filter(p -> p.toString().endsWith(".response.json")).toList();
+            assertThat(responses).hasSize(1);
+            JsonNodeCheck.assertAccepted(responses.get(0), rows);
+        }
+        String url = "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "select count(*), count(distinct nhs_number) from plan where nhs_number like '9993%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(rows);
+            assertThat(rs.getInt(2)).isEqualTo(rows);
+        }
+    }
+
+    /** Reads an upload report. */
+    static final class JsonNodeCheck {
+        static void assertAccepted(Path report, int rows) throws IOException {
+            var json = new ObjectMapper().readTree(report.toFile());
+            assertThat(json.path("rows").asInt()).isEqualTo(rows);
+            assertThat(json.path("accepted").asInt()).isEqualTo(rows);
+        }
+    }
+
     static void sendUntilCut(int port, AtomicBoolean running, Set<String> sent, Set<String> acked) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);

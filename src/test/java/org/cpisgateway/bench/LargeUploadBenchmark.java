@@ -120,7 +120,7 @@ public final class LargeUploadBenchmark {
         }
     }
 
-    static String withCheckDigit(long nineDigits) {
+    public static String withCheckDigit(long nineDigits) {
         String s = Long.toString(nineDigits);
         int sum = 0;
         for (int i = 0; i < 9; i++) {
