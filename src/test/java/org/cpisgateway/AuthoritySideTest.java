@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * and through the inbox folder, per-row outcomes, the store afterwards, the attendance that follows, and the
  * broker refusing everything outside an authority's own queues.
  */
-class AuthoritySideTest {
+public class AuthoritySideTest {
 
     static RunningGateway gateway;
     static HapiContext hapi;
@@ -192,8 +192,9 @@ class AuthoritySideTest {
         assertThat(error.path("error").asText()).contains("nhs_number");
     }
 
-    static Path waitForResponse(Path folder) throws Exception {
-        long end = System.currentTimeMillis() + 30_000;
+    /** The first {@code *.response.json} to appear in the folder, waiting up to 30 s (a minute for big uploads). */
+    public static Path waitForResponse(Path folder) throws Exception {
+        long end = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < end) {
             if (Files.isDirectory(folder)) {
                 try (Stream<Path> s = Files.list(folder)) {

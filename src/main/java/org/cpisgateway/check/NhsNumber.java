@@ -23,18 +23,21 @@ public final class NhsNumber {
         if (number.length() != 10 || !number.chars().allMatch(Character::isDigit)) {
             return "NHS number is not ten digits";
         }
-        int sum = 0;
-        for (int i = 0; i < 9; i++) {
-            sum += (number.charAt(i) - '0') * (10 - i);
-        }
-        int check = 11 - sum % 11;
-        if (check == 11) {
-            check = 0;
-        }
+        int check = checkDigit(number);
         if (check == 10 || check != number.charAt(9) - '0') {
             return "NHS number fails the modulus-11 check";
         }
         return null;
+    }
+
+    /** The modulus-11 check digit for the first nine digits; 10 means no valid number starts with them. */
+    public static int checkDigit(String digits) {
+        int sum = 0;
+        for (int i = 0; i < 9; i++) {
+            sum += (digits.charAt(i) - '0') * (10 - i);
+        }
+        int check = 11 - sum % 11;
+        return check == 11 ? 0 : check;
     }
 
     public static boolean isValid(String number) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +62,7 @@ public final class LargeUploadBenchmark {
                 }
             });
             traffic.start();
-            Path response = waitForResponse(gateway.dataDir.resolve("uploads/LA901/done"));
+            Path response = org.cpisgateway.AuthoritySideTest.waitForResponse(gateway.dataDir.resolve("uploads/LA901/done"));
             double seconds = (System.nanoTime() - start) / 1e9;
             uploading.set(false);
             traffic.join();
@@ -106,30 +105,11 @@ public final class LargeUploadBenchmark {
                 s[(int) Math.min(s.length - 1, Math.floor(s.length * 0.99))] / 1000.0, s[s.length - 1] / 1000.0);
     }
 
-    static Path waitForResponse(Path folder) throws Exception {
-        while (true) {
-            if (Files.isDirectory(folder)) {
-                try (Stream<Path> s = Files.list(folder)) {
-                    var found = s.filter(p -> p.toString().endsWith(".response.json")).findFirst();
-                    if (found.isPresent()) {
-                        return found.get();
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-    }
 
+    /** A valid NHS number from nine digits, or null when none exists. */
     public static String withCheckDigit(long nineDigits) {
         String s = Long.toString(nineDigits);
-        int sum = 0;
-        for (int i = 0; i < 9; i++) {
-            sum += (s.charAt(i) - '0') * (10 - i);
-        }
-        int check = 11 - sum % 11;
-        if (check == 11) {
-            check = 0;
-        }
+        int check = org.cpisgateway.check.NhsNumber.checkDigit(s);
         return check == 10 ? null : s + check;
     }
 }
