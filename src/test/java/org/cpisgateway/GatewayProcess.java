@@ -59,6 +59,10 @@ public final class GatewayProcess implements AutoCloseable {
         throw new IllegalStateException("gateway process did not open its MLLP port; see " + log);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hook, no flush, nothing. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -96,7 +96,7 @@ public final class RunningGateway implements AutoCloseable {
         main.stop();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

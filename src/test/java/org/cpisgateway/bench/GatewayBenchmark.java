@@ -1,0 +1,410 @@
+package org.cpisgateway.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.cpisgateway.GatewayProcess;
+import org.cpisgateway.Mllp;
+import org.cpisgateway.RunningGateway;
+import org.cpisgateway.store.Database;
+
+/**
+ * Throughput and latency of the full gateway against the bare-MLLP limit of the same stack, on this machine, with
+ * the same connection count, in one run. Both servers run as their own processes; the load generator (this JVM)
+ * waits for each ACK as a PAS does (closed loop), or keeps N frames in flight per connection (pipelined), and
+ * records every round trip in an HdrHistogram. Latency at half of each server's maximum throughput is measured at a
+ * fixed rate, from each message's intended send time (no coordinated omission).
+ * <p>
+ * Workload: A04s for a population where {@code child-share} are children, {@code flagged-share} of the children have
+ * an active plan, {@code scheduled-share} attend a scheduled setting and {@code malformed-share} are garbage; the
+ * store holds {@code plans} active plans and {@code accesses} access records, loaded before the run.
+ * <pre>
+ * mvn -q -Pbench test-compile exec:java -Dexec.args="--connections=8 --seconds=20"
+ * </pre>
+ * Prints a table and writes {@code target/bench/results.csv}.
+ */
+public final class GatewayBenchmark {
+
+    private GatewayBenchmark() {
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> o = new HashMap<>(Map.of("connections", "8", "seconds", "20", "warmup", "10",
+                "plans", "150000", "accesses", "1000000", "child-share", "0.3", "flagged-share", "0.02",
+                "scheduled-share", "0.2", "malformed-share", "0.005", "pipeline", "8"));
+        for (String a : args) {
+            if (a.startsWith("--") && a.contains("=")) {
+                o.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            }
+        }
+        return o;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("logback.configurationFile", "conf/logback.xml");
+        Map<String, String> o = options(args);
+        int connections = Integer.parseInt(o.get("connections"));
+        int seconds = Integer.parseInt(o.get("seconds"));
+        int warmup = Integer.parseInt(o.get("warmup"));
+        int pipeline = Integer.parseInt(o.get("pipeline"));
+        Path data = Files.createTempDirectory("cpis-bench");
+        Workload workload = Workload.prepare(data, Integer.parseInt(o.get("plans")),
+                Integer.parseInt(o.get("accesses")), Double.parseDouble(o.get("child-share")),
+                Double.parseDouble(o.get("flagged-share")), Double.parseDouble(o.get("scheduled-share")),
+                Double.parseDouble(o.get("malformed-share")));
+        List<String[]> rows = new ArrayList<>();
+
+        int barePort = RunningGateway.freePort();
+        Process bare = new ProcessBuilder(java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=conf/logback.xml", BareMllpServer.class.getName(), String.valueOf(barePort))
+                .redirectErrorStream(true).redirectOutput(Path.of("target/bench-bare.log").toFile()).start();
+        waitForPort(barePort);
+        Result bareMax = closedLoop("baseline", barePort, connections, warmup, seconds, workload);
+        Result barePipe = pipelined("baseline", barePort, connections, pipeline, seconds, workload);
+        Result bareHalf = fixedRate("baseline", barePort, connections, bareMax.throughput / 2, seconds, workload, null);
+        bare.destroy();
+        bare.waitFor(30, TimeUnit.SECONDS);
+
+        Result gwMax;
+        Result gwPipe;
+        Result gwHalf;
+        Resources res = new Resources();
+        try (GatewayProcess gateway = new GatewayProcess(data, "cpis.demo.enabled", "false")) {
+            gateway.start();
+            gwMax = closedLoop("gateway", gateway.mllpPort, connections, warmup, seconds, workload);
+            gwPipe = pipelined("gateway", gateway.mllpPort, connections, pipeline, seconds, workload);
+            long pid = gateway.pid();
+            long cpuBefore = Resources.cpuMillis(pid);
+            gwHalf = fixedRate("gateway", gateway.mllpPort, connections, gwMax.throughput / 2, seconds, workload, res);
+            long cpuAfter = Resources.cpuMillis(pid);
+            res.cpuMicrosPerMessage = (cpuAfter - cpuBefore) * 1000.0 / Math.max(1, gwHalf.messages);
+            res.rssMb = Resources.rssMb(pid);
+            res.heapAfterGcMb = Resources.heapAfterGcMb(pid);
+            gateway.stop();
+        }
+
+        String[] header = {"server", "mode", "connections", "messages", "throughput_per_s", "p50_ms", "p90_ms", "p99_ms",
+                "p999_ms", "max_ms"};
+        for (Result r : List.of(bareMax, barePipe, bareHalf, gwMax, gwPipe, gwHalf)) {
+            rows.add(r.row(connections));
+        }
+        Files.createDirectories(Path.of("target/bench"));
+        List<String> csv = new ArrayList<>();
+        csv.add(String.join(",", header));
+        rows.forEach(r -> csv.add(String.join(",", r)));
+        Files.write(Path.of("target/bench/results.csv"), csv);
+
+        System.out.printf("%n%-9s %-22s %5s %9s %10s %8s %8s %8s %8s %8s%n", (Object[]) header);
+        for (String[] r : rows) {
+            System.out.printf("%-9s %-22s %5s %9s %10s %8s %8s %8s %8s %8s%n", (Object[]) r);
+        }
+        System.out.printf("%ngateway / baseline throughput, closed loop: %.1f%%; pipelined: %.1f%%%n",
+                100.0 * gwMax.throughput / bareMax.throughput, 100.0 * gwPipe.throughput / barePipe.throughput);
+        System.out.printf("gateway p99 at half its max (%.0f msg/s): %.2f ms (baseline at half its max: %.2f ms)%n",
+                gwHalf.target, gwHalf.histogram.getValueAtPercentile(99) / 1000.0,
+                bareHalf.histogram.getValueAtPercentile(99) / 1000.0);
+        System.out.printf("gateway at half load: CPU %.0f µs/message, RSS %d MB, heap after GC %d MB%n",
+                res.cpuMicrosPerMessage, res.rssMb, res.heapAfterGcMb);
+        System.out.printf("store: %d plans, %d access records; workload %s%n", workload.planCount,
+                workload.accessCount, o);
+        System.exit(0);
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static void waitForPort(int port) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("port " + port + " did not open");
+    }
+
+    static final class Result {
+        final String server;
+        final String mode;
+        final Histogram histogram;
+        final long messages;
+        final double throughput;
+        final double target;
+
+        Result(String server, String mode, Histogram histogram, long messages, double seconds, double target) {
+            this.server = server;
+            this.mode = mode;
+            this.histogram = histogram;
+            this.messages = messages;
+            this.throughput = messages / seconds;
+            this.target = target;
+        }
+
+        String[] row(int connections) {
+            return new String[] {server, mode, String.valueOf(connections), String.valueOf(messages),
+                    String.format(Locale.ROOT, "%.0f", throughput), ms(50), ms(90), ms(99), ms(99.9),
+                    String.format(Locale.ROOT, "%.2f", histogram.getMaxValue() / 1000.0)};
+        }
+
+        String ms(double percentile) {
+            return String.format(Locale.ROOT, "%.2f", histogram.getValueAtPercentile(percentile) / 1000.0);
+        }
+    }
+
+    /** Each connection sends a message and waits for its ACK, as a PAS does. */
+    static Result closedLoop(String server, int port, int connections, int warmup, int seconds, Workload w)
+            throws Exception {
+        run(port, connections, warmup, w, new Recorder(3), 0, 0);
+        Recorder recorder = new Recorder(3);
+        long n = run(port, connections, seconds, w, recorder, 0, 0);
+        return new Result(server, "closed loop", recorder.getIntervalHistogram(), n, seconds, 0);
+    }
+
+    /** Each connection keeps {@code depth} frames in flight. */
+    static Result pipelined(String server, int port, int connections, int depth, int seconds, Workload w)
+            throws Exception {
+        Recorder recorder = new Recorder(3);
+        long n = run(port, connections, seconds, w, recorder, depth, 0);
+        return new Result(server, "pipelined x" + depth, recorder.getIntervalHistogram(), n, seconds, 0);
+    }
+
+    /** A fixed total rate; latency counted from each message's intended send time. */
+    static Result fixedRate(String server, int port, int connections, double rate, int seconds, Workload w,
+                            Resources res) throws Exception {
+        Recorder recorder = new Recorder(3);
+        long n = run(port, connections, seconds, w, recorder, 0, rate);
+        return new Result(server, String.format(Locale.ROOT, "fixed %.0f/s", rate), recorder.getIntervalHistogram(), n,
+                seconds, rate);
+    }
+
+    static long run(int port, int connections, int seconds, Workload w, Recorder recorder, int depth, double rate)
+            throws Exception {
+        AtomicLong count = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int seed = c;
+            Thread t = new Thread(() -> {
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setTcpNoDelay(true);
+                    s.setSoTimeout(60_000);
+                    OutputStream out = s.getOutputStream();
+                    InputStream in = s.getInputStream();
+                    Random random = new Random(seed * 7919L + System.nanoTime());
+                    if (depth > 0) {
+                        runPipelined(out, in, depth, end, w, random, recorder, count);
+                    } else {
+                        double intervalNanos = rate > 0 ? 1e9 * connections / rate : 0;
+                        long next = System.nanoTime();
+                        while (System.nanoTime() < end) {
+                            long intended = System.nanoTime();
+                            if (intervalNanos > 0) {
+                                next += (long) intervalNanos;
+                                intended = next - (long) intervalNanos;
+                                long wait = intended - System.nanoTime();
+                                if (wait > 0) {
+                                    TimeUnit.NANOSECONDS.sleep(wait);
+                                }
+                            }
+                            out.write(Mllp.frame(w.next(random)));
+                            out.flush();
+                            if (Mllp.readFrames(in, 1, StandardCharsets.ISO_8859_1).isEmpty()) {
+                                throw new IOException("no ACK");
+                            }
+                            recorder.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
+                            count.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    System.err.println("connection failed: " + e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return count.get();
+    }
+
+    static void runPipelined(OutputStream out, InputStream in, int depth, long end, Workload w, Random random,
+                             Recorder recorder, AtomicLong count) throws IOException {
+        long[] sentAt = new long[depth];
+        while (System.nanoTime() < end) {
+            java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < depth; i++) {
+                batch.write(Mllp.frame(w.next(random)));
+            }
+            long t = System.nanoTime();
+            java.util.Arrays.fill(sentAt, t);
+            out.write(batch.toByteArray());
+            out.flush();
+            for (int i = 0; i < depth; i++) {
+                if (Mllp.readFrames(in, 1, StandardCharsets.ISO_8859_1).isEmpty()) {
+                    throw new IOException("no ACK");
+                }
+                recorder.recordValue(Math.max(1, (System.nanoTime() - sentAt[i]) / 1000));
+                count.incrementAndGet();
+            }
+        }
+    }
+
+    /** The synthetic population and the store it is checked against. */
+    static final class Workload {
+        final List<String> flagged = new ArrayList<>();
+        final AtomicLong ids = new AtomicLong();
+        int planCount;
+        long accessCount;
+        double childShare;
+        double flaggedShare;
+        double scheduledShare;
+        double malformedShare;
+
+        static Workload prepare(Path data, int plans, int accesses, double childShare, double flaggedShare,
+                                double scheduledShare, double malformedShare) throws Exception {
+            Workload w = new Workload();
+            w.childShare = childShare;
+            w.flaggedShare = flaggedShare;
+            w.scheduledShare = scheduledShare;
+            w.malformedShare = malformedShare;
+            String url = "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+            long t = System.nanoTime();
+            try (HikariDataSource ds = Database.open(url, "sa", "", 2); Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                String[] types = {"CPP", "LAC", "UCP"};
+                OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                try (PreparedStatement ps = c.prepareStatement("insert into plan (nhs_number, plan_type, start_date, "
+                        + "authority_code, updated_at) values (?, ?, ?, ?, ?)")) {
+                    for (long base = 999_400_000L; w.flagged.size() < plans; base++) {
+                        String n = LargeUploadBenchmark.withCheckDigit(base);
+                        if (n == null) {
+                            continue;
+                        }
+                        w.flagged.add(n);
+                        ps.setString(1, n);
+                        ps.setString(2, types[w.flagged.size() % 3]);
+                        ps.setDate(3, Date.valueOf("2025-01-01"));
+                        ps.setString(4, w.flagged.size() % 2 == 0 ? "LA901" : "LA902");
+                        ps.setObject(5, now);
+                        ps.addBatch();
+                        if (w.flagged.size() % 10_000 == 0) {
+                            ps.executeBatch();
+                            c.commit();
+                        }
+                    }
+                    ps.executeBatch();
+                    c.commit();
+                }
+                try (PreparedStatement ps = c.prepareStatement("insert into access_record (nhs_number, accessed_at, "
+                        + "setting_code, setting_name, setting_type, scheduled) values (?, ?, 'R9Z02-UTC', "
+                        + "'Hillside Urgent Treatment Centre (demo)', 'UTC', false)")) {
+                    Random r = new Random(1);
+                    for (int i = 0; i < accesses; i++) {
+                        ps.setString(1, w.flagged.get(r.nextInt(w.flagged.size())));
+                        ps.setObject(2, now.minusMinutes(r.nextInt(60 * 24 * 365)));
+                        ps.addBatch();
+                        if (i % 10_000 == 9_999) {
+                            ps.executeBatch();
+                            c.commit();
+                        }
+                    }
+                    ps.executeBatch();
+                    c.commit();
+                }
+            }
+            w.planCount = plans;
+            w.accessCount = accesses;
+            System.out.printf("store loaded: %d plans, %d access records in %.1f s%n", plans, accesses,
+                    (System.nanoTime() - t) / 1e9);
+            return w;
+        }
+
+        byte[] next(Random random) {
+            String id = "B" + ids.incrementAndGet();
+            if (random.nextDouble() < malformedShare) {
+                byte[] junk = new byte[200];
+                random.nextBytes(junk);
+                for (int i = 0; i < junk.length; i++) {
+                    if (junk[i] == 0x0b || junk[i] == 0x1c) {
+                        junk[i] = 'x';
+                    }
+                }
+                return junk;
+            }
+            boolean child = random.nextDouble() < childShare;
+            String nhs;
+            if (child && random.nextDouble() < flaggedShare) {
+                nhs = flagged.get(random.nextInt(flagged.size()));
+            } else {
+                String n = null;
+                while (n == null) {
+                    n = LargeUploadBenchmark.withCheckDigit(999_800_000L + random.nextInt(100_000));
+                }
+                nhs = n;
+            }
+            String location = random.nextDouble() < scheduledShare ? "PAEDS" : "ED";
+            String dob = child ? "20150302" : "19800115";
+            return ("MSH|^~\\&|BENCH-PAS|R9Z01|CPIS|CPIS|20261122093000||ADT^A04^ADT_A01|" + id + "|P|2.4\r"
+                    + "EVN|A04|20261122092955\r"
+                    + "PID|1||" + nhs + "^^^NHS^NH||BENCH^PATIENT||" + dob + "|2\r"
+                    + "PV1|1|E|" + location + "^^^R9Z01\r").getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Process resources read from /proc and jcmd. */
+    static final class Resources {
+        double cpuMicrosPerMessage;
+        long rssMb;
+        long heapAfterGcMb;
+
+        static long cpuMillis(long pid) throws IOException {
+            String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime (fields 14, 15)
+            return ticks * 10; // USER_HZ = 100
+        }
+
+        static long rssMb(long pid) throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+            return -1;
+        }
+
+        static long heapAfterGcMb(long pid) throws Exception {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run").start().waitFor();
+            Process p = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+            return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
+        }
+    }
+}
