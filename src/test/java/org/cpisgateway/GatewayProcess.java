@@ -31,7 +31,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     public GatewayProcess start() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Xmx512m", "-cp", classpath(),
                 "-Dlogback.configurationFile=conf/logback.xml",
                 "-Dcpis.mllp.host=127.0.0.1",
                 "-Dcpis.mllp.port=" + mllpPort,
@@ -57,6 +57,26 @@ public final class GatewayProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("gateway process did not open its MLLP port; see " + log);
+    }
+
+    /**
+     * The classpath this code runs on: the test JVM's, or under {@code mvn exec:java} (whose own JVM classpath is
+     * Maven's) the project classpath held by the context class loader.
+     */
+    public static String classpath() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader instanceof java.net.URLClassLoader urls && urls.getURLs().length > 0) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : urls.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return String.join(java.io.File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     public long pid() {

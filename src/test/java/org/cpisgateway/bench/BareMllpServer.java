@@ -5,8 +5,9 @@ import org.apache.camel.component.mllp.FramePreservingMllpComponent;
 import org.apache.camel.main.Main;
 
 /**
- * The benchmark's baseline: a bare camel-mllp route that only acknowledges (camel-mllp's own auto-ACK), on the same
- * MLLP component the gateway uses (so pipelined frames are not dropped). Argument: the port.
+ * The benchmark's baseline: a bare camel-mllp route that only acknowledges, with a fixed ACK (camel-mllp's own
+ * auto-ACK cannot answer the workload's malformed messages), on the same MLLP component the gateway uses (so
+ * pipelined frames are not dropped). Argument: the port.
  */
 public final class BareMllpServer {
 
@@ -22,8 +23,10 @@ public final class BareMllpServer {
                 FramePreservingMllpComponent mllp = new FramePreservingMllpComponent();
                 mllp.setLogPhi(false);
                 getContext().addComponent("mllp", mllp);
-                from("mllp:127.0.0.1:" + port + "?autoAck=true&maxConcurrentConsumers=64&reuseAddress=true")
-                        .routeId("bare-ack").log(org.apache.camel.LoggingLevel.TRACE, "bare", "ack");
+                byte[] ack = "MSH|^~\\&|BARE|BARE|||20261122||ACK|1|P|2.4\rMSA|AA|1\r"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                from("mllp:127.0.0.1:" + port + "?autoAck=false&hl7Headers=false&maxConcurrentConsumers=64&reuseAddress=true")
+                        .routeId("bare-ack").setProperty("CamelMllpAcknowledgement", constant(ack));
             }
         });
         main.run();

@@ -42,6 +42,9 @@ import org.cpisgateway.store.Database;
  * <pre>
  * mvn -q -Pbench test-compile exec:java -Dexec.args="--connections=8 --seconds=20"
  * </pre>
+ * Other options: {@code --warmup=10 --plans=150000 --accesses=1000000 --child-share=0.3 --flagged-share=0.02
+ * --scheduled-share=0.2 --malformed-share=0.005 --pipeline=8 --gateway=key=value,key=value} (gateway properties,
+ * e.g. {@code --gateway=cpis.store.sync-each-commit=false}).
  * Prints a table and writes {@code target/bench/results.csv}.
  */
 public final class GatewayBenchmark {
@@ -76,7 +79,7 @@ public final class GatewayBenchmark {
         List<String[]> rows = new ArrayList<>();
 
         int barePort = RunningGateway.freePort();
-        Process bare = new ProcessBuilder(java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        Process bare = new ProcessBuilder(java(), "-Xmx512m", "-cp", GatewayProcess.classpath(),
                 "-Dlogback.configurationFile=conf/logback.xml", BareMllpServer.class.getName(), String.valueOf(barePort))
                 .redirectErrorStream(true).redirectOutput(Path.of("target/bench-bare.log").toFile()).start();
         waitForPort(barePort);
@@ -90,7 +93,14 @@ public final class GatewayBenchmark {
         Result gwPipe;
         Result gwHalf;
         Resources res = new Resources();
-        try (GatewayProcess gateway = new GatewayProcess(data, "cpis.demo.enabled", "false")) {
+        List<String> gatewayProps = new ArrayList<>(List.of("cpis.demo.enabled", "false"));
+        for (String kv : o.getOrDefault("gateway", "").split(",")) {
+            if (kv.contains("=")) {
+                gatewayProps.add(kv.substring(0, kv.indexOf('=')));
+                gatewayProps.add(kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        try (GatewayProcess gateway = new GatewayProcess(data, gatewayProps.toArray(new String[0]))) {
             gateway.start();
             gwMax = closedLoop("gateway", gateway.mllpPort, connections, warmup, seconds, workload);
             gwPipe = pipelined("gateway", gateway.mllpPort, connections, pipeline, seconds, workload);
