@@ -44,7 +44,8 @@ import org.cpisgateway.store.Database;
  * </pre>
  * Other options: {@code --warmup=10 --plans=150000 --accesses=1000000 --child-share=0.3 --flagged-share=0.02
  * --scheduled-share=0.2 --malformed-share=0.005 --pipeline=8 --gateway=key=value,key=value} (gateway properties,
- * e.g. {@code --gateway=cpis.store.sync-each-commit=false}).
+ * e.g. {@code --gateway=cpis.store.sync-each-commit=false}); {@code --port=2575} only drives a gateway that is
+ * already running (for profiling).
  * Prints a table and writes {@code target/bench/results.csv}.
  */
 public final class GatewayBenchmark {
@@ -71,6 +72,17 @@ public final class GatewayBenchmark {
         int seconds = Integer.parseInt(o.get("seconds"));
         int warmup = Integer.parseInt(o.get("warmup"));
         int pipeline = Integer.parseInt(o.get("pipeline"));
+        if (o.containsKey("port")) { // drive an already running gateway only (for profiling), demo NHS numbers
+            Workload demo = new Workload();
+            demo.flagged.add("9990000018");
+            demo.childShare = Double.parseDouble(o.get("child-share"));
+            demo.flaggedShare = Double.parseDouble(o.get("flagged-share"));
+            demo.scheduledShare = Double.parseDouble(o.get("scheduled-share"));
+            demo.malformedShare = Double.parseDouble(o.get("malformed-share"));
+            Result r = closedLoop("running", Integer.parseInt(o.get("port")), connections, warmup, seconds, demo);
+            System.out.println(String.join(" ", r.row(connections)));
+            System.exit(0);
+        }
         Path data = Files.createTempDirectory("cpis-bench");
         Workload workload = Workload.prepare(data, Integer.parseInt(o.get("plans")),
                 Integer.parseInt(o.get("accesses")), Double.parseDouble(o.get("child-share")),
