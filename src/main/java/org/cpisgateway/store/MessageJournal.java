@@ -60,44 +60,139 @@ public class MessageJournal {
         }
     }
 
+    /**
+     * Records an answered attendance: message, access record (when flagged) and notifications, in one transaction
+     * committed (and synced) before this returns. Calls from all connections are written together by one writer
+     * ("group commit": one transaction and one sync for the attendances that arrive together); each caller waits for
+     * the commit of its own batch, so an ACK still never leaves before its record is durable.
+     */
     public Recorded record(@Body String ack,
                            @ExchangeProperty("cpisRaw") byte[] raw,
                            @ExchangeProperty("cpisReceivedAt") OffsetDateTime receivedAt,
                            @ExchangeProperty("cpisAttendance") Attendance attendance,
                            @ExchangeProperty("cpisResult") CheckResult result,
                            @ExchangeProperty("cpisNotifications") List<Notification> notifications) throws SQLException {
-        MshHeader msh = attendance.msh();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long messageId = insertMessage(c, msh, msh.dedupeKey(), raw, receivedAt, ack, "AA", result.status().name(),
-                        result.reasonCode());
-                if (result.flagged()) {
-                    insertAccess(c, messageId, attendance, result, receivedAt);
-                }
-                for (Notification n : notifications) {
-                    insertOutbox(c, n, receivedAt);
-                }
-                c.commit();
-                if (syncEachCommit) {
-                    try (Statement sync = c.createStatement()) {
-                        sync.execute("CHECKPOINT SYNC");
+        Pending pending = new Pending(ack, raw, receivedAt, attendance, result, notifications);
+        writer.submit(pending);
+        try {
+            return pending.done.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException failed) {
+            if (failed.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException(failed.getCause());
+        } catch (java.util.concurrent.TimeoutException | InterruptedException notInTime) {
+            throw new SQLException("journal write not confirmed in time", notInTime);
+        }
+    }
+
+    /** One attendance waiting to be written. */
+    record Pending(String ack, byte[] raw, OffsetDateTime receivedAt, Attendance attendance, CheckResult result,
+                   List<Notification> notifications, java.util.concurrent.CompletableFuture<Recorded> done) {
+        Pending(String ack, byte[] raw, OffsetDateTime receivedAt, Attendance attendance, CheckResult result,
+                List<Notification> notifications) {
+            this(ack, raw, receivedAt, attendance, result, notifications,
+                    new java.util.concurrent.CompletableFuture<>());
+        }
+    }
+
+    /** The single writer: takes every attendance waiting, writes them in one transaction, commits and syncs once. */
+    final class Writer implements Runnable {
+        static final int MAX_BATCH = 256;
+        private final java.util.concurrent.BlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private volatile Thread thread;
+
+        synchronized void submit(Pending p) {
+            if (thread == null) {
+                thread = new Thread(this, "cpis-journal-writer");
+                thread.setDaemon(true);
+                thread.start();
+            }
+            queue.add(p);
+        }
+
+        @Override
+        public void run() {
+            List<Pending> batch = new java.util.ArrayList<>(MAX_BATCH);
+            while (true) {
+                try {
+                    batch.clear();
+                    batch.add(queue.take());
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    writeBatch(batch);
+                } catch (InterruptedException stop) {
+                    return;
+                } catch (RuntimeException unexpected) {
+                    for (Pending p : batch) {
+                        p.done.completeExceptionally(unexpected);
                     }
                 }
-                return new Recorded(ack, notifications);
-            } catch (SQLException e) {
-                c.rollback();
-                if (isDuplicateKey(e)) {
-                    // the same message was recorded meanwhile (a re-send racing the first): give its answer
-                    String previous = previousAnswer(msh);
-                    if (previous != null) {
-                        return new Recorded(previous, List.of());
+            }
+        }
+
+        private void writeBatch(List<Pending> batch) {
+            List<Boolean> duplicate = new java.util.ArrayList<>(batch.size());
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    for (Pending p : batch) {
+                        java.sql.Savepoint sp = c.setSavepoint();
+                        try {
+                            write(c, p);
+                            duplicate.add(false);
+                        } catch (SQLException e) {
+                            c.rollback(sp);
+                            if (!isDuplicateKey(e)) {
+                                throw e;
+                            }
+                            duplicate.add(true); // recorded before (or earlier in this batch): its answer is given
+                        }
                     }
+                    c.commit();
+                    if (syncEachCommit) {
+                        try (Statement sync = c.createStatement()) {
+                            sync.execute("CHECKPOINT SYNC");
+                        }
+                    }
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
                 }
-                throw e;
+            } catch (SQLException storeFailed) {
+                for (Pending p : batch) {
+                    p.done.completeExceptionally(storeFailed);
+                }
+                return;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
+                if (!duplicate.get(i)) {
+                    p.done.complete(new Recorded(p.ack(), p.notifications()));
+                    continue;
+                }
+                try {
+                    String previous = previousAnswer(p.attendance().msh());
+                    p.done.complete(new Recorded(previous != null ? previous : p.ack(), List.of()));
+                } catch (SQLException e) {
+                    p.done.completeExceptionally(e);
+                }
+            }
+        }
+
+        private void write(Connection c, Pending p) throws SQLException {
+            MshHeader msh = p.attendance().msh();
+            long messageId = insertMessage(c, msh, msh.dedupeKey(), p.raw(), p.receivedAt(), p.ack(), "AA",
+                    p.result().status().name(), p.result().reasonCode());
+            if (p.result().flagged()) {
+                insertAccess(c, messageId, p.attendance(), p.result(), p.receivedAt());
+            }
+            for (Notification n : p.notifications()) {
+                insertOutbox(c, n, p.receivedAt());
             }
         }
     }
+
+    private final Writer writer = new Writer();
 
     /** Keeps a message that got AE or AR (no dedupe key: a re-send is processed afresh). */
     public void recordFailure(byte[] raw, MshHeader msh, OffsetDateTime receivedAt, String ack, String ackCode,
