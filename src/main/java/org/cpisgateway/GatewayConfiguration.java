@@ -178,6 +178,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
+                journal.close();
                 connectionFactory.destroy();
                 if (embedded != null) {
                     embedded.stop();

@@ -102,6 +102,13 @@ public class MessageJournal {
         private final java.util.concurrent.BlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
         private volatile Thread thread;
 
+        synchronized void stop() {
+            if (thread != null) {
+                thread.interrupt();
+                thread = null;
+            }
+        }
+
         synchronized void submit(Pending p) {
             if (thread == null) {
                 thread = new Thread(this, "cpis-journal-writer");
@@ -193,6 +200,11 @@ public class MessageJournal {
     }
 
     private final Writer writer = new Writer();
+
+    /** Stops the writer thread (at shutdown, after the routes have stopped). */
+    public void close() {
+        writer.stop();
+    }
 
     /** Keeps a message that got AE or AR (no dedupe key: a re-send is processed afresh). */
     public void recordFailure(byte[] raw, MshHeader msh, OffsetDateTime receivedAt, String ack, String ackCode,
