@@ -16,8 +16,14 @@ public final class GatewayMain {
             System.setProperty("logback.configurationFile", "conf/logback.xml");
         }
         Main main = create();
-        int status = main.run(args);
-        // a start-up failure leaves broker threads behind: make sure the process ends with the failure
+        int status;
+        try {
+            status = main.run(args);
+        } catch (Exception | Error startFailed) {
+            // a start-up failure leaves broker threads behind: end the process with the failure, not a hang
+            org.slf4j.LoggerFactory.getLogger(GatewayMain.class).error("The gateway could not start", startFailed);
+            status = 1;
+        }
         System.exit(status);
     }
 

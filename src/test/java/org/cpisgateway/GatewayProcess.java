@@ -31,7 +31,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     public GatewayProcess start() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", classpath(),
+                "-Xmx512m", "-cp", runtimeClasspath(),
                 "-Dlogback.configurationFile=conf/logback.xml",
                 "-Dcpis.mllp.host=127.0.0.1",
                 "-Dcpis.mllp.port=" + mllpPort,
@@ -57,6 +57,20 @@ public final class GatewayProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("gateway process did not open its MLLP port; see " + log);
+    }
+
+    /**
+     * The gateway's production classpath: {@code target/classes} and the runtime dependencies that Maven wrote to
+     * {@code target/runtime-classpath.txt} (test dependencies are not there, so a component missing from the pom
+     * fails here as it would in production).
+     */
+    public static String runtimeClasspath() {
+        try {
+            String deps = Files.readString(Path.of("target/runtime-classpath.txt")).trim();
+            return Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator + deps;
+        } catch (IOException e) {
+            throw new IllegalStateException("target/runtime-classpath.txt missing: run through Maven (test phase)", e);
+        }
     }
 
     /**
