@@ -1,7 +1,6 @@
 package org.cpisgateway.hl7;
 
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
@@ -32,11 +31,44 @@ public class InboundFrame {
         }
         exchange.setProperty(RAW, raw);
         exchange.setProperty(RECEIVED_AT, OffsetDateTime.now(ZoneOffset.UTC));
-        Charset charset = charsetOf(raw);
+        // only the MSH segment is decoded here: with the default charset, again with MSH-18's if that differs
+        int[] segment = mshSegment(raw);
+        MshHeader msh = MshHeader.read(new String(raw, segment[0], segment[1] - segment[0], defaultCharset));
+        Charset charset = charsetOf(msh);
+        if (!charset.equals(defaultCharset)) {
+            msh = MshHeader.read(new String(raw, segment[0], segment[1] - segment[0], charset));
+        }
         exchange.setProperty(CHARSET, charset);
         exchange.setProperty(Exchange.CHARSET_NAME, charset.name());
-        exchange.setProperty(MSH, MshHeader.read(new String(raw, charset)));
+        exchange.setProperty(MSH, msh);
         exchange.getMessage().setBody(withCrSegmentEnds(raw));
+    }
+
+    /** Start and end of the first segment that begins with MSH (also inside a batch envelope), else of the first. */
+    static int[] mshSegment(byte[] raw) {
+        int first = -1;
+        for (int i = 0; i < raw.length; ) {
+            while (i < raw.length && (raw[i] == '\r' || raw[i] == '\n')) {
+                i++;
+            }
+            int end = i;
+            while (end < raw.length && raw[end] != '\r' && raw[end] != '\n') {
+                end++;
+            }
+            if (end - i >= 3 && raw[i] == 'M' && raw[i + 1] == 'S' && raw[i + 2] == 'H') {
+                return new int[] {i, end};
+            }
+            if (first < 0) {
+                first = i;
+            }
+            i = end;
+        }
+        int start = Math.max(0, Math.min(first, raw.length));
+        int end = start;
+        while (end < raw.length && raw[end] != '\r' && raw[end] != '\n') {
+            end++;
+        }
+        return new int[] {start, end};
     }
 
     /**
@@ -55,15 +87,13 @@ public class InboundFrame {
         return out.toByteArray();
     }
 
-    Charset charsetOf(byte[] raw) {
+    /** MSH-18 mapped as camel-hl7 maps it (ASCII, 8859/n, UNICODE UTF-8, ...); the default when empty or unknown. */
+    Charset charsetOf(MshHeader msh) {
+        HL7Charset named = HL7Charset.getHL7Charset(msh.characterSet());
         try {
-            return Charset.forName(HL7Charset.getCharsetName(raw, defaultCharset.name()));
-        } catch (Exception unreadable) {
+            return named == null ? defaultCharset : Charset.forName(named.getJavaCharsetName());
+        } catch (RuntimeException unsupported) {
             return defaultCharset;
         }
-    }
-
-    public static Charset utf8() {
-        return StandardCharsets.UTF_8;
     }
 }

@@ -60,15 +60,6 @@ public class NotificationOutbox {
         }
     }
 
-    public long pendingCount() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select count(*) from notification_outbox where sent_at is null");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     public void markSent(@Header("cpisNotificationId") String notificationId,
                          @Header("cpisAuthority") String authority,
                          @Header("cpisQueue") String queue) throws SQLException {

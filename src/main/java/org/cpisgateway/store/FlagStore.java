@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -121,9 +120,5 @@ public class FlagStore {
 
     public DataSource dataSource() {
         return dataSource;
-    }
-
-    static Timestamp ts(OffsetDateTime t) {
-        return t == null ? null : Timestamp.from(t.withOffsetSameInstant(ZoneOffset.UTC).toInstant());
     }
 }

@@ -31,10 +31,6 @@ public class MessageJournal {
     private final DataSource dataSource;
     private final boolean syncEachCommit;
 
-    public MessageJournal(DataSource dataSource) {
-        this(dataSource, false);
-    }
-
     /**
      * @param syncEachCommit force each attendance's commit to the disk device before the ACK ({@code CHECKPOINT
      *                       SYNC}; the embedded H2 does not fsync commits by itself, so without this a power cut can

@@ -342,22 +342,9 @@ public final class GatewayBenchmark {
                     ps.executeBatch();
                     c.commit();
                 }
-                try (PreparedStatement ps = c.prepareStatement("insert into access_record (nhs_number, accessed_at, "
-                        + "setting_code, setting_name, setting_type, scheduled) values (?, ?, 'R9Z02-UTC', "
-                        + "'Hillside Urgent Treatment Centre (demo)', 'UTC', false)")) {
-                    Random r = new Random(1);
-                    for (int i = 0; i < accesses; i++) {
-                        ps.setString(1, w.flagged.get(r.nextInt(w.flagged.size())));
-                        ps.setObject(2, now.minusMinutes(r.nextInt(60 * 24 * 365)));
-                        ps.addBatch();
-                        if (i % 10_000 == 9_999) {
-                            ps.executeBatch();
-                            c.commit();
-                        }
-                    }
-                    ps.executeBatch();
-                    c.commit();
-                }
+            }
+            try (HikariDataSource ds = Database.open(url, "sa", "", 2)) {
+                LookupScaleBenchmark.loadAccesses(ds, w.flagged, accesses);
             }
             w.planCount = plans;
             w.accessCount = accesses;
