@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
-import ca.uhn.hl7v2.model.Message;
-import ca.uhn.hl7v2.parser.Parser;
-import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.parser.DefaultEscaping;
+import ca.uhn.hl7v2.parser.EncodingCharacters;
+import ca.uhn.hl7v2.parser.Escaping;
 
 import org.apache.camel.ExchangeProperty;
 import org.cpisgateway.check.AccessRecord;
@@ -31,7 +31,7 @@ public class AckWriter {
     private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9]{1,7}");
     private static final Pattern VERSION = Pattern.compile("[0-9][0-9.]{0,10}");
 
-    private final Parser parser;
+    private final Escaping escaping = new DefaultEscaping();
     private final AuthorityDirectory authorities;
     private final String applicationName;
     private final String defaultVersion;
@@ -39,7 +39,6 @@ public class AckWriter {
 
     public AckWriter(HapiContext hapi, AuthorityDirectory authorities, String applicationName, String defaultVersion,
                      ZoneId zone) {
-        this.parser = hapi.getPipeParser();
         this.authorities = authorities;
         this.applicationName = applicationName;
         this.defaultVersion = defaultVersion;
@@ -77,82 +76,154 @@ public class AckWriter {
     }
 
     String build(MshHeader in, String ackCode, CheckResult result, AckError error) throws HL7Exception {
-        String fs = String.valueOf(in.fieldSeparator());
-        char cs = in.encodingCharacters().charAt(0);
+        EncodingCharacters enc = encodingOf(in);
         String event = EVENT.matcher(in.triggerEvent()).matches() ? in.triggerEvent() : "";
         String version = VERSION.matcher(in.version()).matches() ? in.version() : defaultVersion;
-        String msh9 = event.isEmpty() ? "ACK" : "ACK" + cs + event + cs + "ACK";
-        String skeleton = String.join(fs, "MSH", in.encodingCharacters(),
-                in.receivingApplication().isEmpty() ? applicationName : in.receivingApplication(),
-                in.receivingFacility(), in.sendingApplication(), in.sendingFacility(),
-                Hl7Time.format(OffsetDateTime.now(zone)), "", msh9, newControlId(), in.processingId(), version)
-                + "\rMSA" + fs + ackCode + fs + in.controlId();
-        Message ack = parser.parse(skeleton);
-        Terser t = new Terser(ack);
+        StringBuilder ack = new StringBuilder(512);
+        // MSH: the inbound header fields are copied raw (they are already encoded with the same delimiters)
+        ack.append("MSH").append(enc.getFieldSeparator()).append(in.encodingCharacters());
+        Segment msh = new Segment(enc, ack, "MSH", 2);
+        msh.raw(3, in.receivingApplication().isEmpty() ? escaping.escape(applicationName, enc) : in.receivingApplication());
+        msh.raw(4, in.receivingFacility());
+        msh.raw(5, in.sendingApplication());
+        msh.raw(6, in.sendingFacility());
+        msh.set(7, Hl7Time.format(OffsetDateTime.now(zone)));
+        if (event.isEmpty()) {
+            msh.set(9, "ACK");
+        } else {
+            msh.set(9, "ACK", event, "ACK");
+        }
+        msh.set(10, newControlId());
+        msh.set(11, in.processingId());
+        msh.set(12, version);
+        msh.end();
+        Segment msa = new Segment(enc, ack, "MSA", 0);
+        msa.set(1, ackCode);
+        msa.raw(2, in.controlId());
         if (error != null) {
-            t.set("/MSA-3", error.text());
-            t.set("/ERR-1-1", error.segment());
-            t.set("/ERR-1-2", "1");
-            t.set("/ERR-1-3", error.field() > 0 ? String.valueOf(error.field()) : "");
-            t.set("/ERR-1-4-1", String.valueOf(error.code()));
-            t.set("/ERR-1-4-2", error.codeText());
-            t.set("/ERR-1-4-3", "HL70357");
-            t.set("/ERR-2-1", error.segment());
-            t.set("/ERR-2-2", "1");
-            t.set("/ERR-2-3", error.field() > 0 ? String.valueOf(error.field()) : "");
-            t.set("/ERR-3-1", String.valueOf(error.code()));
-            t.set("/ERR-3-2", error.codeText());
-            t.set("/ERR-3-3", "HL70357");
-            t.set("/ERR-4", "E");
-            t.set("/ERR-8", error.text());
+            msa.set(3, error.text());
+        }
+        msa.end();
+        if (error != null) {
+            String field = error.field() > 0 ? String.valueOf(error.field()) : "";
+            String code = String.valueOf(error.code());
+            Segment err = new Segment(enc, ack, "ERR", 0);
+            // ERR-1 (ELD) for 2.3/2.4 receivers, ERR-2/3/4/8 for 2.5 and later
+            char cs = enc.getComponentSeparator();
+            err.raw(1, escaping.escape(error.segment(), enc) + cs + "1" + cs + field + cs
+                    + err.encode(new String[] {code, error.codeText(), "HL70357"}, enc.getSubcomponentSeparator()));
+            err.set(2, error.segment(), "1", field);
+            err.set(3, code, error.codeText(), "HL70357");
+            err.set(4, "E");
+            err.set(8, error.text());
+            err.end();
         }
         if (result != null) {
-            writeResult(ack, t, result);
+            writeResult(enc, ack, result);
         }
-        return parser.encode(ack);
+        return ack.toString();
     }
 
-    private void writeResult(Message ack, Terser t, CheckResult result) throws HL7Exception {
-        ack.addNonstandardSegment("ZCS");
-        t.set("/ZCS-1", result.status().name());
-        t.set("/ZCS-2", result.summary());
-        t.set("/ZCS-3", result.reasonCode());
-        t.set("/ZCS-4", String.valueOf(result.plans().size()));
-        t.set("/ZCS-5", result.authoritiesToNotify().isEmpty() ? "NONE" : "QUEUED");
+    private void writeResult(EncodingCharacters enc, StringBuilder ack, CheckResult result) {
+        Segment zcs = new Segment(enc, ack, "ZCS", 0);
+        zcs.set(1, result.status().name());
+        zcs.set(2, result.summary());
+        zcs.set(3, result.reasonCode());
+        zcs.set(4, String.valueOf(result.plans().size()));
+        zcs.set(5, result.authoritiesToNotify().isEmpty() ? "NONE" : "QUEUED");
         if (result.setting() != null) {
-            t.set("/ZCS-6-1", result.setting().code());
-            t.set("/ZCS-6-2", result.setting().name());
-            t.set("/ZCS-6-3", result.setting().type());
-            t.set("/ZCS-7", result.setting().scheduled() ? "S" : "U");
+            zcs.set(6, result.setting().code(), result.setting().name(), result.setting().type());
+            zcs.set(7, result.setting().scheduled() ? "S" : "U");
         }
-        if (!result.plans().isEmpty()) {
-            ack.addNonstandardSegment("ZCP");
-        }
-        for (int i = 0; i < result.plans().size(); i++) {
-            Plan plan = result.plans().get(i);
+        zcs.end();
+        for (Plan plan : result.plans()) {
             Authority authority = authorities.find(plan.authorityCode());
-            String zcp = "/ZCP(" + i + ")-";
-            t.set(zcp + "1", plan.type().name());
-            t.set(zcp + "2-1", plan.type().snomedCode());
-            t.set(zcp + "2-2", plan.type().snomedDisplay());
-            t.set(zcp + "2-3", "SCT");
-            t.set(zcp + "3", Hl7Time.format(plan.startDate()));
-            t.set(zcp + "4", Hl7Time.format(plan.endDate()));
-            t.set(zcp + "5", authority.code());
-            t.set(zcp + "6", authority.name());
-            t.set(zcp + "7", authority.officeHoursPhone());
-            t.set(zcp + "8", authority.emergencyDutyPhone());
+            Segment zcp = new Segment(enc, ack, "ZCP", 0);
+            zcp.set(1, plan.type().name());
+            zcp.set(2, plan.type().snomedCode(), plan.type().snomedDisplay(), "SCT");
+            zcp.set(3, Hl7Time.format(plan.startDate()));
+            zcp.set(4, Hl7Time.format(plan.endDate()));
+            zcp.set(5, authority.code());
+            zcp.set(6, authority.name());
+            zcp.set(7, authority.officeHoursPhone());
+            zcp.set(8, authority.emergencyDutyPhone());
+            zcp.end();
         }
-        if (!result.history().isEmpty()) {
-            ack.addNonstandardSegment("ZCA");
+        for (AccessRecord access : result.history()) {
+            Segment zca = new Segment(enc, ack, "ZCA", 0);
+            zca.set(1, Hl7Time.format(access.accessedAt().atZoneSameInstant(zone).toOffsetDateTime()));
+            zca.set(2, access.settingCode());
+            zca.set(3, access.settingName());
+            zca.set(4, access.settingType());
+            zca.end();
         }
-        for (int i = 0; i < result.history().size(); i++) {
-            AccessRecord access = result.history().get(i);
-            String zca = "/ZCA(" + i + ")-";
-            t.set(zca + "1", Hl7Time.format(access.accessedAt().atZoneSameInstant(zone).toOffsetDateTime()));
-            t.set(zca + "2", access.settingCode());
-            t.set(zca + "3", access.settingName());
-            t.set(zca + "4", access.settingType());
+    }
+
+    private static EncodingCharacters encodingOf(MshHeader in) throws HL7Exception {
+        String chars = in.encodingCharacters();
+        if (chars == null || chars.length() < 4) {
+            throw new HL7Exception("MSH-2 has fewer than 4 encoding characters");
+        }
+        return new EncodingCharacters(in.fieldSeparator(), chars);
+    }
+
+    /**
+     * One segment written field by field, in increasing field order, ended by CR. {@code set} escapes each component
+     * with HAPI's escaping and leaves out empty trailing components and fields, as HAPI's own encoder does;
+     * {@code raw} copies a value that is already encoded with the same delimiters (an inbound MSH field).
+     */
+    private final class Segment {
+        private final EncodingCharacters enc;
+        private final StringBuilder out;
+        private int written;
+
+        /** Starts segment {@code name}; for MSH, whose first two fields the caller wrote, {@code written} is 2. */
+        Segment(EncodingCharacters enc, StringBuilder out, String name, int written) {
+            this.enc = enc;
+            this.out = out;
+            this.written = written;
+            if (written == 0) {
+                out.append(name);
+            }
+        }
+
+        void raw(int field, String encoded) {
+            if (encoded != null && !encoded.isEmpty()) {
+                moveTo(field);
+                out.append(encoded);
+            }
+        }
+
+        void set(int field, String... components) {
+            raw(field, encode(components, enc.getComponentSeparator()));
+        }
+
+        String encode(String[] parts, char separator) {
+            int last = parts.length - 1;
+            while (last >= 0 && (parts[last] == null || parts[last].isEmpty())) {
+                last--;
+            }
+            StringBuilder value = new StringBuilder();
+            for (int i = 0; i <= last; i++) {
+                if (i > 0) {
+                    value.append(separator);
+                }
+                if (parts[i] != null) {
+                    value.append(escaping.escape(parts[i], enc));
+                }
+            }
+            return value.toString();
+        }
+
+        private void moveTo(int field) {
+            while (written < field) {
+                out.append(enc.getFieldSeparator());
+                written++;
+            }
+        }
+
+        void end() {
+            out.append('\r');
         }
     }
 
