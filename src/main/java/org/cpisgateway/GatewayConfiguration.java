@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import ca.uhn.hl7v2.HapiContext;
 import com.zaxxer.hikari.HikariDataSource;
@@ -32,6 +33,21 @@ import org.cpisgateway.store.FlagStore;
 import org.cpisgateway.store.MessageJournal;
 import org.cpisgateway.store.PlanFile;
 import org.cpisgateway.upload.PlanUpload;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.apache.camel.support.FileWatcherResourceReloadStrategy;
+import org.cpisgateway.ops.AccessAudit;
+import org.cpisgateway.ops.GatewayMetrics;
+import org.cpisgateway.ops.OperationsView;
+import org.cpisgateway.ops.Readiness;
+import org.cpisgateway.reload.MappingReloader;
+import org.cpisgateway.reload.ReloadLog;
+import org.cpisgateway.reload.RouteFileReloader;
+import org.cpisgateway.upload.UploadRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -125,6 +141,26 @@ public class GatewayConfiguration implements CamelConfiguration {
                         s.get("cpis.mllp.tls.client-auth"))
                 : new org.apache.camel.support.jsse.SSLContextParameters()); // route not started
 
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prometheus.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                // Camel's per-route timers get histogram buckets too (route latency histograms)
+                return id.getName().startsWith("camel.route") || id.getName().startsWith("camel.exchange")
+                        ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+                        : config;
+            }
+        });
+        context.getRegistry().bind("prometheusRegistry", prometheus);
+        GatewayMetrics metrics = new GatewayMetrics(prometheus, settings::knowsFacility);
+        context.getManagementStrategy().addEventNotifier(metrics);
+        MicrometerRoutePolicyFactory routeTimers = new MicrometerRoutePolicyFactory();
+        routeTimers.setMeterRegistry(prometheus);
+        context.addRoutePolicyFactory(routeTimers);
+        ReloadLog reloadLog = new ReloadLog();
+        Readiness readiness = new Readiness(context, dataSource, connectionFactory,
+                Long.parseLong(s.get("cpis.health.timeout-ms")));
+
         HapiContext hapi = HapiSetup.lenientContext();
         AckWriter ackWriter = new AckWriter(hapi, authorities, s.get("cpis.ack.sending-application"),
                 s.get("cpis.ack.default-version"), zone);
@@ -135,14 +171,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("inboundFrame", new InboundFrame(Charset.forName(s.get("cpis.mllp.default-charset"))));
         registry.bind("attendanceReader", new AttendanceReader(locations, zone));
         registry.bind("flagCheck", new FlagCheck(store, settings, authorities,
-                AttendanceReader.events(s.get("cpis.events")), zone));
+                AttendanceReader.events(s.get("cpis.events")), zone, metrics.lookupTimer()));
         registry.bind("notificationFactory", new NotificationFactory(authorities, queuePrefix, unrouted));
         registry.bind("ackWriter", ackWriter);
         registry.bind("messageJournal", journal);
         NotificationOutbox outbox = new NotificationOutbox(dataSource, unrouted);
         registry.bind("notificationOutbox", outbox);
         registry.bind("notificationRelay", new org.cpisgateway.notify.NotificationRelay(outbox,
-                context.createProducerTemplate(), Integer.parseInt(s.get("cpis.notify.retry-min-age-seconds"))));
+                context.createProducerTemplate(), Integer.parseInt(s.get("cpis.notify.retry-min-age-seconds")), metrics));
         registry.bind("failureAnswer", new FailureAnswer(ackWriter, journal));
         registry.bind("messageReplay", new org.cpisgateway.store.MessageReplay(journal, context.createProducerTemplate(),
                 ackWriter));
@@ -150,7 +186,25 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("authorityDirectory", authorities);
         registry.bind("planUpload", new PlanUpload(store, security));
 
-        // one upload route per authority, from the templates in routes/uploads.camel.yaml
+        // the operations side: metrics, health, the operations page, the audit log
+        registry.bind("readiness", readiness);
+        registry.bind("operationsView", new OperationsView(context, dataSource, readiness));
+        registry.bind("reloadLog", reloadLog);
+        registry.bind("accessAudit", new AccessAudit());
+        metrics.gauge("cpis.notifications.pending", "Notifications in the outbox not yet delivered (-1: store down)",
+                (OperationsView) registry.lookupByName("operationsView"), OperationsView::pendingNotifications);
+        metrics.gauge("cpis.mllp.connections.open", "PAS connections open", readiness, Readiness::mllpConnections);
+
+        // the PAS-facing listeners are Java, not a route file: reloading routes/ must never close a connection
+        context.addRoutes(new MllpListeners());
+
+        // one upload route per authority from the templates in routes/uploads.camel.yaml; live edits of routes/ and
+        // mappings/ once everything has started
+        UploadRoutes uploadRoutes = new UploadRoutes(authorities);
+        boolean reloadEnabled = Boolean.parseBoolean(s.get("cpis.reload.enabled"));
+        Path routesDir = Path.of(s.get("cpis.reload.routes-dir"));
+        String notifyPrefix = queuePrefix;
+        EmbeddedBroker brokerForReload = broker;
         context.addStartupListener(new org.apache.camel.ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
@@ -159,18 +213,26 @@ public class GatewayConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
-                if (((org.apache.camel.model.ModelCamelContext) ctx).getRouteTemplateDefinition("upload-queue") == null) {
-                    return; // route tests load only some route files
+                uploadRoutes.ensureAll(ctx);
+                if (!reloadEnabled) {
+                    return;
                 }
-                for (var authority : authorities.all()) {
-                    for (String template : List.of("upload-queue", "upload-folder")) {
-                        org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, template)
-                                .routeId(template + "-" + authority.code())
-                                .parameter("authority", authority.code())
-                                .add();
-                    }
-                }
-                LOG.info("Upload routes started for {} authorities", authorities.all().size());
+                RouteFileReloader routeReloader = new RouteFileReloader(ctx, routesDir, uploadRoutes, reloadLog);
+                routeReloader.rememberStartingVersions();
+                MappingReloader mappingReloader = new MappingReloader(mappings, Map.of(
+                        "authorities.csv", new MappingReloader.Table<>(AuthorityDirectory::load, loaded -> {
+                            authorities.replaceWith(loaded);
+                            if (brokerForReload != null) {
+                                brokerForReload.applyAuthorities(authorities.all(), notifyPrefix, uploadPrefix, unrouted);
+                            }
+                            uploadRoutes.ensureAll(ctx);
+                        }),
+                        "care-settings.csv", new MappingReloader.Table<>(CareSettingDirectory::load, settings::replaceWith),
+                        "nhs-number-locations.csv", new MappingReloader.Table<>(NhsNumberLocations::load,
+                                locations::replaceWith)), reloadLog);
+                watch(ctx, routesDir, (name, resource) -> routeReloader.reload(pathOf(resource)));
+                watch(ctx, mappings, (name, resource) -> mappingReloader.reload(pathOf(resource)));
+                LOG.info("Live edits on: {} and {} are watched (cpis.reload.enabled)", routesDir, mappings);
             }
         });
 
@@ -186,6 +248,17 @@ public class GatewayConfiguration implements CamelConfiguration {
                 dataSource.close();
             }
         });
+    }
+
+    private static void watch(CamelContext context, Path directory, org.apache.camel.spi.ResourceReload onChange)
+            throws Exception {
+        FileWatcherResourceReloadStrategy watcher = new FileWatcherResourceReloadStrategy(directory.toString());
+        watcher.setResourceReload(onChange);
+        context.addService(watcher, true, true);
+    }
+
+    private static Path pathOf(org.apache.camel.spi.Resource resource) {
+        return Path.of(resource.getLocation().replaceFirst("^file:", ""));
     }
 
     /** Property lookup through Camel's properties component (file, then JVM system property / env overrides). */

@@ -84,6 +84,14 @@ public class EmbeddedBroker {
         LOG.info("Embedded Artemis started with {} authority queues", authorities.size());
     }
 
+    /** After a live edit of mappings/authorities.csv: permissions for the new set, queues for new authorities. */
+    public void applyAuthorities(Collection<Authority> authorities, String notifyPrefix, String uploadPrefix,
+                                 String unrouted) throws Exception {
+        var repository = server.getActiveMQServer().getSecurityRepository();
+        security.permissions(authorities, notifyPrefix, uploadPrefix, unrouted).forEach(repository::addMatch);
+        createQueues(authorities, notifyPrefix, uploadPrefix, unrouted);
+    }
+
     void ensureQueue(String name) throws Exception {
         server.getActiveMQServer().createQueue(QueueConfiguration.of(name).setAddress(name)
                 .setRoutingType(RoutingType.ANYCAST).setDurable(true).setAutoCreateAddress(true), true);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.ExchangeProperty;
 import org.cpisgateway.hl7.Attendance;
 import org.cpisgateway.mapping.AuthorityDirectory;
@@ -28,9 +29,11 @@ public class FlagCheck {
     private final AuthorityDirectory authorities;
     private final Set<String> events;
     private final ZoneId zone;
+    private final Timer lookupTimer;
 
     public FlagCheck(FlagStore store, CareSettingDirectory settings, AuthorityDirectory authorities, Set<String> events,
-                     ZoneId zone) {
+                     ZoneId zone, Timer lookupTimer) {
+        this.lookupTimer = lookupTimer;
         this.store = store;
         this.settings = settings;
         this.authorities = authorities;
@@ -51,7 +54,10 @@ public class FlagCheck {
         }
         OffsetDateTime when = attendance.attendanceTime() != null ? attendance.attendanceTime() : receivedAt;
         var day = when.atZoneSameInstant(zone).toLocalDate();
-        List<Plan> active = store.plansFor(attendance.nhsNumber()).stream()
+        long started = System.nanoTime();
+        List<Plan> plans = store.plansFor(attendance.nhsNumber());
+        lookupTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        List<Plan> active = plans.stream()
                 .filter(p -> p.type() != null && p.isActiveOn(day))
                 .sorted(Comparator.comparing(Plan::startDate))
                 .toList();

@@ -25,6 +25,7 @@ public class InboundFrame {
     }
 
     public void open(Exchange exchange) {
+        org.cpisgateway.ops.CorrelationId.clear();
         byte[] raw = exchange.getMessage().getBody(byte[].class);
         if (raw == null) {
             raw = new byte[0];
@@ -41,6 +42,7 @@ public class InboundFrame {
         exchange.setProperty(CHARSET, charset);
         exchange.setProperty(Exchange.CHARSET_NAME, charset.name());
         exchange.setProperty(MSH, msh);
+        org.cpisgateway.ops.CorrelationId.set(msh);
         exchange.getMessage().setBody(withCrSegmentEnds(raw));
     }
 

@@ -13,7 +13,7 @@ public class AuthorityDirectory {
     /** Authority codes become queue names, so they are kept to letters, digits, '-' and '_'. */
     static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,16}");
 
-    private final Map<String, Authority> byCode;
+    private volatile Map<String, Authority> byCode;
 
     public AuthorityDirectory(Map<String, Authority> byCode) {
         this.byCode = Collections.unmodifiableMap(new LinkedHashMap<>(byCode));
@@ -24,7 +24,7 @@ public class AuthorityDirectory {
         for (var row : CsvTable.read(file, "code", "name", "office_hours_phone", "emergency_duty_phone")) {
             String code = CsvTable.cell(row, "code");
             if (code == null || !CODE.matcher(code).matches()) {
-                throw new IllegalStateException(file + " line " + row.getParser().getCurrentLineNumber()
+                throw new IllegalStateException(file + " line " + row.line()
                         + ": authority code must be 1-16 letters, digits, '-' or '_'");
             }
             byCode.put(code, new Authority(code, CsvTable.cell(row, "name"),
@@ -36,6 +36,11 @@ public class AuthorityDirectory {
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
+    }
+
+    /** Takes the other table's rows (a live edit of the file); lookups in progress see the old or the new table. */
+    public void replaceWith(AuthorityDirectory other) {
+        this.byCode = other.byCode;
     }
 
     public Authority find(String code) {

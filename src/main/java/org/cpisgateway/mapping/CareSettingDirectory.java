@@ -19,7 +19,7 @@ public class CareSettingDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CareSettingDirectory.class);
 
-    private final Map<String, CareSetting> byKey;
+    private volatile Map<String, CareSetting> byKey;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public CareSettingDirectory(Map<String, CareSetting> byKey) {
@@ -33,7 +33,7 @@ public class CareSettingDirectory {
             String facility = CsvTable.cell(row, "sending_facility");
             String scheduled = CsvTable.cell(row, "scheduled");
             if (facility == null || scheduled == null || !scheduled.matches("(?i)yes|no|true|false|y|n")) {
-                throw new IllegalStateException(file + " line " + row.getParser().getCurrentLineNumber()
+                throw new IllegalStateException(file + " line " + row.line()
                         + ": sending_facility is required and scheduled must be yes or no");
             }
             boolean isScheduled = scheduled.toLowerCase(Locale.ROOT).startsWith("y") || scheduled.equalsIgnoreCase("true");
@@ -46,6 +46,18 @@ public class CareSettingDirectory {
 
     private static String key(String facility, String location) {
         return facility.toUpperCase(Locale.ROOT) + "|" + (location == null ? "" : location.toUpperCase(Locale.ROOT));
+    }
+
+    /** Takes the other table's rows (a live edit of the file); lookups in progress see the old or the new table. */
+    public void replaceWith(CareSettingDirectory other) {
+        this.byKey = other.byKey;
+        warned.clear();
+    }
+
+    /** True when the facility has at least one row (a sender of ours, e.g. for metric labels). */
+    public boolean knowsFacility(String facility) {
+        String prefix = facility.toUpperCase(Locale.ROOT) + "|";
+        return byKey.keySet().stream().anyMatch(k -> k.startsWith(prefix));
     }
 
     public CareSetting find(String sendingFacility, String location) {

@@ -17,7 +17,7 @@ public class NhsNumberLocations {
     private static final Pattern FIELD = Pattern.compile("PID-(2|3|4|19)");
     public static final List<String> DEFAULT = List.of("PID-3");
 
-    private final Map<String, List<String>> byFacility;
+    private volatile Map<String, List<String>> byFacility;
 
     public NhsNumberLocations(Map<String, List<String>> byFacility) {
         this.byFacility = Map.copyOf(byFacility);
@@ -30,12 +30,17 @@ public class NhsNumberLocations {
             String fields = CsvTable.cell(row, "fields");
             List<String> list = fields == null ? List.of() : List.of(fields.toUpperCase(Locale.ROOT).split("\\s+"));
             if (facility == null || list.isEmpty() || !list.stream().allMatch(f -> FIELD.matcher(f).matches())) {
-                throw new IllegalStateException(file + " line " + row.getParser().getCurrentLineNumber()
+                throw new IllegalStateException(file + " line " + row.line()
                         + ": fields must be one or more of PID-3 PID-2 PID-4 PID-19");
             }
             byFacility.put(facility.toUpperCase(Locale.ROOT), list);
         }
         return new NhsNumberLocations(byFacility);
+    }
+
+    /** Takes the other table's rows (a live edit of the file). */
+    public void replaceWith(NhsNumberLocations other) {
+        this.byFacility = other.byFacility;
     }
 
     public List<String> fieldsFor(String sendingFacility) {

@@ -22,8 +22,11 @@ public class NotificationRelay {
     private final NotificationOutbox outbox;
     private final ProducerTemplate producer;
     private final int minAgeSeconds;
+    private final org.cpisgateway.ops.GatewayMetrics metrics;
 
-    public NotificationRelay(NotificationOutbox outbox, ProducerTemplate producer, int minAgeSeconds) {
+    public NotificationRelay(NotificationOutbox outbox, ProducerTemplate producer, int minAgeSeconds,
+                             org.cpisgateway.ops.GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.outbox = outbox;
         this.producer = producer;
         this.minAgeSeconds = minAgeSeconds;
@@ -40,8 +43,10 @@ public class NotificationRelay {
             producer.sendBody("direct:notify-authority", n);
             if (outbox.isSent(n.notificationId())) {
                 delivered++;
+                metrics.notificationSent(n.authorityCode());
             } else {
                 blocked.add(n.authorityCode());
+                metrics.notificationFailed(n.authorityCode());
             }
         }
         if (delivered > 0) {

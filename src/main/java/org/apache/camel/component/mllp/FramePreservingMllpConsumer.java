@@ -37,6 +37,16 @@ public class FramePreservingMllpConsumer extends MllpTcpServerConsumer {
         super.sendAcknowledgement(safe, exchange, runnable);
     }
 
+    /** True while the accept thread runs (the listener takes new connections). */
+    public boolean isListening() {
+        return acceptThread != null && acceptThread.isAlive();
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return consumerRunnables.size();
+    }
+
     @Override
     public void startConsumer(Socket clientSocket, MllpSocketBuffer mllpBuffer) {
         TcpSocketConsumerRunnable client = new FramePreservingConsumerRunnable(this, clientSocket, mllpBuffer, hl7Util, logPhi);

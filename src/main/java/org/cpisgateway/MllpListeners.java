@@ -1,0 +1,33 @@
+package org.cpisgateway;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The PAS-facing MLLP listeners: plain and (when {@code cpis.mllp.tls.enabled}) TLS. Each only hands the frame to
+ * {@code direct:adt-inbound} (routes/adt-inbound.camel.yaml), where everything else happens.
+ *
+ * <p>They are here rather than in {@code routes/} on purpose: a route file in {@code routes/} can be edited and is
+ * reloaded while the gateway runs, and restarting a listener would close every open PAS connection. Their settings
+ * are all in {@code conf/application.properties} ({@code cpis.mllp.*}).
+ */
+public class MllpListeners extends RouteBuilder {
+
+    private static final String OPTIONS = "autoAck=false&hl7Headers=false&stringPayload=false&validatePayload=false"
+            + "&requireEndOfData=false&charsetName={{cpis.mllp.default-charset}}"
+            + "&maxConcurrentConsumers={{cpis.mllp.max-connections}}&backlog={{cpis.mllp.backlog}}"
+            // rebind at once after a crash, even while old connections linger in TIME_WAIT
+            + "&reuseAddress=true&receiveTimeout={{cpis.mllp.receive-timeout-ms}}"
+            + "&idleTimeout={{cpis.mllp.idle-timeout-ms}}";
+
+    @Override
+    public void configure() {
+        from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.port}}?" + OPTIONS)
+                .routeId("mllp-listener")
+                .to("direct:adt-inbound");
+
+        from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.tls.port}}?sslContextParameters=#mllpTls&" + OPTIONS)
+                .routeId("mllp-tls-listener")
+                .autoStartup("{{cpis.mllp.tls.enabled}}")
+                .to("direct:adt-inbound");
+    }
+}

@@ -1,0 +1,65 @@
+package org.cpisgateway.reload;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies an edited mapping table while the gateway runs. The whole file is read and checked first; a bad row refuses
+ * the edit (the message names the file and line) and the table in use stays as it was. A good file replaces the table
+ * at once: a message being processed sees either the old or the new table, never half of each.
+ */
+public class MappingReloader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MappingReloader.class);
+
+    /** What to do with one table: load it (throws on a bad row), then put it in use. */
+    public record Table<T>(Function<Path, T> load, Applier<T> apply) {
+    }
+
+    public interface Applier<T> {
+        void apply(T loaded) throws Exception;
+    }
+
+    private final Path directory;
+    private final Map<String, Table<?>> tables;
+    private final ReloadLog reloadLog;
+
+    public MappingReloader(Path directory, Map<String, Table<?>> tables, ReloadLog reloadLog) {
+        this.directory = directory;
+        this.tables = tables;
+        this.reloadLog = reloadLog;
+    }
+
+    public boolean handles(Path file) {
+        return tables.containsKey(file.getFileName().toString());
+    }
+
+    public synchronized boolean reload(Path file) {
+        String fileName = file.getFileName().toString();
+        Table<?> table = tables.get(fileName);
+        if (table == null) {
+            return false;
+        }
+        String name = directory.resolve(fileName).toString();
+        try {
+            apply(table, directory.resolve(fileName));
+            reloadLog.applied(name, "table replaced");
+            LOG.info("Mapping table {} applied", name);
+            return true;
+        } catch (Exception e) {
+            String reason = RouteFileReloader.describe(e);
+            reloadLog.refused(name, reason);
+            LOG.error("Mapping table {} refused, the table in use is unchanged: {}", name, reason);
+            return false;
+        }
+    }
+
+    private static <T> void apply(Table<T> table, Path file) throws Exception {
+        T loaded = table.load().apply(file);
+        table.apply().apply(loaded);
+    }
+}

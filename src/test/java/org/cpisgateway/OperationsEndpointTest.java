@@ -1,0 +1,162 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.app.Connection;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The management side as a monitoring system sees it: health, Prometheus metrics after real MLLP traffic (HAPI's own
+ * client), the audit log kept apart from the application log, and the JSON behind the operations page.
+ */
+class OperationsEndpointTest {
+
+    static final String CPP_CHILD = "9990000018";
+    static final String NO_PLAN = "9990000069";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static RunningGateway gateway;
+    static HapiContext hapi;
+    static Connection pas;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = RunningGateway.start();
+        hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
+        pas = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
+        pas.getInitiator().setTimeout(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pas != null) {
+            pas.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private static Message send(String message) throws Exception {
+        return pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(message));
+    }
+
+    @Test
+    void healthSaysReadyWithEachCheck() throws Exception {
+        var live = Http.get(gateway.httpPort, "/observe/health/live");
+        assertThat(live.statusCode()).isEqualTo(200);
+        var ready = Http.get(gateway.httpPort, "/observe/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(ready.body());
+        assertThat(body.path("status").asText()).isEqualTo("UP");
+        assertThat(body.path("checks").path("mllp").asText()).isEqualTo("UP");
+        assertThat(body.path("checks").path("store").asText()).isEqualTo("UP");
+        assertThat(body.path("checks").path("broker").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void metricsCountTrafficWithoutPatientData() throws Exception {
+        String controlId = Hl7Messages.newControlId();
+        Message ack = send(Hl7Messages.a04(controlId, CPP_CHILD));
+        assertThat(new Terser(ack).get("/ZCS-1")).isEqualTo("FLAGGED");
+        send(Hl7Messages.a04(Hl7Messages.newControlId(), NO_PLAN));
+        send(Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z77", "ED", NO_PLAN + "^^^NHS^NH")); // not our facility
+        send(Hl7Messages.adt("A08", Hl7Messages.newControlId(), "R9Z01", "ED", CPP_CHILD + "^^^NHS^NH"));
+
+        String metrics = awaitMetric("cpis_notifications_sent_total{authority=\"LA901\"}");
+        assertThat(value(metrics, "cpis_messages_received_total{event=\"A04\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(value(metrics, "cpis_messages_received_total{event=\"A04\",sender=\"unmapped\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(metrics, "cpis_messages_received_total{event=\"A08\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(metrics, "cpis_acks_total{code=\"AA\"}")).isGreaterThanOrEqualTo(4);
+        assertThat(value(metrics, "cpis_flag_results_total{reason=\"ACTIVE_PLAN\",status=\"FLAGGED\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(metrics, "cpis_flag_results_total{reason=\"NO_ACTIVE_PLAN\",status=\"NOT_FLAGGED\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(value(metrics, "cpis_notifications_pending")).isZero();
+        assertThat(value(metrics, "cpis_mllp_connections_open")).isGreaterThanOrEqualTo(1);
+        assertThat(value(metrics, "cpis_store_lookup_seconds_count")).isGreaterThanOrEqualTo(3);
+        assertThat(metrics).contains("cpis_message_processing_seconds_bucket{code=\"AA\",le=");
+        assertThat(metrics).contains("camel_exchanges_total{camelContext=\"cpis-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"adt-inbound\"}");
+        assertThat(metrics).contains("_bucket{").contains("routeId=\"adt-inbound\"");
+        for (String phi : List.of(CPP_CHILD, NO_PLAN, "TESTCHILD", "ROBIN", "20150302", "TEST STREET", controlId)) {
+            assertThat(metrics).as("metrics must not contain %s", phi).doesNotContain(phi);
+        }
+    }
+
+    @Test
+    void theAuditLogHasEachAccessAndTheApplicationLogHasNone() throws Exception {
+        String controlId = Hl7Messages.newControlId();
+        send(Hl7Messages.a04(controlId, CPP_CHILD));
+        Path audit = Path.of("target/test-logs/audit.log");
+        String line = null;
+        for (int i = 0; i < 50 && line == null; i++) {
+            line = Files.exists(audit) ? Files.readAllLines(audit, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains("\"R9Z01/" + controlId + "\"")).findFirst().orElse(null) : null;
+            if (line == null) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(line).as("audit line for %s", controlId).isNotNull();
+        JsonNode entry = JSON.readTree(line);
+        assertThat(entry.path("nhsNumber").asText()).isEqualTo(CPP_CHILD);
+        assertThat(entry.path("result").asText()).isEqualTo("FLAGGED");
+        assertThat(entry.path("setting").asText()).isEqualTo("R9Z01-ED");
+        assertThat(entry.path("authoritiesNotified").get(0).asText()).isEqualTo("LA901");
+        LogPrivacy.assertNoneOf(List.of(CPP_CHILD, "TESTCHILD", "20150302", "TEST STREET"));
+    }
+
+    @Test
+    void theOperationsSummaryCountsThisHour() throws Exception {
+        send(Hl7Messages.a04(Hl7Messages.newControlId(), CPP_CHILD));
+        awaitMetric("cpis_notifications_sent_total{authority=\"LA901\"}");
+        var response = Http.get(gateway.httpPort, "/api/ops/summary?hours=6");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode summary = JSON.readTree(response.body());
+        JsonNode traffic = summary.path("traffic");
+        assertThat(traffic.size()).isEqualTo(6);
+        JsonNode thisHour = traffic.get(5);
+        assertThat(thisHour.path("messages").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(thisHour.path("flagged").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(summary.path("notifications").toString()).contains("\"authority\":\"LA901\"");
+        assertThat(summary.path("routes").toString()).contains("\"id\":\"adt-inbound\"").contains("\"state\":\"Started\"");
+        assertThat(response.body()).doesNotContain(CPP_CHILD);
+        var page = Http.get(gateway.httpPort, "/ops");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("<h1>cpis-gateway operations</h1>");
+    }
+
+    private static String awaitMetric(String name) throws Exception {
+        String metrics = "";
+        for (int i = 0; i < 100; i++) {
+            metrics = Http.get(gateway.httpPort, "/observe/metrics").body();
+            if (value(metrics, name) >= 1) {
+                return metrics;
+            }
+            Thread.sleep(100);
+        }
+        return metrics;
+    }
+
+    /** The value of one series in Prometheus text format (-1 when absent). */
+    static double value(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+}
