@@ -27,6 +27,7 @@ public class MappingReloader {
     private final Path directory;
     private final Map<String, Table<?>> tables;
     private final ReloadLog reloadLog;
+    private final Map<String, String> lastRefused = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MappingReloader(Path directory, Map<String, Table<?>> tables, ReloadLog reloadLog) {
         this.directory = directory;
@@ -46,15 +47,35 @@ public class MappingReloader {
         }
         String name = directory.resolve(fileName).toString();
         try {
+            String text = SettledFile.read(directory.resolve(fileName));
+            if (text == null) {
+                throw new IllegalStateException("was deleted; the table in use is unchanged");
+            }
+            if (text.equals(lastRefused.get(fileName))) {
+                return false; // the same edit reported again
+            }
+            lastRefused.remove(fileName);
             apply(table, directory.resolve(fileName));
             reloadLog.applied(name, "table replaced");
             LOG.info("Mapping table {} applied", name);
             return true;
         } catch (Exception e) {
+            rememberRefused(fileName);
             String reason = RouteFileReloader.describe(e);
             reloadLog.refused(name, reason);
             LOG.error("Mapping table {} refused, the table in use is unchanged: {}", name, reason);
             return false;
+        }
+    }
+
+    private void rememberRefused(String fileName) {
+        try {
+            String text = SettledFile.read(directory.resolve(fileName));
+            if (text != null) {
+                lastRefused.put(fileName, text);
+            }
+        } catch (Exception ignored) {
+            // only used to skip repeated reports of the same edit
         }
     }
 

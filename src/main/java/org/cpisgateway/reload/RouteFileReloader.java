@@ -82,9 +82,12 @@ public class RouteFileReloader {
         String name = directory.getParent() == null ? key.toString() : directory.getParent().relativize(key).toString();
         String text;
         try {
-            text = Files.exists(key) ? Files.readString(key, StandardCharsets.UTF_8) : null;
+            text = SettledFile.read(key);
         } catch (IOException e) {
             return refuse(name, "cannot be read: " + e.getMessage());
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            return false;
         }
         if (text != null && text.equals(lastGood.get(key))) {
             lastRefused.remove(key);

@@ -1,0 +1,204 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.app.Connection;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An integrator edits route files and mapping tables of a running gateway (copies in a temporary folder) while a PAS
+ * keeps sending on one open connection (HAPI's client). Good edits take effect; broken ones are refused with the file
+ * and line, and the last good version keeps answering; the connection stays open and every message gets its AA.
+ */
+class LiveEditTest {
+
+    static final String CPP_CHILD = "9990000018";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Path work;
+    static RunningGateway gateway;
+    static HapiContext hapi;
+    static Connection pas;
+
+    @BeforeAll
+    static void start() throws Exception {
+        work = Files.createTempDirectory("cpis-live-edit");
+        copy(Path.of("routes"), work.resolve("routes"));
+        copy(Path.of("mappings"), work.resolve("mappings"));
+        gateway = RunningGateway.start(
+                "camel.main.routes-include-pattern", "file:" + work.resolve("routes") + "/*.camel.yaml",
+                "cpis.reload.routes-dir", work.resolve("routes").toString(),
+                "cpis.mappings.dir", work.resolve("mappings").toString());
+        hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
+        pas = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
+        pas.getInitiator().setTimeout(40, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pas != null) {
+            pas.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    private static Message send(String message) throws Exception {
+        return pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(message));
+    }
+
+    /** Waits for the newest reload outcome of {@code file} that is not {@code before}. */
+    private static JsonNode awaitOutcome(String fileSuffix, int seenBefore) throws Exception {
+        for (int i = 0; i < 150; i++) {
+            JsonNode all = JSON.readTree(Http.get(gateway.httpPort, "/api/ops/reloads").body());
+            List<JsonNode> mine = new ArrayList<>();
+            all.forEach(e -> {
+                if (e.path("file").asText().endsWith(fileSuffix)) {
+                    mine.add(e);
+                }
+            });
+            if (mine.size() > seenBefore) {
+                return mine.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no reload outcome for " + fileSuffix);
+    }
+
+    private static int outcomes(String fileSuffix) throws Exception {
+        JsonNode all = JSON.readTree(Http.get(gateway.httpPort, "/api/ops/reloads").body());
+        int n = 0;
+        for (JsonNode e : all) {
+            if (e.path("file").asText().endsWith(fileSuffix)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void routeEditsApplyWhileAPasKeepsSendingOnOneConnection() throws Exception {
+        Path file = work.resolve("routes/adt-inbound.camel.yaml");
+        String good = Files.readString(file, StandardCharsets.UTF_8);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger sent = new AtomicInteger();
+        AtomicInteger flagged = new AtomicInteger();
+        List<Throwable> failures = new ArrayList<>();
+        Thread sender = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    sent.incrementAndGet();
+                    Message ack = send(Hl7Messages.a04(Hl7Messages.newControlId(), CPP_CHILD));
+                    if ("AA".equals(new Terser(ack).get("/MSA-1")) && "FLAGGED".equals(new Terser(ack).get("/ZCS-1"))) {
+                        flagged.incrementAndGet();
+                    }
+                }
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        });
+        sender.start();
+        Thread.sleep(500);
+
+        // 1. a good edit: an extra step in adt-inbound
+        int before = outcomes("adt-inbound.camel.yaml");
+        String step = "        - bean:\n            ref: flagCheck";
+        assertThat(good).contains(step);
+        Files.writeString(file, good.replace(step, "        - setProperty:\n            name: cpisEditedLive\n"
+                + "            constant: \"yes\"\n" + step), StandardCharsets.UTF_8);
+        JsonNode applied = awaitOutcome("adt-inbound.camel.yaml", before);
+        assertThat(applied.path("outcome").asText()).isEqualTo("APPLIED");
+        assertThat(applied.path("detail").asText()).isEqualTo("routes [adt-inbound, send-ack]");
+        Thread.sleep(500);
+
+        // 2. a step that names a bean that does not exist: refused, with the line; the good version keeps running
+        before = outcomes("adt-inbound.camel.yaml");
+        String broken = good.replace("ref: flagCheck", "ref: flagChekc");
+        Files.writeString(file, broken, StandardCharsets.UTF_8);
+        JsonNode refused = awaitOutcome("adt-inbound.camel.yaml", before);
+        assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
+        int line = lineOf(broken, "ref: flagChekc") - 1; // the step starts on the "- bean:" line above
+        assertThat(refused.path("detail").asText()).contains("flagChekc").contains("(line " + line + ")");
+        Thread.sleep(500);
+
+        // 3. not YAML at all: refused before anything stops, with the line
+        before = outcomes("adt-inbound.camel.yaml");
+        Files.writeString(file, good + "\n- route:\n  id: half\n   from: [\n", StandardCharsets.UTF_8);
+        refused = awaitOutcome("adt-inbound.camel.yaml", before);
+        assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
+        assertThat(refused.path("detail").asText()).contains("adt-inbound.camel.yaml").containsPattern("line \\d+");
+        Thread.sleep(500);
+
+        running.set(false);
+        sender.join(60_000);
+        assertThat(failures).as("the PAS connection saw no error").isEmpty();
+        assertThat(pas.isOpen()).isTrue();
+        assertThat(flagged.get()).as("every message sent got AA FLAGGED").isEqualTo(sent.get());
+        assertThat(sent.get()).isGreaterThan(10);
+        assertThat(gateway.context().getRouteController().getRouteStatus("adt-inbound").isStarted()).isTrue();
+        assertThat(gateway.context().getRouteController().getRouteStatus("mllp-listener").isStarted()).isTrue();
+        Files.writeString(file, good, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void mappingEditsApplyAndBadRowsAreRefusedWithTheirLine() throws Exception {
+        Path file = work.resolve("mappings/care-settings.csv");
+        String good = Files.readString(file, StandardCharsets.UTF_8);
+        int before = outcomes("care-settings.csv");
+        Files.writeString(file, good.replace("Riverside General Hospital Emergency Department (demo)",
+                "Riverside Children's Emergency Department (demo)"), StandardCharsets.UTF_8);
+        assertThat(awaitOutcome("care-settings.csv", before).path("outcome").asText()).isEqualTo("APPLIED");
+        Message ack = send(Hl7Messages.a04(Hl7Messages.newControlId(), CPP_CHILD));
+        assertThat(new Terser(ack).get("/ZCS-6-2")).isEqualTo("Riverside Children's Emergency Department (demo)");
+
+        before = outcomes("care-settings.csv");
+        String broken = good.replace("R9Z02-UTC,Hillside Urgent Treatment Centre (demo),UTC,no",
+                "R9Z02-UTC,Hillside Urgent Treatment Centre (demo),UTC,maybe");
+        Files.writeString(file, broken, StandardCharsets.UTF_8);
+        JsonNode refused = awaitOutcome("care-settings.csv", before);
+        assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
+        assertThat(refused.path("detail").asText()).contains("care-settings.csv line " + lineOf(broken, ",maybe"));
+        ack = send(Hl7Messages.a04(Hl7Messages.newControlId(), CPP_CHILD));
+        assertThat(new Terser(ack).get("/ZCS-6-2")).as("the last good table is still in use")
+                .isEqualTo("Riverside Children's Emergency Department (demo)");
+        Files.writeString(file, good, StandardCharsets.UTF_8);
+    }
+
+    private static int lineOf(String text, String needle) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(needle)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(needle);
+    }
+}
