@@ -1,0 +1,73 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.app.Connection;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operations page in a real headless Chromium: the page's script fetches the gateway's JSON and draws the chart
+ * and tables; the test reads the DOM the browser ends up with. .ci/run installs Debian's chromium; on a machine
+ * without it the test is skipped, saying so.
+ */
+class OpsPageBrowserTest {
+
+    static final Path CHROMIUM = Path.of(System.getProperty("cpis.test.chromium", "/usr/bin/chromium"));
+
+    @Test
+    void theOperationsPageShowsTrafficNotificationsAndRoutes() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (apt-get install chromium; .ci/run does)");
+        try (RunningGateway gateway = RunningGateway.start()) {
+            HapiContext hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
+            Connection pas = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
+            pas.getInitiator().setTimeout(20, TimeUnit.SECONDS);
+            pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(
+                    Hl7Messages.a04(Hl7Messages.newControlId(), "9990000018")));
+            pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(
+                    Hl7Messages.a04(Hl7Messages.newControlId(), "9990000069")));
+            pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|"
+                    + "20261122093000||ORU^R01|" + Hl7Messages.newControlId() + "|P|2.4\rPID|1"));
+            pas.close();
+            Thread.sleep(1000); // the notification reaches the broker
+
+            String dom = render("http://127.0.0.1:" + gateway.httpPort + "/ops");
+
+            assertThat(dom).contains("data-loaded=\"true\"");
+            assertThat(dom).contains("<div id=\"error\" class=\"bad\" role=\"alert\"></div>");
+            // the chart: one bar pair per hour, this hour's bars carry the counts
+            assertThat(dom).containsPattern("<rect class=\"messages\"[^>]*data-count=\"3\"");
+            assertThat(dom).containsPattern("<rect class=\"flagged\"[^>]*data-count=\"1\"");
+            assertThat(dom).contains("3 messages, 1 flagged");
+            // health, notifications per authority, the failure (AR for the ORU), routes
+            assertThat(dom).containsPattern("<td>store</td><td class=\"ok\">UP</td>");
+            assertThat(dom).containsPattern("<td>LA901</td><td class=\"n\">1</td>");
+            assertThat(dom).containsPattern("<td class=\"bad\">AR</td>");
+            assertThat(dom).containsPattern("<td>adt-inbound</td><td class=\"ok\">Started</td>");
+            for (String phi : List.of("9990000018", "9990000069", "TESTCHILD", "20150302")) {
+                assertThat(dom).doesNotContain(phi);
+            }
+        }
+    }
+
+    /** The DOM after the page's scripts ran, as headless Chromium serialises it. */
+    static String render(String url) throws Exception {
+        Path profile = Files.createTempDirectory("cpis-chromium");
+        Path out = Files.createTempFile("cpis-ops", ".html");
+        Process chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom", url)
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(chromium.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+}
