@@ -81,6 +81,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     private void wire(CamelContext context, java.util.List<AutoCloseable> started) throws Exception {
         Settings s = new Settings(context);
+        check(s);
         ZoneId zone = ZoneId.of(s.get("cpis.timezone"));
         Path mappings = Path.of(s.get("cpis.mappings.dir"));
         AuthorityDirectory authorities = AuthorityDirectory.load(mappings.resolve("authorities.csv"));
@@ -248,6 +249,42 @@ public class GatewayConfiguration implements CamelConfiguration {
                 dataSource.close();
             }
         });
+    }
+
+    /** Every configuration problem at once, one line each, before anything starts. */
+    private static void check(Settings s) {
+        StartupChecks checks = new StartupChecks(s::get)
+                .number("cpis.mllp.port", "cpis.mllp.tls.port", "cpis.mllp.max-connections", "cpis.mllp.backlog",
+                        "cpis.mllp.max-frame-bytes", "cpis.mllp.frame-timeout-ms", "cpis.mllp.receive-timeout-ms",
+                        "cpis.mllp.idle-timeout-ms", "cpis.store.pool-size", "cpis.broker.session-cache-size",
+                        "cpis.notify.retry-interval-ms", "cpis.notify.retry-min-age-seconds", "cpis.notify.queue-size",
+                        "cpis.journal.retention-days", "cpis.uploads.min-age-ms", "cpis.health.timeout-ms",
+                        "camel.server.port")
+                .trueOrFalse("cpis.mllp.tls.enabled", "cpis.store.sync-each-commit", "cpis.demo.enabled",
+                        "cpis.broker.embedded", "cpis.reload.enabled")
+                .timeZone("cpis.timezone")
+                .charset("cpis.mllp.default-charset");
+        Path mappings = Path.of(s.get("cpis.mappings.dir"));
+        checks.loads(mappings.resolve("authorities.csv"), AuthorityDirectory::load)
+                .loads(mappings.resolve("care-settings.csv"), CareSettingDirectory::load)
+                .loads(mappings.resolve("nhs-number-locations.csv"), NhsNumberLocations::load)
+                .fileExists("broker users file (cpis.broker.security.users-file)",
+                        Path.of(s.get("cpis.broker.security.users-file")))
+                .fileExists("broker roles file (cpis.broker.security.roles-file)",
+                        Path.of(s.get("cpis.broker.security.roles-file")));
+        if ("true".equalsIgnoreCase(s.get("cpis.demo.enabled").trim())) {
+            checks.fileExists("demo plans file (cpis.demo.plans-file)", Path.of(s.get("cpis.demo.plans-file")));
+        }
+        if ("true".equalsIgnoreCase(s.get("cpis.mllp.tls.enabled").trim())) {
+            checks.fileExists("TLS key store (cpis.mllp.tls.keystore)", Path.of(s.get("cpis.mllp.tls.keystore")))
+                    .portFree("MLLP over TLS listener", "cpis.mllp.host", "cpis.mllp.tls.port");
+        }
+        checks.portFree("MLLP listener", "cpis.mllp.host", "cpis.mllp.port")
+                .portFree("HTTP operations endpoint", "camel.server.host", "camel.server.port");
+        if ("true".equalsIgnoreCase(s.get("cpis.broker.embedded").trim())) {
+            checks.portFreeOfUrl("embedded broker acceptor", "cpis.broker.acceptor");
+        }
+        checks.throwIfAny();
     }
 
     private static void watch(CamelContext context, Path directory, org.apache.camel.spi.ResourceReload onChange)

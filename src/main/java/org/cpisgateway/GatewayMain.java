@@ -21,10 +21,25 @@ public final class GatewayMain {
             status = main.run(args);
         } catch (Exception | Error startFailed) {
             // a start-up failure leaves broker threads behind: end the process with the failure, not a hang
-            org.slf4j.LoggerFactory.getLogger(GatewayMain.class).error("The gateway could not start", startFailed);
+            var log = org.slf4j.LoggerFactory.getLogger(GatewayMain.class);
+            StartupChecks.ConfigurationProblems problems = configurationProblems(startFailed);
+            if (problems != null) {
+                log.error(problems.getMessage()); // one line per problem, no stack trace
+            } else {
+                log.error("The gateway could not start", startFailed);
+            }
             status = 1;
         }
         System.exit(status);
+    }
+
+    static StartupChecks.ConfigurationProblems configurationProblems(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StartupChecks.ConfigurationProblems problems) {
+                return problems;
+            }
+        }
+        return null;
     }
 
     /** A gateway as {@code main} builds it; tests add override properties (ports, data folders) before starting it. */

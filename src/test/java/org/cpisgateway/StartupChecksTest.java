@@ -1,0 +1,59 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway started as its own process (the runtime class path, as README starts it) with a broken configuration:
+ * it exits 1 and says every problem in one line each, with no stack trace.
+ */
+class StartupChecksTest {
+
+    @Test
+    void everyProblemIsNamedOnceWithoutAStackTrace() throws Exception {
+        Path work = Files.createTempDirectory("cpis-startup");
+        Path mappings = work.resolve("mappings");
+        Files.createDirectories(mappings);
+        Files.copy(Path.of("mappings/authorities.csv"), mappings.resolve("authorities.csv"));
+        Files.writeString(mappings.resolve("care-settings.csv"),
+                "sending_facility,location,setting_code,setting_name,setting_type,scheduled\n"
+                        + "R9Z01,,R9Z01-ED,Riverside ED,ED,no\n"
+                        + "R9Z02,,R9Z02-UTC,Hillside UTC,UTC,sometimes\n", StandardCharsets.UTF_8);
+        // nhs-number-locations.csv is missing
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", GatewayProcess.runtimeClasspath(),
+                    "-Dcpis.data.dir=" + work.resolve("data"),
+                    "-Dcpis.mappings.dir=" + mappings,
+                    "-Dcpis.mllp.host=127.0.0.1",
+                    "-Dcpis.mllp.port=" + taken.getLocalPort(),
+                    "-Dcamel.server.port=" + RunningGateway.freePort(),
+                    "-Dcpis.broker.acceptor=tcp://127.0.0.1:" + RunningGateway.freePort(),
+                    "-Dcpis.mllp.max-connections=lots",
+                    "-Dcpis.timezone=Mars/Olympus",
+                    "-Dcpis.store.sync-each-commit=perhaps",
+                    "org.cpisgateway.GatewayMain");
+            Process gateway = new ProcessBuilder(command).redirectErrorStream(true).start();
+            assertThat(gateway.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            String output = new String(gateway.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(gateway.exitValue()).as(output).isEqualTo(1);
+            assertThat(output).contains("its configuration has 6 problem(s)")
+                    .contains("cpis.mllp.max-connections = 'lots' is not a whole number")
+                    .contains("cpis.timezone = 'Mars/Olympus' is not a time zone")
+                    .contains("cpis.store.sync-each-commit = 'perhaps' must be true or false")
+                    .contains("care-settings.csv line 3: sending_facility is required and scheduled must be yes or no")
+                    .contains("nhs-number-locations.csv is missing")
+                    .contains("MLLP listener (cpis.mllp.port): port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
+            assertThat(output).doesNotContain("\tat ").doesNotContain("Exception");
+        }
+    }
+}
