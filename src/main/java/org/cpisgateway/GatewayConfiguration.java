@@ -28,6 +28,7 @@ import org.cpisgateway.mapping.CareSettingDirectory;
 import org.cpisgateway.mapping.NhsNumberLocations;
 import org.cpisgateway.notify.NotificationFactory;
 import org.cpisgateway.notify.NotificationOutbox;
+import org.cpisgateway.notify.RelayLease;
 import org.cpisgateway.store.Database;
 import org.cpisgateway.store.FlagStore;
 import org.cpisgateway.store.MessageJournal;
@@ -177,9 +178,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("ackWriter", ackWriter);
         registry.bind("messageJournal", journal);
         NotificationOutbox outbox = new NotificationOutbox(dataSource, unrouted);
+        RelayLease relayLease = RelayLease.forStore(s.get("cpis.store.url"), s.get("cpis.store.user"),
+                s.get("cpis.store.password"));
+        if (relayLease instanceof AutoCloseable closeable) {
+            started.add(closeable);
+        }
         registry.bind("notificationOutbox", outbox);
         registry.bind("notificationRelay", new org.cpisgateway.notify.NotificationRelay(outbox,
-                context.createProducerTemplate(), Integer.parseInt(s.get("cpis.notify.retry-min-age-seconds")), metrics));
+                context.createProducerTemplate(), Integer.parseInt(s.get("cpis.notify.retry-min-age-seconds")), metrics, relayLease));
         registry.bind("failureAnswer", new FailureAnswer(ackWriter, journal));
         registry.bind("messageReplay", new org.cpisgateway.store.MessageReplay(journal, context.createProducerTemplate(),
                 ackWriter));
@@ -242,6 +248,9 @@ public class GatewayConfiguration implements CamelConfiguration {
             @Override
             protected void doStop() throws Exception {
                 journal.close();
+                if (relayLease instanceof AutoCloseable lease) {
+                    lease.close(); // another gateway sharing the store takes over sending
+                }
                 connectionFactory.destroy();
                 if (embedded != null) {
                     embedded.stop();

@@ -23,10 +23,12 @@ public class NotificationRelay {
     private final ProducerTemplate producer;
     private final int minAgeSeconds;
     private final org.cpisgateway.ops.GatewayMetrics metrics;
+    private final RelayLease lease;
 
     public NotificationRelay(NotificationOutbox outbox, ProducerTemplate producer, int minAgeSeconds,
-                             org.cpisgateway.ops.GatewayMetrics metrics) {
+                             org.cpisgateway.ops.GatewayMetrics metrics, RelayLease lease) {
         this.metrics = metrics;
+        this.lease = lease;
         this.outbox = outbox;
         this.producer = producer;
         this.minAgeSeconds = minAgeSeconds;
@@ -34,6 +36,9 @@ public class NotificationRelay {
 
     /** @return how many were delivered in this round */
     public synchronized int deliverPending() throws SQLException {
+        if (!lease.held()) {
+            return 0; // another gateway sharing the store sends (PostgreSQL); it will pick these up
+        }
         Set<String> blocked = new HashSet<>();
         int delivered = 0;
         for (Notification n : outbox.pending(500, minAgeSeconds)) {

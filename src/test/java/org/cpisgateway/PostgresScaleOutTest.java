@@ -1,0 +1,151 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.app.Connection;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.cpisgateway.broker.EmbeddedBroker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two gateways behind one MLLP address share a real PostgreSQL server (binaries from Maven Central) and one external
+ * Artemis: the same message reaching both is recorded once and answered alike; the access history one gateway wrote
+ * is shown by the other; each notification reaches the authority exactly once. Also the store's behaviour on
+ * PostgreSQL: migrations at start-up, plan upsert (MERGE), journal, outbox.
+ */
+class PostgresScaleOutTest {
+
+    static final String CPP_CHILD = "9990000018";   // LA901
+    static final String LAC_CHILD = "9990000026";
+
+    static EmbeddedPostgres postgres;
+    static EmbeddedBroker broker;
+    static int brokerPort;
+    static RunningGateway a;
+    static RunningGateway b;
+    static HapiContext hapi;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("cpis-pg"))
+                .setCleanDataDirectory(true).start();
+        brokerPort = RunningGateway.freePort();
+        broker = BrokerOutageTest.startBroker(Files.createTempDirectory("cpis-shared-broker"), brokerPort);
+        a = gateway();
+        b = gateway();
+        hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
+    }
+
+    static RunningGateway gateway() throws Exception {
+        return RunningGateway.start(
+                "cpis.store.url", postgres.getJdbcUrl("postgres", "postgres"),
+                "cpis.store.user", "postgres", "cpis.store.password", "",
+                "cpis.broker.embedded", "false", "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort,
+                "cpis.broker.password", "gateway-test-password",
+                "cpis.notify.retry-interval-ms", "500");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {a, b}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static Connection connect(RunningGateway gateway) throws Exception {
+        Connection c = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
+        c.getInitiator().setTimeout(30, TimeUnit.SECONDS);
+        return c;
+    }
+
+    private static String send(Connection c, String message) throws Exception {
+        Message ack = c.getInitiator().sendAndReceive(hapi.getPipeParser().parse(message));
+        return hapi.getPipeParser().encode(ack);
+    }
+
+    @Test
+    void theSameMessageSentToBothGatewaysIsRecordedOnceAndAnsweredAlike() throws Exception {
+        int n = 25;
+        List<String> ids = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (AutoCloseableConnection toA = new AutoCloseableConnection(connect(a));
+             AutoCloseableConnection toB = new AutoCloseableConnection(connect(b))) {
+            for (int i = 0; i < n; i++) {
+                String id = Hl7Messages.newControlId();
+                ids.add(id);
+                String message = Hl7Messages.a04(id, CPP_CHILD);
+                Future<String> viaA = pool.submit((Callable<String>) () -> send(toA.c, message));
+                Future<String> viaB = pool.submit((Callable<String>) () -> send(toB.c, message));
+                String ackA = viaA.get(60, TimeUnit.SECONDS);
+                String ackB = viaB.get(60, TimeUnit.SECONDS);
+                assertThat(ackA).as("both gateways give the one stored answer").isEqualTo(ackB);
+                Terser t = new Terser(hapi.getPipeParser().parse(ackA));
+                assertThat(t.get("/MSA-1")).isEqualTo("AA");
+                assertThat(t.get("/ZCS-1")).isEqualTo("FLAGGED");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String in = "('" + String.join("','", ids) + "')";
+        assertThat(a.count("select count(*) from inbound_message where control_id in " + in)).isEqualTo(n);
+        assertThat(a.count("select count(*) from access_record where control_id in " + in)).isEqualTo(n);
+        // each notification exactly once on the authority's queue, in the order acknowledged
+        List<String> received = BrokerOutageTest.receive(brokerPort, "LA901", n);
+        assertThat(received).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void theHistoryOneGatewayWroteIsShownByTheOther() throws Exception {
+        try (AutoCloseableConnection toA = new AutoCloseableConnection(connect(a));
+             AutoCloseableConnection toB = new AutoCloseableConnection(connect(b))) {
+            send(toA.c, Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z02", "UTC", LAC_CHILD + "^^^NHS^NH"));
+            String ack = send(toB.c, Hl7Messages.a04(Hl7Messages.newControlId(), LAC_CHILD));
+            Terser t = new Terser(hapi.getPipeParser().parse(ack));
+            assertThat(t.get("/ZCS-1")).isEqualTo("FLAGGED");
+            assertThat(t.get("/ZCA-2")).isEqualTo("R9Z02-UTC");
+        }
+        BrokerOutageTest.receive(brokerPort, "LA902", 0); // drain what this test sent (the LAC plan's authority)
+    }
+
+    @Test
+    void theStoreRunsOnPostgres() throws Exception {
+        try (var c = a.store().getConnection()) {
+            assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
+        }
+        assertThat(a.count("select count(*) from flyway_schema_history where success")).isGreaterThanOrEqualTo(2);
+        assertThat(a.count("select count(*) from plan where nhs_number = ?", CPP_CHILD)).isEqualTo(1);
+    }
+
+    /** HAPI's Connection is not AutoCloseable. */
+    record AutoCloseableConnection(Connection c) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            c.close();
+        }
+    }
+}
