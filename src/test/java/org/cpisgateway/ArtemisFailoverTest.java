@@ -1,0 +1,133 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.app.Connection;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.ha.SharedStoreBackupPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.SharedStorePrimaryPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.cluster.impl.MessageLoadBalancingType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway against an Artemis primary/backup pair (shared store, two brokers on loopback ports, as README's
+ * deployment section describes): the primary is stopped while a PAS keeps sending flagged attendances; the backup
+ * takes over, the gateway's client fails over, and every acknowledged attendance's notification arrives exactly
+ * once, in order.
+ */
+class ArtemisFailoverTest {
+
+    static final String CPP_CHILD = "9990000018"; // plan held by LA901
+
+    @Test
+    void stoppingThePrimaryUnderLoadLosesAndDuplicatesNothing() throws Exception {
+        Path shared = Files.createTempDirectory("cpis-ha-store");
+        int primaryPort = RunningGateway.freePort();
+        int backupPort = RunningGateway.freePort();
+        EmbeddedActiveMQ primary = broker("primary", shared, primaryPort, backupPort, true);
+        primary.start();
+        for (String queue : List.of("cpis.notify.LA901", "cpis.notify.LA902", "cpis.unrouted")) {
+            primary.getActiveMQServer().createQueue(QueueConfiguration.of(queue).setAddress(queue)
+                    .setRoutingType(RoutingType.ANYCAST).setDurable(true), true);
+        }
+        EmbeddedActiveMQ backup = broker("backup", shared, backupPort, primaryPort, false);
+        backup.start(); // waits on the shared store's lock as a backup
+        String url = "(tcp://127.0.0.1:" + primaryPort + ",tcp://127.0.0.1:" + backupPort
+                + ")?ha=true&reconnectAttempts=-1&retryInterval=200&initialConnectAttempts=10";
+        List<String> acknowledged = new ArrayList<>();
+        int total = 120;
+        int stopAfter = 40;
+        try (RunningGateway gateway = RunningGateway.start("cpis.broker.embedded", "false", "cpis.broker.url", url,
+                "cpis.broker.password", "ha-test", "cpis.notify.retry-interval-ms", "300")) {
+            HapiContext hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
+            Connection pas = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
+            pas.getInitiator().setTimeout(30, TimeUnit.SECONDS);
+            long stoppedAt = 0;
+            for (int i = 0; i < total; i++) {
+                if (i == stopAfter) {
+                    stoppedAt = System.nanoTime();
+                    primary.stop(); // failover-on-shutdown: the backup takes the store and the clients
+                }
+                String id = Hl7Messages.newControlId();
+                Message ack = pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(Hl7Messages.a04(id, CPP_CHILD)));
+                if ("AA".equals(new Terser(ack).get("/MSA-1"))) {
+                    acknowledged.add(id);
+                }
+                Thread.sleep(20);
+            }
+            pas.close();
+            long until = System.currentTimeMillis() + 60_000;
+            while (gateway.count("select count(*) from notification_outbox where sent_at is null") > 0
+                    && System.currentTimeMillis() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null"))
+                    .as("every notification delivered after the failover").isZero();
+            System.out.println("artemis failover: " + acknowledged.size() + " acknowledged; primary stopped after "
+                    + stopAfter + "; outbox drained " + (System.nanoTime() - stoppedAt) / 1_000_000 + " ms after the stop");
+        }
+        List<String> received = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + backupPort);
+             JMSContext jms = cf.createContext();
+             JMSConsumer consumer = jms.createConsumer(jms.createQueue("cpis.notify.LA901"))) {
+            for (TextMessage m; (m = (TextMessage) consumer.receive(received.size() < acknowledged.size() ? 20_000 : 2_000)) != null; ) {
+                received.add(json.readTree(m.getText()).at("/source/messageControlId").asText());
+            }
+        } finally {
+            backup.stop();
+        }
+        assertThat(acknowledged).hasSize(total);
+        assertThat(received).as("each acknowledged attendance notified exactly once, in order")
+                .containsExactlyElementsOf(acknowledged);
+    }
+
+    /** One broker of a shared-store pair; each announces itself to the other through a cluster connection. */
+    static EmbeddedActiveMQ broker(String name, Path shared, int port, int otherPort, boolean isPrimary) throws Exception {
+        Configuration config = new ConfigurationImpl()
+                .setName(name)
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalDirectory(shared.resolve("journal").toString())
+                .setBindingsDirectory(shared.resolve("bindings").toString())
+                .setPagingDirectory(shared.resolve("paging").toString())
+                .setLargeMessagesDirectory(shared.resolve("large-messages").toString())
+                .setNodeManagerLockDirectory(shared.toString())
+                .setClusterUser("cpis-cluster")
+                .setClusterPassword("cpis-cluster-test-password")
+                .setHAPolicyConfiguration(isPrimary
+                        ? new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true)
+                        : new SharedStoreBackupPolicyConfiguration().setAllowFailBack(false));
+        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
+        config.addConnectorConfiguration("self", "tcp://127.0.0.1:" + port);
+        config.addConnectorConfiguration("other", "tcp://127.0.0.1:" + otherPort);
+        config.addClusterConfiguration(new ClusterConnectionConfiguration().setName("cpis-ha").setAddress("")
+                .setConnectorName("self").setStaticConnectors(List.of("other")).setRetryInterval(200)
+                .setMessageLoadBalancingType(MessageLoadBalancingType.OFF));
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(config);
+        return broker;
+    }
+}
