@@ -192,6 +192,19 @@ class LiveEditTest {
         Files.writeString(file, good, StandardCharsets.UTF_8);
     }
 
+    @Test
+    void aNewAuthorityGetsItsUploadRoutesWithoutARestart() throws Exception {
+        Path file = work.resolve("mappings/authorities.csv");
+        String good = Files.readString(file, StandardCharsets.UTF_8);
+        int before = outcomes("authorities.csv");
+        Files.writeString(file, good + "LA903,Eastmoor Borough Council (test),01632 960201,01632 960202\n",
+                StandardCharsets.UTF_8);
+        assertThat(awaitOutcome("authorities.csv", before).path("outcome").asText()).isEqualTo("APPLIED");
+        assertThat(gateway.context().getRoute("upload-queue-LA903")).isNotNull();
+        assertThat(gateway.context().getRoute("upload-folder-LA903")).isNotNull();
+        assertThat(gateway.context().getRouteController().getRouteStatus("upload-queue-LA903").isStarted()).isTrue();
+    }
+
     private static int lineOf(String text, String needle) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
