@@ -129,6 +129,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(s.get("cpis.broker.url"));
         artemis.setUser(brokerUser);
         artemis.setPassword(brokerPassword);
+        if (!embeddedBroker) {
+            checkAuthorityQueues(s.get("cpis.broker.url"), brokerUser, brokerPassword, authorities, queuePrefix,
+                    unrouted);
+        }
         CachingConnectionFactory connectionFactory = new CachingConnectionFactory(artemis);
         connectionFactory.setSessionCacheSize(Integer.parseInt(s.get("cpis.broker.session-cache-size")));
         context.addComponent("jms", JmsComponent.jmsComponent(connectionFactory));
@@ -294,6 +298,47 @@ public class GatewayConfiguration implements CamelConfiguration {
             checks.portFreeOfUrl("embedded broker acceptor", "cpis.broker.acceptor");
         }
         checks.throwIfAny();
+    }
+
+    /**
+     * With an external broker: every authority in mappings/authorities.csv must have its notification queue there
+     * (and the unrouted queue must exist). A broker that does not answer is not a reason to refuse to start (the flag
+     * check does not need it; notifications wait in the outbox), so that is only a warning.
+     */
+    private static void checkAuthorityQueues(String url, String user, String password, AuthorityDirectory authorities,
+                                             String queuePrefix, String unrouted) {
+        List<String> problems = new ArrayList<>();
+        ActiveMQConnectionFactory probe = new ActiveMQConnectionFactory(url);
+        probe.setUser(user);
+        probe.setPassword(password);
+        probe.setInitialConnectAttempts(1);
+        probe.setReconnectAttempts(0);
+        probe.setCallTimeout(5000);
+        try (jakarta.jms.Connection c = probe.createConnection();
+             jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE)) {
+            var core = ((org.apache.activemq.artemis.jms.client.ActiveMQSession) session).getCoreSession();
+            List<String> queues = new ArrayList<>();
+            queues.add(unrouted);
+            authorities.all().forEach(a -> queues.add(queuePrefix + a.code()));
+            for (String queue : queues) {
+                if (!core.queueQuery(org.apache.activemq.artemis.api.core.SimpleString.of(queue)).isExists()) {
+                    problems.add("the broker has no queue " + queue + (queue.equals(unrouted) ? ""
+                            : " for authority " + queue.substring(queuePrefix.length()) + " (mappings/authorities.csv)")
+                            + ": create it as a durable anycast queue, see README \"Adding an authority\"");
+                }
+            }
+        } catch (jakarta.jms.JMSSecurityException refused) {
+            problems.add("the broker at cpis.broker.url refused the gateway's user " + user
+                    + " (cpis.broker.user / cpis.broker.password)");
+        } catch (Exception unreachable) {
+            LOG.warn("The broker at cpis.broker.url did not answer at start-up ({}): starting anyway, notifications "
+                    + "wait in the outbox until it does; its queues are not checked", unreachable.getClass().getSimpleName());
+        } finally {
+            probe.close();
+        }
+        if (!problems.isEmpty()) {
+            throw new StartupChecks.ConfigurationProblems(problems);
+        }
     }
 
     private static void watch(CamelContext context, Path directory, org.apache.camel.spi.ResourceReload onChange)

@@ -53,6 +53,15 @@ class BrokerOutageTest {
                 millis.add((System.nanoTime() - t) / 1_000_000);
             }
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isEqualTo(10);
+            // readiness says which part is down; the gateway itself still answers
+            String ready = "";
+            for (int i = 0; i < 100 && !ready.contains("\"broker\":\"DOWN"); i++) {
+                ready = Http.get(gateway.httpPort, "/observe/health/ready").body();
+                Thread.sleep(100);
+            }
+            assertThat(ready).contains("\"status\":\"DOWN\"").contains("\"broker\":\"DOWN")
+                    .contains("\"store\":\"UP\"").contains("\"mllp\":\"UP\"");
+            assertThat(Http.get(gateway.httpPort, "/observe/health/ready").statusCode()).isEqualTo(503);
             System.out.println("broker outage: ACK round trips (ms) while the broker was stopped: " + millis);
 
             broker = startBroker(brokerData, brokerPort);
@@ -62,6 +71,7 @@ class BrokerOutageTest {
             assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
             assertThat(receive(brokerPort, "LA902", la902.size())).containsExactlyElementsOf(la902);
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
+            assertThat(Http.get(gateway.httpPort, "/observe/health/ready").statusCode()).isEqualTo(200);
         } finally {
             broker.stop();
         }

@@ -56,4 +56,39 @@ class StartupChecksTest {
             assertThat(output).doesNotContain("\tat ").doesNotContain("Exception");
         }
     }
+
+    @Test
+    void anAuthorityWithoutAQueueOnTheExternalBrokerStopsTheStart() throws Exception {
+        Path mappings = Files.createTempDirectory("cpis-startup-mappings");
+        for (String f : List.of("care-settings.csv", "nhs-number-locations.csv")) {
+            Files.copy(Path.of("mappings", f), mappings.resolve(f));
+        }
+        Files.writeString(mappings.resolve("authorities.csv"), Files.readString(Path.of("mappings/authorities.csv"))
+                + "LA903,Eastmoor Borough Council (test),01632 960201,01632 960202\n", StandardCharsets.UTF_8);
+        int brokerPort = RunningGateway.freePort();
+        var broker = BrokerOutageTest.startBroker(Files.createTempDirectory("cpis-startup-broker"), brokerPort);
+        try {
+            Throwable failure = startFailure("cpis.mappings.dir", mappings.toString(), "cpis.broker.embedded", "false",
+                    "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password");
+            assertThat(GatewayMain.configurationProblems(failure)).as("%s", failure).isNotNull();
+            assertThat(GatewayMain.configurationProblems(failure).getMessage())
+                    .contains("the broker has no queue cpis.notify.LA903 for authority LA903")
+                    .doesNotContain("LA901").doesNotContain("LA902");
+
+            failure = startFailure("cpis.broker.embedded", "false", "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort,
+                    "cpis.broker.password", "not-the-password");
+            assertThat(GatewayMain.configurationProblems(failure).getMessage())
+                    .contains("refused the gateway's user cpis-gateway");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    private static Throwable startFailure(String... properties) {
+        try (RunningGateway ignored = RunningGateway.start(properties)) {
+            return null;
+        } catch (Throwable expected) {
+            return expected;
+        }
+    }
 }
