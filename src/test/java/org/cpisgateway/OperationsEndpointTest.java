@@ -118,6 +118,16 @@ class OperationsEndpointTest {
     }
 
     @Test
+    void logLinesAboutAMessageCarryItsCorrelationId() throws Exception {
+        String controlId = Hl7Messages.newControlId();
+        Message ack = send("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|20261122093000||ORU^R01|" + controlId + "|P|2.4\rPID|1");
+        assertThat(new Terser(ack).get("/MSA-1")).isEqualTo("AR");
+        String log = Files.readString(LogPrivacy.LOG, StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(l -> l.contains("[R9Z01/" + controlId + "]")).toList())
+                .as("the rejection is logged with the correlation id").isNotEmpty();
+    }
+
+    @Test
     void theOperationsSummaryCountsThisHour() throws Exception {
         send(Hl7Messages.a04(Hl7Messages.newControlId(), CPP_CHILD));
         awaitMetric("cpis_notifications_sent_total{authority=\"LA901\"}");

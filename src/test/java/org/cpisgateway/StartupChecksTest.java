@@ -84,6 +84,26 @@ class StartupChecksTest {
         }
     }
 
+    @Test
+    void jsonLogsAreOneObjectPerLine() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", GatewayProcess.runtimeClasspath(), "-Dcpis.data.dir=" + Files.createTempDirectory("cpis-json"),
+                "-Dcpis.timezone=Mars/Olympus", "org.cpisgateway.GatewayMain");
+        builder.environment().put("CPIS_LOG_FORMAT", "json");
+        Process gateway = builder.redirectErrorStream(true).start();
+        assertThat(gateway.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        List<String> lines = new String(gateway.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> !l.isBlank()).toList();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(lines).isNotEmpty();
+        for (String line : lines) {
+            var entry = json.readTree(line); // throws if a line is not one JSON object
+            assertThat(entry.has("level")).as(line).isTrue();
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(json.readTree(l).path("formattedMessage").asText())
+                .contains("cpis.timezone = 'Mars/Olympus' is not a time zone"));
+    }
+
     private static Throwable startFailure(String... properties) {
         try (RunningGateway ignored = RunningGateway.start(properties)) {
             return null;
