@@ -160,9 +160,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("prometheusRegistry", prometheus);
         GatewayMetrics metrics = new GatewayMetrics(prometheus, settings::knowsFacility);
         context.getManagementStrategy().addEventNotifier(metrics);
-        MicrometerRoutePolicyFactory routeTimers = new MicrometerRoutePolicyFactory();
-        routeTimers.setMeterRegistry(prometheus);
-        context.addRoutePolicyFactory(routeTimers);
+        if (Boolean.parseBoolean(s.get("cpis.metrics.route-timers"))) {
+            MicrometerRoutePolicyFactory routeTimers = new MicrometerRoutePolicyFactory();
+            routeTimers.setMeterRegistry(prometheus);
+            context.addRoutePolicyFactory(routeTimers);
+        }
         ReloadLog reloadLog = new ReloadLog();
         Readiness readiness = new Readiness(context, dataSource, connectionFactory,
                 Long.parseLong(s.get("cpis.health.timeout-ms")));

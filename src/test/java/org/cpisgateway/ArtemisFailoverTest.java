@@ -8,12 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import ca.uhn.hl7v2.DefaultHapiContext;
-import ca.uhn.hl7v2.HapiContext;
-import ca.uhn.hl7v2.app.Connection;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -32,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gateway against an Artemis primary/backup pair (shared store, two brokers on loopback ports, as README's
- * deployment section describes): the primary is stopped while a PAS keeps sending flagged attendances; the backup
- * takes over, the gateway's client fails over, and every acknowledged attendance's notification arrives exactly
- * once, in order.
+ * deployment section describes): the primary is stopped while four PAS connections keep sending flagged
+ * attendances; the backup takes over, the gateway's client fails over, and every acknowledged attendance's
+ * notification arrives exactly once, each connection's in the order acknowledged.
  */
 class ArtemisFailoverTest {
 
@@ -55,28 +51,52 @@ class ArtemisFailoverTest {
         backup.start(); // waits on the shared store's lock as a backup
         String url = "(tcp://127.0.0.1:" + primaryPort + ",tcp://127.0.0.1:" + backupPort
                 + ")?ha=true&reconnectAttempts=-1&retryInterval=200&initialConnectAttempts=10";
-        List<String> acknowledged = new ArrayList<>();
-        int total = 120;
-        int stopAfter = 40;
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<List<String>> perConnection = new ArrayList<>();
+        int connections = 4;
+        int perSender = 40;
+        int stopAfter = 50;
         try (RunningGateway gateway = RunningGateway.start("cpis.broker.embedded", "false", "cpis.broker.url", url,
                 "cpis.broker.password", "ha-test", "cpis.notify.retry-interval-ms", "300")) {
-            HapiContext hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
-            Connection pas = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
-            pas.getInitiator().setTimeout(30, TimeUnit.SECONDS);
-            long stoppedAt = 0;
-            for (int i = 0; i < total; i++) {
-                if (i == stopAfter) {
-                    stoppedAt = System.nanoTime();
-                    primary.stop(); // failover-on-shutdown: the backup takes the store and the clients
-                }
-                String id = Hl7Messages.newControlId();
-                Message ack = pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(Hl7Messages.a04(id, CPP_CHILD)));
-                if ("AA".equals(new Terser(ack).get("/MSA-1"))) {
-                    acknowledged.add(id);
-                }
-                Thread.sleep(20);
+            List<Thread> senders = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int s = 0; s < connections; s++) {
+                List<String> mine = new ArrayList<>();
+                perConnection.add(mine);
+                Pas pas = Pas.connect(gateway.mllpPort); // four real TCP connections
+                Thread sender = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perSender; i++) {
+                            String id = Hl7Messages.newControlId();
+                            Message ack = pas.send(Hl7Messages.a04(id, CPP_CHILD));
+                            if ("AA".equals(new Terser(ack).get("/MSA-1"))) {
+                                acknowledged.add(id);
+                                mine.add(id);
+                            }
+                            Thread.sleep(10);
+                        }
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    } finally {
+                        try {
+                            pas.close();
+                        } catch (Exception ignored) {
+                            // closing a test client
+                        }
+                    }
+                });
+                senders.add(sender);
+                sender.start();
             }
-            pas.close();
+            while (acknowledged.size() < stopAfter && senders.stream().anyMatch(Thread::isAlive)) {
+                Thread.sleep(5);
+            }
+            long stoppedAt = System.nanoTime();
+            primary.stop(); // failover-on-shutdown: the backup takes the store and the clients
+            for (Thread sender : senders) {
+                sender.join(120_000);
+            }
+            assertThat(failures).isEmpty();
             long until = System.currentTimeMillis() + 60_000;
             while (gateway.count("select count(*) from notification_outbox where sent_at is null") > 0
                     && System.currentTimeMillis() < until) {
@@ -84,8 +104,9 @@ class ArtemisFailoverTest {
             }
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null"))
                     .as("every notification delivered after the failover").isZero();
-            System.out.println("artemis failover: " + acknowledged.size() + " acknowledged; primary stopped after "
-                    + stopAfter + "; outbox drained " + (System.nanoTime() - stoppedAt) / 1_000_000 + " ms after the stop");
+            System.out.println("artemis failover: " + acknowledged.size() + " acknowledged on " + connections
+                    + " connections; primary stopped after " + stopAfter + "; outbox drained "
+                    + (System.nanoTime() - stoppedAt) / 1_000_000 + " ms after the stop");
         }
         List<String> received = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
@@ -98,9 +119,13 @@ class ArtemisFailoverTest {
         } finally {
             backup.stop();
         }
-        assertThat(acknowledged).hasSize(total);
-        assertThat(received).as("each acknowledged attendance notified exactly once, in order")
-                .containsExactlyElementsOf(acknowledged);
+        assertThat(acknowledged).hasSize(connections * perSender);
+        assertThat(received).as("each acknowledged attendance notified exactly once")
+                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
+        for (List<String> mine : perConnection) {
+            // each PAS connection's attendances reach the authority in the order they were acknowledged
+            assertThat(received.stream().filter(mine::contains).toList()).containsExactlyElementsOf(mine);
+        }
     }
 
     /** One broker of a shared-store pair; each announces itself to the other through a cluster connection. */

@@ -11,12 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import ca.uhn.hl7v2.DefaultHapiContext;
-import ca.uhn.hl7v2.HapiContext;
-import ca.uhn.hl7v2.app.Connection;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +31,7 @@ class LiveEditTest {
 
     static Path work;
     static RunningGateway gateway;
-    static HapiContext hapi;
-    static Connection pas;
+    static Pas pas;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,9 +42,7 @@ class LiveEditTest {
                 "camel.main.routes-include-pattern", "file:" + work.resolve("routes") + "/*.camel.yaml",
                 "cpis.reload.routes-dir", work.resolve("routes").toString(),
                 "cpis.mappings.dir", work.resolve("mappings").toString());
-        hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
-        pas = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
-        pas.getInitiator().setTimeout(40, java.util.concurrent.TimeUnit.SECONDS);
+        pas = Pas.connect(gateway.mllpPort);
     }
 
     @AfterAll
@@ -72,7 +65,7 @@ class LiveEditTest {
     }
 
     private static Message send(String message) throws Exception {
-        return pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(message));
+        return pas.send(message);
     }
 
     /** Waits for the newest reload outcome of {@code file} that is not {@code before}. */

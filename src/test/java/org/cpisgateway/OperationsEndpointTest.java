@@ -7,12 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import ca.uhn.hl7v2.DefaultHapiContext;
-import ca.uhn.hl7v2.HapiContext;
-import ca.uhn.hl7v2.app.Connection;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -30,15 +26,12 @@ class OperationsEndpointTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static RunningGateway gateway;
-    static HapiContext hapi;
-    static Connection pas;
+    static Pas pas;
 
     @BeforeAll
     static void start() throws Exception {
         gateway = RunningGateway.start();
-        hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
-        pas = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
-        pas.getInitiator().setTimeout(20, java.util.concurrent.TimeUnit.SECONDS);
+        pas = Pas.connect(gateway.mllpPort);
     }
 
     @AfterAll
@@ -52,7 +45,7 @@ class OperationsEndpointTest {
     }
 
     private static Message send(String message) throws Exception {
-        return pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(message));
+        return pas.send(message);
     }
 
     @Test

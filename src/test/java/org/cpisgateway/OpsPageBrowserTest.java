@@ -9,10 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import ca.uhn.hl7v2.DefaultHapiContext;
-import ca.uhn.hl7v2.HapiContext;
-import ca.uhn.hl7v2.app.Connection;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,16 +24,12 @@ class OpsPageBrowserTest {
     void theOperationsPageShowsTrafficNotificationsAndRoutes() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (apt-get install chromium; .ci/run does)");
         try (RunningGateway gateway = RunningGateway.start()) {
-            HapiContext hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
-            Connection pas = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
-            pas.getInitiator().setTimeout(20, TimeUnit.SECONDS);
-            pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(
-                    Hl7Messages.a04(Hl7Messages.newControlId(), "9990000018")));
-            pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse(
-                    Hl7Messages.a04(Hl7Messages.newControlId(), "9990000069")));
-            pas.getInitiator().sendAndReceive(hapi.getPipeParser().parse("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|"
-                    + "20261122093000||ORU^R01|" + Hl7Messages.newControlId() + "|P|2.4\rPID|1"));
-            pas.close();
+            try (Pas pas = Pas.connect(gateway.mllpPort)) {
+                pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000018"));
+                pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000069"));
+                pas.send("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|20261122093000||ORU^R01|" + Hl7Messages.newControlId()
+                        + "|P|2.4\rPID|1");
+            }
             Thread.sleep(1000); // the notification reaches the broker
 
             String dom = render("http://127.0.0.1:" + gateway.httpPort + "/ops");

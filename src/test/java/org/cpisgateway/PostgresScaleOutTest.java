@@ -12,12 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import ca.uhn.hl7v2.DefaultHapiContext;
-import ca.uhn.hl7v2.HapiContext;
-import ca.uhn.hl7v2.app.Connection;
-import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.cpisgateway.broker.EmbeddedBroker;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +35,6 @@ class PostgresScaleOutTest {
     static int brokerPort;
     static RunningGateway a;
     static RunningGateway b;
-    static HapiContext hapi;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,7 +44,6 @@ class PostgresScaleOutTest {
         broker = BrokerOutageTest.startBroker(Files.createTempDirectory("cpis-shared-broker"), brokerPort);
         a = gateway();
         b = gateway();
-        hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
     }
 
     static RunningGateway gateway() throws Exception {
@@ -77,34 +70,23 @@ class PostgresScaleOutTest {
         }
     }
 
-    private static Connection connect(RunningGateway gateway) throws Exception {
-        Connection c = hapi.newClient("127.0.0.1", gateway.mllpPort, false);
-        c.getInitiator().setTimeout(30, TimeUnit.SECONDS);
-        return c;
-    }
-
-    private static String send(Connection c, String message) throws Exception {
-        Message ack = c.getInitiator().sendAndReceive(hapi.getPipeParser().parse(message));
-        return hapi.getPipeParser().encode(ack);
-    }
 
     @Test
     void theSameMessageSentToBothGatewaysIsRecordedOnceAndAnsweredAlike() throws Exception {
         int n = 25;
         List<String> ids = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (AutoCloseableConnection toA = new AutoCloseableConnection(connect(a));
-             AutoCloseableConnection toB = new AutoCloseableConnection(connect(b))) {
+        try (Pas toA = Pas.connect(a.mllpPort); Pas toB = Pas.connect(b.mllpPort)) {
             for (int i = 0; i < n; i++) {
                 String id = Hl7Messages.newControlId();
                 ids.add(id);
                 String message = Hl7Messages.a04(id, CPP_CHILD);
-                Future<String> viaA = pool.submit((Callable<String>) () -> send(toA.c, message));
-                Future<String> viaB = pool.submit((Callable<String>) () -> send(toB.c, message));
+                Future<String> viaA = pool.submit((Callable<String>) () -> toA.sendForText(message));
+                Future<String> viaB = pool.submit((Callable<String>) () -> toB.sendForText(message));
                 String ackA = viaA.get(60, TimeUnit.SECONDS);
                 String ackB = viaB.get(60, TimeUnit.SECONDS);
                 assertThat(ackA).as("both gateways give the one stored answer").isEqualTo(ackB);
-                Terser t = new Terser(hapi.getPipeParser().parse(ackA));
+                Terser t = new Terser(Pas.HAPI.getPipeParser().parse(ackA));
                 assertThat(t.get("/MSA-1")).isEqualTo("AA");
                 assertThat(t.get("/ZCS-1")).isEqualTo("FLAGGED");
             }
@@ -121,11 +103,10 @@ class PostgresScaleOutTest {
 
     @Test
     void theHistoryOneGatewayWroteIsShownByTheOther() throws Exception {
-        try (AutoCloseableConnection toA = new AutoCloseableConnection(connect(a));
-             AutoCloseableConnection toB = new AutoCloseableConnection(connect(b))) {
-            send(toA.c, Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z02", "UTC", LAC_CHILD + "^^^NHS^NH"));
-            String ack = send(toB.c, Hl7Messages.a04(Hl7Messages.newControlId(), LAC_CHILD));
-            Terser t = new Terser(hapi.getPipeParser().parse(ack));
+        try (Pas toA = Pas.connect(a.mllpPort); Pas toB = Pas.connect(b.mllpPort)) {
+            toA.sendForText(Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z02", "UTC", LAC_CHILD + "^^^NHS^NH"));
+            String ack = toB.sendForText(Hl7Messages.a04(Hl7Messages.newControlId(), LAC_CHILD));
+            Terser t = new Terser(Pas.HAPI.getPipeParser().parse(ack));
             assertThat(t.get("/ZCS-1")).isEqualTo("FLAGGED");
             assertThat(t.get("/ZCA-2")).isEqualTo("R9Z02-UTC");
         }
@@ -139,13 +120,5 @@ class PostgresScaleOutTest {
         }
         assertThat(a.count("select count(*) from flyway_schema_history where success")).isGreaterThanOrEqualTo(2);
         assertThat(a.count("select count(*) from plan where nhs_number = ?", CPP_CHILD)).isEqualTo(1);
-    }
-
-    /** HAPI's Connection is not AutoCloseable. */
-    record AutoCloseableConnection(Connection c) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            c.close();
-        }
     }
 }
