@@ -46,6 +46,7 @@ import org.cpisgateway.ops.GatewayMetrics;
 import org.cpisgateway.ops.OperationsView;
 import org.cpisgateway.ops.Readiness;
 import org.cpisgateway.reload.MappingReloader;
+import org.cpisgateway.reload.ReloadGate;
 import org.cpisgateway.reload.ReloadLog;
 import org.cpisgateway.reload.RouteFileReloader;
 import org.cpisgateway.upload.UploadRoutes;
@@ -203,6 +204,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("readiness", readiness);
         registry.bind("operationsView", new OperationsView(context, dataSource, readiness));
         registry.bind("reloadLog", reloadLog);
+        ReloadGate reloadGate = new ReloadGate();
+        registry.bind("reloadGate", reloadGate);
         registry.bind("accessAudit", new AccessAudit());
         metrics.gauge("cpis.notifications.pending", "Notifications in the outbox not yet delivered (-1: store down)",
                 (OperationsView) registry.lookupByName("operationsView"), OperationsView::pendingNotifications);
@@ -230,7 +233,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 if (!reloadEnabled) {
                     return;
                 }
-                RouteFileReloader routeReloader = new RouteFileReloader(ctx, routesDir, uploadRoutes, reloadLog);
+                RouteFileReloader routeReloader = new RouteFileReloader(ctx, routesDir, uploadRoutes, reloadLog,
+                        reloadGate);
                 routeReloader.rememberStartingVersions();
                 MappingReloader mappingReloader = new MappingReloader(mappings, Map.of(
                         "authorities.csv", new MappingReloader.Table<>(AuthorityDirectory::load, loaded -> {

@@ -4,7 +4,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The PAS-facing MLLP listeners: plain and (when {@code cpis.mllp.tls.enabled}) TLS. Each only hands the frame to
- * {@code direct:adt-inbound} (routes/adt-inbound.camel.yaml), where everything else happens.
+ * {@code direct:adt-inbound} (routes/adt-inbound.camel.yaml), where everything else happens, through the
+ * {@link org.cpisgateway.reload.ReloadGate}.
  *
  * <p>They are here rather than in {@code routes/} on purpose: a route file in {@code routes/} can be edited and is
  * reloaded while the gateway runs, and restarting a listener would close every open PAS connection. Their settings
@@ -21,13 +22,27 @@ public class MllpListeners extends RouteBuilder {
 
     @Override
     public void configure() {
+        // direct:adt-inbound answers every message itself (routes/error-handling.camel.yaml); this is the net for
+        // what escapes it, e.g. a frame that meets adt-inbound just as a live edit replaces it: AE, raw kept
+        onException(Exception.class).handled(true).bean("failureAnswer", "answer");
+
         from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.port}}?" + OPTIONS)
                 .routeId("mllp-listener")
-                .to("direct:adt-inbound");
+                .to("direct:through-reload-gate");
 
         from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.tls.port}}?sslContextParameters=#mllpTls&" + OPTIONS)
                 .routeId("mllp-tls-listener")
                 .autoStartup("{{cpis.mllp.tls.enabled}}")
-                .to("direct:adt-inbound");
+                .to("direct:through-reload-gate");
+
+        // a live reload of the routes below waits for frames in progress, and frames wait for it (ReloadGate)
+        from("direct:through-reload-gate")
+                .routeId("through-reload-gate")
+                .bean("reloadGate", "enter")
+                .doTry()
+                    .to("direct:adt-inbound")
+                .doFinally()
+                    .bean("reloadGate", "leave")
+                .end();
     }
 }

@@ -150,6 +150,16 @@ class LiveEditTest {
         assertThat(refused.path("detail").asText()).contains("adt-inbound.camel.yaml").containsPattern("line \\d+");
         Thread.sleep(500);
 
+        // 4. passes the checks but does not start (an unknown route configuration): the old routes are already
+        //    stopped when that shows, so the last good version is put back
+        before = outcomes("adt-inbound.camel.yaml");
+        Files.writeString(file, good.replace("routeConfigurationId: answer-every-message",
+                "routeConfigurationId: answer-every-mesage"), StandardCharsets.UTF_8);
+        refused = awaitOutcome("adt-inbound.camel.yaml", before);
+        assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
+        assertThat(refused.path("detail").asText()).contains("answer-every-mesage");
+        Thread.sleep(500);
+
         running.set(false);
         sender.join(60_000);
         assertThat(failures).as("the PAS connection saw no error").isEmpty();

@@ -53,7 +53,11 @@ public class RouteFileReloader {
     private final Map<Path, String> lastGood = new ConcurrentHashMap<>();
     private final Map<Path, String> lastRefused = new ConcurrentHashMap<>();
 
-    public RouteFileReloader(CamelContext context, Path directory, TemplateUser templates, ReloadLog reloadLog) {
+    private final ReloadGate gate;
+
+    public RouteFileReloader(CamelContext context, Path directory, TemplateUser templates, ReloadLog reloadLog,
+                             ReloadGate gate) {
+        this.gate = gate;
         this.context = context;
         this.directory = directory.toAbsolutePath().normalize();
         this.templates = templates;
@@ -106,9 +110,22 @@ public class RouteFileReloader {
             lastRefused.put(key, text);
             return refuse(name, describe(e));
         }
+        String problem = unresolved(parsed);
+        if (problem != null) {
+            lastRefused.put(key, text);
+            return refuse(name, problem);
+        }
         String previous = lastGood.get(key);
+        boolean onMllpPath = onMllpPath(key, parsed);
         try {
-            apply(key, parsed);
+            if (onMllpPath) {
+                gate.exclusive(() -> {
+                    apply(key, parsed);
+                    return null;
+                });
+            } else {
+                apply(key, parsed);
+            }
             lastGood.put(key, text);
             lastRefused.remove(key);
             reloadLog.applied(name, "routes " + routeIdsOf(key));
@@ -119,7 +136,15 @@ public class RouteFileReloader {
             lastRefused.put(key, text);
             try {
                 if (previous != null) {
-                    apply(key, parse(key, previous));
+                    RouteBuilder lastGoodRoutes = parse(key, previous);
+                    if (onMllpPath) {
+                        gate.exclusive(() -> {
+                            apply(key, lastGoodRoutes);
+                            return null;
+                        });
+                    } else {
+                        apply(key, lastGoodRoutes);
+                    }
                 }
             } catch (Exception restoreFailed) {
                 LOG.error("Route file {}: restoring the last good version failed too: {}", name, describe(restoreFailed));
@@ -212,6 +237,86 @@ public class RouteFileReloader {
                 }
             }
         }
+    }
+
+    /**
+     * Checks, before any running route is touched, what most often breaks an edit: a bean name the registry does not
+     * have, an endpoint that cannot be created. Returns the first problem with its line, or null.
+     */
+    private String unresolved(RouteBuilder parsed) {
+        ModelCamelContext model = (ModelCamelContext) context;
+        for (RouteDefinition route : parsed.getRouteCollection().getRoutes()) {
+            if (route.getRouteConfigurationId() != null) {
+                for (String id : route.getRouteConfigurationId().split(",")) {
+                    boolean known = model.getRouteConfigurationDefinitions().stream()
+                            .anyMatch(c -> id.trim().equals(c.getId()));
+                    if (!known) {
+                        // Camel itself starts the route without it, silently: no error handling at all
+                        return "route " + route.getRouteId() + " names routeConfigurationId '" + id.trim()
+                                + "', which does not exist" + at(route.getLineNumber());
+                    }
+                }
+            }
+            if (route.getInput() != null) {
+                String problem = endpointProblem(route.getInput().getEndpointUri(), route.getInput().getLineNumber());
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            String problem = unresolved(route.getOutputs());
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the file's routes (as running, or as edited) are on the path of an MLLP frame, or configure routes. */
+    private boolean onMllpPath(Path file, RouteBuilder parsed) {
+        if (parsed instanceof RouteConfigurationBuilder) {
+            return true; // conservatively: configurations may be used by the MLLP path
+        }
+        java.util.function.Predicate<String> mllpPath = uri -> uri != null
+                && (uri.startsWith("direct:adt-inbound") || uri.startsWith("direct:send-ack"));
+        return context.getRoutes().stream().filter(r -> isFrom(r.getSourceResource(), file))
+                .anyMatch(r -> mllpPath.test(r.getEndpoint().getEndpointUri()))
+                || parsed.getRouteCollection().getRoutes().stream()
+                .anyMatch(r -> r.getInput() != null && mllpPath.test(r.getInput().getEndpointUri()));
+    }
+
+    private String unresolved(List<ProcessorDefinition<?>> steps) {
+        for (ProcessorDefinition<?> step : steps) {
+            String problem = null;
+            if (step instanceof org.apache.camel.model.BeanDefinition bean && bean.getRef() != null
+                    && context.getRegistry().lookupByName(context.resolvePropertyPlaceholders(bean.getRef())) == null) {
+                problem = "no bean named '" + bean.getRef() + "'" + at(step.getLineNumber());
+            } else if (step instanceof org.apache.camel.model.SendDefinition<?> send) {
+                problem = endpointProblem(send.getEndpointUri(), step.getLineNumber());
+            }
+            if (problem == null) {
+                problem = unresolved(step.getOutputs());
+            }
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private String endpointProblem(String uri, int line) {
+        if (uri == null) {
+            return null;
+        }
+        try {
+            context.getEndpoint(uri);
+            return null;
+        } catch (RuntimeException e) {
+            return "endpoint '" + uri + "' cannot be created" + at(line) + ": " + describe(e);
+        }
+    }
+
+    private static String at(int line) {
+        return line > 0 ? " (line " + line + ")" : "";
     }
 
     /**
