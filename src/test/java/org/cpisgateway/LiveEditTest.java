@@ -160,6 +160,17 @@ class LiveEditTest {
         assertThat(refused.path("detail").asText()).contains("answer-every-mesage");
         Thread.sleep(500);
 
+        // 5. a route id that another file's route has: Camel would quietly replace that route
+        before = outcomes("adt-inbound.camel.yaml");
+        Files.writeString(file, good.replace("id: send-ack", "id: notify-authority"), StandardCharsets.UTF_8);
+        refused = awaitOutcome("adt-inbound.camel.yaml", before);
+        assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
+        assertThat(refused.path("detail").asText()).contains("route id 'notify-authority'")
+                .contains("notifications.camel.yaml");
+        assertThat(gateway.context().getRoute("notify-authority").getSourceLocationShort())
+                .startsWith("notifications.camel.yaml");
+        Thread.sleep(500);
+
         running.set(false);
         sender.join(60_000);
         assertThat(failures).as("the PAS connection saw no error").isEmpty();

@@ -110,7 +110,10 @@ public class RouteFileReloader {
             lastRefused.put(key, text);
             return refuse(name, describe(e));
         }
-        String problem = unresolved(parsed);
+        String problem = idTakenElsewhere(key, parsed);
+        if (problem == null) {
+            problem = unresolved(parsed);
+        }
         if (problem != null) {
             lastRefused.put(key, text);
             return refuse(name, problem);
@@ -266,6 +269,18 @@ public class RouteFileReloader {
             String problem = unresolved(route.getOutputs());
             if (problem != null) {
                 return problem;
+            }
+        }
+        return null;
+    }
+
+    /** A route id of the edited file that a route of another file already has (Camel would replace that route). */
+    private String idTakenElsewhere(Path file, RouteBuilder parsed) {
+        for (RouteDefinition route : parsed.getRouteCollection().getRoutes()) {
+            Route running = route.getRouteId() == null ? null : context.getRoute(route.getRouteId());
+            if (running != null && !isFrom(running.getSourceResource(), file)) {
+                return "route id '" + route.getRouteId() + "'" + at(route.getLineNumber()) + " is already used by "
+                        + (running.getSourceLocationShort() == null ? "another route" : running.getSourceLocationShort());
             }
         }
         return null;
