@@ -121,14 +121,7 @@ public class RouteFileReloader {
         String previous = lastGood.get(key);
         boolean onMllpPath = onMllpPath(key, parsed);
         try {
-            if (onMllpPath) {
-                gate.exclusive(() -> {
-                    apply(key, parsed);
-                    return null;
-                });
-            } else {
-                apply(key, parsed);
-            }
+            apply(key, parsed, onMllpPath);
             lastGood.put(key, text);
             lastRefused.remove(key);
             reloadLog.applied(name, "routes " + routeIdsOf(key));
@@ -139,15 +132,7 @@ public class RouteFileReloader {
             lastRefused.put(key, text);
             try {
                 if (previous != null) {
-                    RouteBuilder lastGoodRoutes = parse(key, previous);
-                    if (onMllpPath) {
-                        gate.exclusive(() -> {
-                            apply(key, lastGoodRoutes);
-                            return null;
-                        });
-                    } else {
-                        apply(key, lastGoodRoutes);
-                    }
+                    apply(key, parse(key, previous), onMllpPath);
                 }
             } catch (Exception restoreFailed) {
                 LOG.error("Route file {}: restoring the last good version failed too: {}", name, describe(restoreFailed));
@@ -174,6 +159,18 @@ public class RouteFileReloader {
         RouteBuilder builder = builders.get(0);
         builder.configureRoutes(context); // parses the YAML into definitions; nothing is added yet
         return builder;
+    }
+
+    /** Applies behind the reload gate when the routes are on the MLLP path. */
+    private void apply(Path file, RouteBuilder builder, boolean onMllpPath) throws Exception {
+        if (onMllpPath) {
+            gate.exclusive(() -> {
+                apply(file, builder);
+                return null;
+            });
+        } else {
+            apply(file, builder);
+        }
     }
 
     private void apply(Path file, RouteBuilder builder) throws Exception {
