@@ -171,7 +171,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Long.parseLong(s.get("cpis.health.timeout-ms")));
 
         HapiContext hapi = HapiSetup.lenientContext();
-        AckWriter ackWriter = new AckWriter(hapi, authorities, s.get("cpis.ack.sending-application"),
+        AckWriter ackWriter = new AckWriter(authorities, s.get("cpis.ack.sending-application"),
                 s.get("cpis.ack.default-version"), zone);
         MessageJournal journal = new MessageJournal(dataSource,
                 Boolean.parseBoolean(s.get("cpis.store.sync-each-commit")) && s.get("cpis.store.url").startsWith("jdbc:h2:"));
@@ -205,14 +205,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("operationsView", new OperationsView(context, dataSource, readiness));
         registry.bind("reloadLog", reloadLog);
         ReloadGate reloadGate = new ReloadGate();
-        registry.bind("reloadGate", reloadGate);
         registry.bind("accessAudit", new AccessAudit());
         metrics.gauge("cpis.notifications.pending", "Notifications in the outbox not yet delivered (-1: store down)",
                 (OperationsView) registry.lookupByName("operationsView"), OperationsView::pendingNotifications);
         metrics.gauge("cpis.mllp.connections.open", "PAS connections open", readiness, Readiness::mllpConnections);
 
         // the PAS-facing listeners are Java, not a route file: reloading routes/ must never close a connection
-        context.addRoutes(new MllpListeners());
+        context.addRoutes(new MllpListeners(reloadGate));
 
         // one upload route per authority from the templates in routes/uploads.camel.yaml; live edits of routes/ and
         // mappings/ once everything has started

@@ -1,6 +1,7 @@
 package org.cpisgateway;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.cpisgateway.reload.ReloadGate;
 
 /**
  * The PAS-facing MLLP listeners: plain and (when {@code cpis.mllp.tls.enabled}) TLS. Each only hands the frame to
@@ -20,6 +21,12 @@ public class MllpListeners extends RouteBuilder {
             + "&reuseAddress=true&receiveTimeout={{cpis.mllp.receive-timeout-ms}}"
             + "&idleTimeout={{cpis.mllp.idle-timeout-ms}}";
 
+    private final ReloadGate gate;
+
+    public MllpListeners(ReloadGate gate) {
+        this.gate = gate;
+    }
+
     @Override
     public void configure() {
         // direct:adt-inbound answers every message itself (routes/error-handling.camel.yaml); this is the net for
@@ -38,11 +45,11 @@ public class MllpListeners extends RouteBuilder {
         // a live reload of the routes below waits for frames in progress, and frames wait for it (ReloadGate)
         from("direct:through-reload-gate")
                 .routeId("through-reload-gate")
-                .bean("reloadGate", "enter")
+                .process(gate::enter)
                 .doTry()
                     .to("direct:adt-inbound")
                 .doFinally()
-                    .bean("reloadGate", "leave")
+                    .process(gate::leave)
                 .end();
     }
 }

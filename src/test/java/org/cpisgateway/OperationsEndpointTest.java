@@ -82,7 +82,10 @@ class OperationsEndpointTest {
         assertThat(value(metrics, "cpis_store_lookup_seconds_count")).isGreaterThanOrEqualTo(3);
         assertThat(metrics).contains("cpis_message_processing_seconds_bucket{code=\"AA\",le=");
         assertThat(metrics).contains("camel_exchanges_total{camelContext=\"cpis-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"adt-inbound\"}");
-        assertThat(metrics).contains("_bucket{").contains("routeId=\"adt-inbound\"");
+        // route latency histogram (camel-micrometer route policy + the MeterFilter in GatewayConfiguration)
+        assertThat(metrics).containsPattern("camel_route_policy_seconds_bucket\\{[^}]*routeId=\"adt-inbound\",le=");
+        assertThat(value(metrics, "camel_route_policy_seconds_count{camelContext=\"cpis-gateway\",eventType=\"route\","
+                + "kind=\"CamelRoute\",routeId=\"adt-inbound\"}")).isGreaterThanOrEqualTo(4);
         for (String phi : List.of(CPP_CHILD, NO_PLAN, "TESTCHILD", "ROBIN", "20150302", "TEST STREET", controlId)) {
             assertThat(metrics).as("metrics must not contain %s", phi).doesNotContain(phi);
         }

@@ -17,14 +17,19 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.cpisgateway.broker.EmbeddedBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two gateways behind one MLLP address share a real PostgreSQL server (binaries from Maven Central) and one external
  * Artemis: the same message reaching both is recorded once and answered alike; the access history one gateway wrote
- * is shown by the other; each notification reaches the authority exactly once. Also the store's behaviour on
+ * is shown by the other; each notification reaches the authority exactly once; when the gateway that sends stops,
+ * the other takes over sending. Also the store's behaviour on
  * PostgreSQL: migrations at start-up, plan upsert (MERGE), journal, outbox.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresScaleOutTest {
 
     static final String CPP_CHILD = "9990000018";   // LA901
@@ -111,6 +116,32 @@ class PostgresScaleOutTest {
             assertThat(t.get("/ZCA-2")).isEqualTo("R9Z02-UTC");
         }
         BrokerOutageTest.receive(brokerPort, "LA902", 0); // drain what this test sent (the LAC plan's authority)
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // stops gateway a
+    void whenTheSendingGatewayStopsAnotherTakesOverSending() throws Exception {
+        // a started first and took the relay lease (the advisory lock) at its first relay round
+        long holderBefore = lockHolder();
+        assertThat(holderBefore).as("a backend holds the relay lease").isPositive();
+        a.close();
+        a = null;
+        String id = Hl7Messages.newControlId();
+        try (Pas toB = Pas.connect(b.mllpPort)) {
+            toB.send(Hl7Messages.a04(id, CPP_CHILD));
+        }
+        assertThat(BrokerOutageTest.receive(brokerPort, "LA901", 1)).containsExactly(id);
+        long holderAfter = lockHolder();
+        assertThat(holderAfter).as("another backend (gateway b's) holds it now").isPositive().isNotEqualTo(holderBefore);
+    }
+
+    /** The PostgreSQL backend pid holding the relay lease, or 0. */
+    private static long lockHolder() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
+             var rs = c.createStatement().executeQuery(
+                     "select pid from pg_locks where locktype = 'advisory' and granted")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     @Test

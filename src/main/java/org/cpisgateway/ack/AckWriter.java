@@ -7,7 +7,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import ca.uhn.hl7v2.HL7Exception;
-import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.parser.DefaultEscaping;
 import ca.uhn.hl7v2.parser.EncodingCharacters;
 import ca.uhn.hl7v2.parser.Escaping;
@@ -37,7 +36,7 @@ public class AckWriter {
     private final String defaultVersion;
     private final ZoneId zone;
 
-    public AckWriter(HapiContext hapi, AuthorityDirectory authorities, String applicationName, String defaultVersion,
+    public AckWriter(AuthorityDirectory authorities, String applicationName, String defaultVersion,
                      ZoneId zone) {
         this.authorities = authorities;
         this.applicationName = applicationName;

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +20,16 @@ public class CareSettingDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CareSettingDirectory.class);
 
-    private volatile Map<String, CareSetting> byKey;
+    /** The rows, and the facilities that have any, swapped together by a live edit. */
+    private record Table(Map<String, CareSetting> byKey, Set<String> facilities) {
+    }
+
+    private volatile Table table;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    public CareSettingDirectory(Map<String, CareSetting> byKey) {
-        this.byKey = Map.copyOf(byKey);
+    private CareSettingDirectory(Map<String, CareSetting> byKey) {
+        this.table = new Table(Map.copyOf(byKey),
+                byKey.keySet().stream().map(k -> k.substring(0, k.indexOf('|'))).collect(Collectors.toUnmodifiableSet()));
     }
 
     public static CareSettingDirectory load(Path file) {
@@ -50,18 +56,18 @@ public class CareSettingDirectory {
 
     /** Takes the other table's rows (a live edit of the file); lookups in progress see the old or the new table. */
     public void replaceWith(CareSettingDirectory other) {
-        this.byKey = other.byKey;
+        this.table = other.table;
         warned.clear();
     }
 
     /** True when the facility has at least one row (a sender of ours, e.g. for metric labels). */
     public boolean knowsFacility(String facility) {
-        String prefix = facility.toUpperCase(Locale.ROOT) + "|";
-        return byKey.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+        return table.facilities().contains(facility.toUpperCase(Locale.ROOT));
     }
 
     public CareSetting find(String sendingFacility, String location) {
         String facility = sendingFacility == null ? "" : sendingFacility;
+        Map<String, CareSetting> byKey = table.byKey();
         CareSetting setting = location == null ? null : byKey.get(key(facility, location));
         if (setting == null) {
             setting = byKey.get(key(facility, null));

@@ -101,7 +101,7 @@ public class RouteFileReloader {
             return false; // the same edit seen again (watchers report one save several times)
         }
         if (text == null) {
-            return refuse(name, "was deleted; its routes keep running (stop them by emptying the file instead)");
+            return refuse(name, "was deleted; its routes keep running until the gateway restarts");
         }
         RouteBuilder parsed;
         try {

@@ -34,7 +34,7 @@ class AckWriterTest {
 
     private final HapiContext hapi = HapiSetup.lenientContext();
     private final PipeParser parser = hapi.getPipeParser();
-    private final AckWriter writer = new AckWriter(hapi, new AuthorityDirectory(Map.of(
+    private final AckWriter writer = new AckWriter(new AuthorityDirectory(Map.of(
             "LA901", new Authority("LA901", "Borough of A|B ^ C & D ~ E \\ F", "0100 000 0001", ""))),
             "CPIS-GATEWAY", "2.5", ZoneId.of("Europe/London"));
 
