@@ -63,6 +63,17 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
 
+    /** The one clock everything asks for the time (in the zone of cpis.timezone once the settings are read). */
+    private final java.time.Clock baseClock;
+
+    public GatewayConfiguration() {
+        this(java.time.Clock.systemUTC());
+    }
+
+    public GatewayConfiguration(java.time.Clock clock) {
+        this.baseClock = clock;
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         java.util.List<AutoCloseable> started = new java.util.ArrayList<>();
@@ -85,6 +96,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         Settings s = new Settings(context);
         check(s);
         ZoneId zone = ZoneId.of(s.get("cpis.timezone"));
+        java.time.Clock clock = baseClock.withZone(zone);
+        context.getRegistry().bind("clock", clock);
         Path mappings = Path.of(s.get("cpis.mappings.dir"));
         AuthorityDirectory authorities = AuthorityDirectory.load(mappings.resolve("authorities.csv"));
         CareSettingDirectory settings = CareSettingDirectory.load(mappings.resolve("care-settings.csv"));
@@ -94,9 +107,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = Database.open(s.get("cpis.store.url"), s.get("cpis.store.user"),
                 s.get("cpis.store.password"), Integer.parseInt(s.get("cpis.store.pool-size")));
         started.add(dataSource);
-        FlagStore store = new FlagStore(dataSource);
+        FlagStore store = new FlagStore(dataSource, clock);
         if (Boolean.parseBoolean(s.get("cpis.demo.enabled"))) {
-            int n = PlanFile.load(store, Path.of(s.get("cpis.demo.plans-file")));
+            int n = PlanFile.load(store, Path.of(s.get("cpis.demo.plans-file")), java.time.LocalDate.now(clock));
             LOG.info("Demo data loaded: {} synthetic plans (cpis.demo.enabled=false turns this off)", n);
         }
 
@@ -166,25 +179,25 @@ public class GatewayConfiguration implements CamelConfiguration {
             routeTimers.setMeterRegistry(prometheus);
             context.addRoutePolicyFactory(routeTimers);
         }
-        ReloadLog reloadLog = new ReloadLog();
+        ReloadLog reloadLog = new ReloadLog(clock);
         Readiness readiness = new Readiness(context, dataSource, connectionFactory,
                 Long.parseLong(s.get("cpis.health.timeout-ms")));
 
         HapiContext hapi = HapiSetup.lenientContext();
         AckWriter ackWriter = new AckWriter(authorities, s.get("cpis.ack.sending-application"),
-                s.get("cpis.ack.default-version"), zone);
+                s.get("cpis.ack.default-version"), clock);
         MessageJournal journal = new MessageJournal(dataSource,
-                Boolean.parseBoolean(s.get("cpis.store.sync-each-commit")) && s.get("cpis.store.url").startsWith("jdbc:h2:"));
+                Boolean.parseBoolean(s.get("cpis.store.sync-each-commit")) && s.get("cpis.store.url").startsWith("jdbc:h2:"), clock);
         var registry = context.getRegistry();
         registry.bind("hl7", HapiSetup.dataFormat(hapi));
-        registry.bind("inboundFrame", new InboundFrame(Charset.forName(s.get("cpis.mllp.default-charset"))));
+        registry.bind("inboundFrame", new InboundFrame(Charset.forName(s.get("cpis.mllp.default-charset")), clock));
         registry.bind("attendanceReader", new AttendanceReader(locations, zone));
         registry.bind("flagCheck", new FlagCheck(store, settings, authorities,
                 AttendanceReader.events(s.get("cpis.events")), zone, metrics.lookupTimer()));
-        registry.bind("notificationFactory", new NotificationFactory(authorities, queuePrefix, unrouted));
+        registry.bind("notificationFactory", new NotificationFactory(authorities, queuePrefix, unrouted, clock));
         registry.bind("ackWriter", ackWriter);
         registry.bind("messageJournal", journal);
-        NotificationOutbox outbox = new NotificationOutbox(dataSource, unrouted);
+        NotificationOutbox outbox = new NotificationOutbox(dataSource, unrouted, clock);
         RelayLease relayLease = RelayLease.forStore(s.get("cpis.store.url"), s.get("cpis.store.user"),
                 s.get("cpis.store.password"));
         if (relayLease instanceof AutoCloseable closeable) {
@@ -193,16 +206,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("notificationOutbox", outbox);
         registry.bind("notificationRelay", new org.cpisgateway.notify.NotificationRelay(outbox,
                 context.createProducerTemplate(), Integer.parseInt(s.get("cpis.notify.retry-min-age-seconds")), metrics, relayLease));
-        registry.bind("failureAnswer", new FailureAnswer(ackWriter, journal));
+        registry.bind("failureAnswer", new FailureAnswer(ackWriter, journal, clock));
         registry.bind("messageReplay", new org.cpisgateway.store.MessageReplay(journal, context.createProducerTemplate(),
                 ackWriter));
         registry.bind("flagStore", store);
         registry.bind("authorityDirectory", authorities);
-        registry.bind("planUpload", new PlanUpload(store, security));
+        registry.bind("planUpload", new PlanUpload(store, security, clock));
 
         // the operations side: metrics, health, the operations page, the audit log
         registry.bind("readiness", readiness);
-        registry.bind("operationsView", new OperationsView(context, dataSource, readiness));
+        registry.bind("operationsView", new OperationsView(context, dataSource, readiness, clock));
         registry.bind("reloadLog", reloadLog);
         ReloadGate reloadGate = new ReloadGate();
         registry.bind("accessAudit", new AccessAudit());

@@ -44,9 +44,14 @@ public final class GatewayMain {
 
     /** A gateway as {@code main} builds it; tests add override properties (ports, data folders) before starting it. */
     public static Main create() {
+        return create(java.time.Clock.systemUTC());
+    }
+
+    /** A gateway that asks {@code clock} for the time (tests give it one of their own). */
+    public static Main create(java.time.Clock clock) {
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:conf/application.properties");
-        main.configure().addConfiguration(GatewayConfiguration.class);
+        main.configure().addConfiguration(new GatewayConfiguration(clock));
         return main;
     }
 }

@@ -103,16 +103,17 @@ public class AuthoritySideTest {
     void queueUploadGivesEachRowItsOutcomeAndTheUploadedPlanFlagsTheNextAttendance() throws Exception {
         String csv = """
                 nhs_number,plan_type,start_date,end_date,action,authority_code
-                9990000077,CPP,2026-01-10,,,
-                12345,CPP,2026-01-10,,,
-                9990000019,CPP,2026-01-10,,,
-                9990000085,XYZ,2026-01-10,,,
+                9990000077,CPP,%1$s,,,
+                12345,CPP,%1$s,,,
+                9990000019,CPP,%1$s,,,
+                9990000085,XYZ,%1$s,,,
                 9990000085,LAC,2026-13-01,,,
-                9990000093,CPP,2026-01-10,,,LA902
-                9990000026,LAC,2024-06-01,2026-01-01,,
-                9990000085,LAC,2026-05-01,2026-04-01,,
-                999 000 0107,LAC,2026-02-01,,UPSERT,LA901
-                """;
+                9990000093,CPP,%1$s,,,LA902
+                9990000026,LAC,%2$s,%3$s,,
+                9990000085,LAC,%4$s,%5$s,,
+                999 000 0107,LAC,%6$s,,UPSERT,LA901
+                """.formatted(TestDates.iso("today-10m"), TestDates.iso("today-30m"), TestDates.iso("today-1m"),
+                TestDates.iso("today-6m"), TestDates.iso("today-7m"), TestDates.iso("today-9m"));
         try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
             JsonNode report = uploadByQueue(jms, "LA901", csv);
             assertThat(report.path("authority").asText()).isEqualTo("LA901");
@@ -144,10 +145,11 @@ public class AuthoritySideTest {
         assertThat(attend("9990000077")).isEqualTo("FLAGGED");
 
         // ending the plan makes the next attendance NOT_FLAGGED
-        String yesterday = LocalDate.now().minusDays(1).toString();
+        String yesterday = TestDates.iso("today-1d");
         try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
             JsonNode ended = uploadByQueue(jms, "LA901",
-                    "nhs_number,plan_type,start_date,end_date,action\n9990000077,CPP,2026-01-10," + yesterday + ",END\n");
+                    "nhs_number,plan_type,start_date,end_date,action\n9990000077,CPP," + TestDates.iso("today-10m") + ","
+                            + yesterday + ",END\n");
             assertThat(ended.path("accepted").asInt()).isEqualTo(1);
         }
         assertThat(attend("9990000077")).isEqualTo("NOT_FLAGGED");
@@ -160,11 +162,11 @@ public class AuthoritySideTest {
         Path file = inbox.resolve("plans-today.json");
         String json = """
                 {"plans": [
-                  {"nhs_number": "9990000115", "plan_type": "LAC", "start_date": "2026-03-01"},
+                  {"nhs_number": "9990000115", "plan_type": "LAC", "start_date": "%s"},
                   {"nhs_number": "9990000123", "plan_type": "CPP", "start_date": "not a date"},
-                  {"nhs_number": "9990000131", "plan_type": "UCP", "start_date": "2026-04-01", "end_date": null}
+                  {"nhs_number": "9990000131", "plan_type": "UCP", "start_date": "%s", "end_date": null}
                 ]}
-                """;
+                """.formatted(TestDates.iso("today-8m"), TestDates.iso("today-7m"));
         int half = json.length() / 2;
         Files.writeString(file, json.substring(0, half));
         Thread.sleep(800); // shorter than cpis.uploads.min-age-ms: a half-written file must stay put
@@ -239,7 +241,7 @@ public class AuthoritySideTest {
         JmsConnectionFactory amqp = new JmsConnectionFactory("amqp://127.0.0.1:" + gateway.brokerPort);
         try (JMSContext la902 = amqp.createContext("la902-system", "la902-demo-password")) {
             JsonNode report = uploadByQueue(la902, "LA902",
-                    "nhs_number,plan_type,start_date\n9990000158,CPP,2026-02-02\n");
+                    "nhs_number,plan_type,start_date\n9990000158,CPP," + TestDates.iso("today-9m") + "\n");
             assertThat(report.path("accepted").asInt()).isEqualTo(1);
             // Artemis 2.44 does not stamp the validated user on AMQP messages (AMQPMessage ignores
             // setValidatedUserID): the broker's send permission is the only sender check for AMQP uploads. When this
@@ -264,7 +266,8 @@ public class AuthoritySideTest {
     void notificationForAnAuthorityWithoutAQueueIsParkedOnTheUnroutedQueue() throws Exception {
         try (var c = gateway.store().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "insert into plan (nhs_number, plan_type, start_date, authority_code, updated_at) "
-                        + "values ('9990000166', 'CPP', date '2026-01-01', 'LA999', current_timestamp)")) {
+                        + "values ('9990000166', 'CPP', ?, 'LA999', current_timestamp)")) {
+            ps.setObject(1, TestDates.day("today-11m"));
             ps.executeUpdate();
         }
         assertThat(attend("9990000166")).isEqualTo("FLAGGED");

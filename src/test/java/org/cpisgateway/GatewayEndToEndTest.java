@@ -126,7 +126,7 @@ class GatewayEndToEndTest {
         assertThat(get(ack, "/ZCS-5")).isEqualTo("QUEUED");
         assertThat(get(ack, "/ZCP-1")).isEqualTo("CPP");
         assertThat(get(ack, "/ZCP-2-1")).isEqualTo("342191000000101");
-        assertThat(get(ack, "/ZCP-3")).isEqualTo("20250101");
+        assertThat(get(ack, "/ZCP-3")).isEqualTo(TestDates.hl7("today-2y")); // conf/demo/plans.csv
         assertThat(get(ack, "/ZCP-5")).isEqualTo("LA901");
         assertThat(get(ack, "/ZCP-6")).isEqualTo("Northshire County Council (demo)");
         assertThat(get(ack, "/ZCP-7")).isEqualTo("01632 960001");
@@ -268,7 +268,7 @@ class GatewayEndToEndTest {
     @Test
     void nonAdtMessageIsRejectedWithAnErrSegment() throws Exception {
         String id = Hl7Messages.newControlId();
-        String oru = "MSH|^~\\&|LAB|R9Z01|CPIS|CPIS|20261122093000||ORU^R01^ORU_R01|" + id + "|P|2.4\r"
+        String oru = "MSH|^~\\&|LAB|R9Z01|CPIS|CPIS|" + TestDates.hl7TimeSecondsAgo(0) + "||ORU^R01^ORU_R01|" + id + "|P|2.4\r"
                 + "PID|1||" + CPP_CHILD + "^^^NHS^NH||TESTCHILD^ROBIN\rOBR|1\rOBX|1|ST|X||y\r";
         AckText ack = AckText.of(Mllp.exchange(gateway.mllpPort, Mllp.frame(oru.getBytes(StandardCharsets.UTF_8)), 1,
                 StandardCharsets.UTF_8).get(0));

@@ -2,7 +2,7 @@ package org.cpisgateway;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Synthetic ADT messages (999 test NHS numbers, invented names) for the tests. */
+/** Synthetic ADT messages (999 test NHS numbers, invented names) for the tests, timed now (the machine's clock). */
 public final class Hl7Messages {
 
     private static final AtomicLong IDS = new AtomicLong(System.nanoTime() % 1_000_000_000L);
@@ -24,12 +24,12 @@ public final class Hl7Messages {
     }
 
     public static String adt(String event, String controlId, String facility, String location, String pid3) {
-        return "MSH|^~\\&|TEST-PAS|" + facility + "|CPIS|CPIS|20261122093000||ADT^" + event + "^ADT_A01|" + controlId
-                + "|P|2.4|||AL|NE|GBR\r"
-                + "EVN|" + event + "|20261122092955\r"
+        return "MSH|^~\\&|TEST-PAS|" + facility + "|CPIS|CPIS|" + TestDates.hl7TimeSecondsAgo(0) + "||ADT^" + event
+                + "^ADT_A01|" + controlId + "|P|2.4|||AL|NE|GBR\r"
+                + "EVN|" + event + "|" + TestDates.hl7TimeSecondsAgo(5) + "\r"
                 + "PID|1||" + pid3 + "~RX0000001^^^" + facility + "^MR||TESTCHILD^ROBIN^SAM^^^^L||20150302|2|||"
                 + "1 TEST STREET^^TESTTOWN^^ZZ99 9ZZ^GBR\r"
                 + "PV1|1|E|" + location + "^^^" + facility + "|||||||||||||||||V" + controlId
-                + "|||||||||||||||||||||||||20261122092900\r";
+                + "|||||||||||||||||||||||||" + TestDates.hl7TimeSecondsAgo(60) + "\r";
     }
 }

@@ -116,7 +116,7 @@ class OperationsEndpointTest {
     @Test
     void logLinesAboutAMessageCarryItsCorrelationId() throws Exception {
         String controlId = Hl7Messages.newControlId();
-        Message ack = send("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|20261122093000||ORU^R01|" + controlId + "|P|2.4\rPID|1");
+        Message ack = send("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|" + TestDates.hl7TimeSecondsAgo(0) + "||ORU^R01|" + controlId + "|P|2.4\rPID|1");
         assertThat(new Terser(ack).get("/MSA-1")).isEqualTo("AR");
         String log = Files.readString(LogPrivacy.LOG, StandardCharsets.UTF_8);
         assertThat(log.lines().filter(l -> l.contains("[R9Z01/" + controlId + "]")).toList())

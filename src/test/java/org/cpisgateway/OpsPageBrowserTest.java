@@ -27,7 +27,7 @@ class OpsPageBrowserTest {
             try (Pas pas = Pas.connect(gateway.mllpPort)) {
                 pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000018"));
                 pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000069"));
-                pas.send("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|20261122093000||ORU^R01|" + Hl7Messages.newControlId()
+                pas.send("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|" + TestDates.hl7TimeSecondsAgo(0) + "||ORU^R01|" + Hl7Messages.newControlId()
                         + "|P|2.4\rPID|1");
             }
             Thread.sleep(1000); // the notification reaches the broker

@@ -35,13 +35,15 @@ public class AckWriter {
     private final String applicationName;
     private final String defaultVersion;
     private final ZoneId zone;
+    private final java.time.Clock clock;
 
     public AckWriter(AuthorityDirectory authorities, String applicationName, String defaultVersion,
-                     ZoneId zone) {
+                     java.time.Clock clock) {
+        this.clock = clock;
+        this.zone = clock.getZone();
         this.authorities = authorities;
         this.applicationName = applicationName;
         this.defaultVersion = defaultVersion;
-        this.zone = zone;
     }
 
     /** The ACK for a message that was checked (or deliberately not checked): AA with the CP-IS result. */
@@ -86,7 +88,7 @@ public class AckWriter {
         msh.raw(4, in.receivingFacility());
         msh.raw(5, in.sendingApplication());
         msh.raw(6, in.sendingFacility());
-        msh.set(7, Hl7Time.format(OffsetDateTime.now(zone)));
+        msh.set(7, Hl7Time.format(OffsetDateTime.now(clock)));
         if (event.isEmpty()) {
             msh.set(9, "ACK");
         } else {

@@ -29,7 +29,10 @@ public class FailureAnswer {
     private final AckWriter ackWriter;
     private final MessageJournal journal;
 
-    public FailureAnswer(AckWriter ackWriter, MessageJournal journal) {
+    private final java.time.Clock clock;
+
+    public FailureAnswer(AckWriter ackWriter, MessageJournal journal, java.time.Clock clock) {
+        this.clock = clock;
         this.ackWriter = ackWriter;
         this.journal = journal;
     }
@@ -66,7 +69,7 @@ public class FailureAnswer {
         try {
             OffsetDateTime receivedAt = exchange.getProperty(InboundFrame.RECEIVED_AT, OffsetDateTime.class);
             journal.recordFailure(exchange.getProperty(InboundFrame.RAW, byte[].class), msh,
-                    receivedAt == null ? OffsetDateTime.now(ZoneOffset.UTC) : receivedAt, ack, ackCode,
+                    receivedAt == null ? OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)) : receivedAt, ack, ackCode,
                     result == null ? null : result.status().name(), error.text());
         } catch (SQLException | RuntimeException journalDown) {
             LOG.error("Could not keep the failed message from facility '{}' control ID '{}' in the journal: {}",

@@ -20,8 +20,11 @@ public class InboundFrame {
 
     private final Charset defaultCharset;
 
-    public InboundFrame(Charset defaultCharset) {
+    private final java.time.Clock clock;
+
+    public InboundFrame(Charset defaultCharset, java.time.Clock clock) {
         this.defaultCharset = defaultCharset;
+        this.clock = clock;
     }
 
     public void open(Exchange exchange) {
@@ -31,7 +34,7 @@ public class InboundFrame {
             raw = new byte[0];
         }
         exchange.setProperty(RAW, raw);
-        exchange.setProperty(RECEIVED_AT, OffsetDateTime.now(ZoneOffset.UTC));
+        exchange.setProperty(RECEIVED_AT, OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)));
         // only the MSH segment is decoded here: with the default charset, again with MSH-18's if that differs
         int[] segment = mshSegment(raw);
         MshHeader msh = MshHeader.read(new String(raw, segment[0], segment[1] - segment[0], defaultCharset));

@@ -36,7 +36,11 @@ public class NotificationFactory {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    public NotificationFactory(AuthorityDirectory authorities, String queuePrefix, String unroutedQueue) {
+    private final java.time.Clock clock;
+
+    public NotificationFactory(AuthorityDirectory authorities, String queuePrefix, String unroutedQueue,
+                               java.time.Clock clock) {
+        this.clock = clock;
         this.authorities = authorities;
         this.queuePrefix = queuePrefix;
         this.unroutedQueue = unroutedQueue;
@@ -74,7 +78,7 @@ public class NotificationFactory {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("schemaVersion", SCHEMA_VERSION);
         body.put("notificationId", id);
-        body.put("createdAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
         body.put("authority", Map.of("code", authority.code(), "name", authority.name()));
 
         Map<String, Object> child = new LinkedHashMap<>();

@@ -26,7 +26,10 @@ public class NotificationOutbox {
     private final DataSource dataSource;
     private final String unroutedQueue;
 
-    public NotificationOutbox(DataSource dataSource, String unroutedQueue) {
+    private final java.time.Clock clock;
+
+    public NotificationOutbox(DataSource dataSource, String unroutedQueue, java.time.Clock clock) {
+        this.clock = clock;
         this.dataSource = dataSource;
         this.unroutedQueue = unroutedQueue;
     }
@@ -37,7 +40,7 @@ public class NotificationOutbox {
              PreparedStatement ps = c.prepareStatement(
                      "select notification_id, authority_code, queue_name, payload from notification_outbox "
                              + "where sent_at is null and created_at <= ? order by id fetch first " + limit + " rows only")) {
-            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(minAgeSeconds));
+            ps.setObject(1, OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).minusSeconds(minAgeSeconds));
             List<Notification> list = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -70,7 +73,7 @@ public class NotificationOutbox {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "update notification_outbox set sent_at = ?, attempts = attempts + 1, last_error = null, "
                         + "delivered_to = ? where notification_id = ?")) {
-            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setObject(1, OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)));
             ps.setString(2, queue);
             ps.setString(3, notificationId);
             ps.executeUpdate();
@@ -87,7 +90,7 @@ public class NotificationOutbox {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "update notification_outbox set sent_at = ?, attempts = attempts + 1, delivered_to = ?, "
                         + "last_error = 'no queue for authority' where notification_id = ?")) {
-            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setObject(1, OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)));
             ps.setString(2, unroutedQueue);
             ps.setString(3, notificationId);
             ps.executeUpdate();

@@ -29,7 +29,10 @@ public class OperationsView {
     private final DataSource store;
     private final Readiness readiness;
 
-    public OperationsView(CamelContext context, DataSource store, Readiness readiness) {
+    private final java.time.Clock clock;
+
+    public OperationsView(CamelContext context, DataSource store, Readiness readiness, java.time.Clock clock) {
+        this.clock = clock;
         this.context = context;
         this.store = store;
         this.readiness = readiness;
@@ -37,9 +40,9 @@ public class OperationsView {
 
     public Map<String, Object> summary(@Header("hours") Integer hours) throws SQLException {
         int window = hours == null || hours <= 0 ? 24 : Math.min(hours, 24 * 14);
-        OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS).minusHours(window - 1);
+        OffsetDateTime since = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).truncatedTo(ChronoUnit.HOURS).minusHours(window - 1);
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("generatedAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        summary.put("generatedAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
         summary.put("hours", window);
         summary.put("traffic", traffic(since, window));
         summary.put("notifications", notifications(since));

@@ -14,6 +14,11 @@ public class ReloadLog {
 
     private static final int KEEP = 50;
     private final Deque<Map<String, Object>> entries = new ArrayDeque<>();
+    private final java.time.Clock clock;
+
+    public ReloadLog(java.time.Clock clock) {
+        this.clock = clock;
+    }
 
     public void applied(String file, String detail) {
         add(file, "APPLIED", detail);
@@ -25,7 +30,7 @@ public class ReloadLog {
 
     private synchronized void add(String file, String outcome, String detail) {
         Map<String, Object> e = new LinkedHashMap<>();
-        e.put("at", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        e.put("at", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
         e.put("file", file);
         e.put("outcome", outcome);
         e.put("detail", detail);

@@ -21,8 +21,11 @@ public class FlagStore {
 
     private final DataSource dataSource;
 
-    public FlagStore(DataSource dataSource) {
+    private final java.time.Clock clock;
+
+    public FlagStore(DataSource dataSource, java.time.Clock clock) {
         this.dataSource = dataSource;
+        this.clock = clock;
     }
 
     /** Every plan held for the person, active or not. */
@@ -70,7 +73,7 @@ public class FlagStore {
                         + "when matched then update set end_date = v.end_date, authority_code = v.authority_code, updated_at = ? "
                         + "when not matched then insert (nhs_number, plan_type, start_date, end_date, authority_code, updated_at) "
                         + "values (v.nhs_number, v.plan_type, v.start_date, v.end_date, v.authority_code, ?)")) {
-            Timestamp now = Timestamp.from(java.time.Instant.now());
+            Timestamp now = Timestamp.from(clock.instant());
             ps.setString(1, plan.nhsNumber());
             ps.setString(2, plan.type().name());
             ps.setDate(3, Date.valueOf(plan.startDate()));

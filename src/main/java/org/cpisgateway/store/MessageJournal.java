@@ -36,7 +36,10 @@ public class MessageJournal {
      *                       SYNC}; the embedded H2 does not fsync commits by itself, so without this a power cut can
      *                       lose the last commits even though the process had written them)
      */
-    public MessageJournal(DataSource dataSource, boolean syncEachCommit) {
+    private final java.time.Clock clock;
+
+    public MessageJournal(DataSource dataSource, boolean syncEachCommit, java.time.Clock clock) {
+        this.clock = clock;
         this.dataSource = dataSource;
         this.syncEachCommit = syncEachCommit;
     }
@@ -210,7 +213,7 @@ public class MessageJournal {
         }
     }
 
-    private static long insertMessage(Connection c, MshHeader msh, String dedupeKey, byte[] raw,
+    private long insertMessage(Connection c, MshHeader msh, String dedupeKey, byte[] raw,
                                       OffsetDateTime receivedAt, String ack, String ackCode, String flagResult,
                                       String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
@@ -218,7 +221,7 @@ public class MessageJournal {
                         + "sending_facility, control_id, message_type, trigger_event, raw, ack, ack_code, flag_result, reason) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             ps.setObject(1, receivedAt);
-            ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setObject(2, OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)));
             ps.setString(3, dedupeKey);
             ps.setString(4, cut(msh.sendingApplication(), 227));
             ps.setString(5, cut(msh.sendingFacility(), 227));
@@ -334,7 +337,7 @@ public class MessageJournal {
         if (days <= 0) {
             return 0;
         }
-        OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minusDays(days);
+        OffsetDateTime cutoff = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).minusDays(days);
         try (Connection c = dataSource.getConnection();
              PreparedStatement messages = c.prepareStatement("delete from inbound_message where received_at < ?");
              PreparedStatement outbox = c.prepareStatement(

@@ -38,7 +38,10 @@ public class PlanUpload {
     private final BrokerSecurity security;
     private final ObjectMapper json = new ObjectMapper();
 
-    public PlanUpload(FlagStore store, BrokerSecurity security) {
+    private final java.time.Clock clock;
+
+    public PlanUpload(FlagStore store, BrokerSecurity security, java.time.Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.security = security;
     }
@@ -205,7 +208,13 @@ public class PlanUpload {
         return s == null ? "" : s;
     }
 
-    private static String now() {
-        return OffsetDateTime.now(ZoneOffset.UTC).toString();
+    private String now() {
+        return OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString();
+    }
+
+    /** The name a handled upload file and its report are kept under: the time it was taken, then its own name. */
+    public String keptName(String fileName) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+                .format(java.time.LocalDateTime.now(clock.withZone(ZoneOffset.UTC))) + "-" + fileName;
     }
 }

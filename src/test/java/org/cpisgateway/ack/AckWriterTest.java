@@ -36,7 +36,7 @@ class AckWriterTest {
     private final PipeParser parser = hapi.getPipeParser();
     private final AckWriter writer = new AckWriter(new AuthorityDirectory(Map.of(
             "LA901", new Authority("LA901", "Borough of A|B ^ C & D ~ E \\ F", "0100 000 0001", ""))),
-            "CPIS-GATEWAY", "2.5", ZoneId.of("Europe/London"));
+            "CPIS-GATEWAY", "2.5", java.time.Clock.fixed(java.time.Instant.parse("2026-11-22T09:30:00Z"), ZoneId.of("Europe/London")));
 
     private final MshHeader msh = MshHeader.read(
             "MSH|^~\\&|PAS^1.2.3^ISO|R9Z01^Riverside|CPIS|CPISF|20261122||ADT^A04^ADT_A01|C\\F\\1|P|2.4\rPID|1");

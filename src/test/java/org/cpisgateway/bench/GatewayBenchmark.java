@@ -297,6 +297,8 @@ public final class GatewayBenchmark {
 
     /** The synthetic population and the store it is checked against. */
     static final class Workload {
+        /** When the run started, as an HL7 DTM: every message of the run carries it (MSH-7, EVN-2). */
+        static final String STARTED = org.cpisgateway.TestDates.hl7TimeSecondsAgo(0);
         final List<String> flagged = new ArrayList<>();
         final AtomicLong ids = new AtomicLong();
         int planCount;
@@ -330,7 +332,7 @@ public final class GatewayBenchmark {
                         w.flagged.add(n);
                         ps.setString(1, n);
                         ps.setString(2, types[w.flagged.size() % 3]);
-                        ps.setDate(3, Date.valueOf("2025-01-01"));
+                        ps.setDate(3, Date.valueOf(org.cpisgateway.TestDates.day("today-2y")));
                         ps.setString(4, w.flagged.size() % 2 == 0 ? "LA901" : "LA902");
                         ps.setObject(5, now);
                         ps.addBatch();
@@ -378,8 +380,8 @@ public final class GatewayBenchmark {
             }
             String location = random.nextDouble() < scheduledShare ? "PAEDS" : "ED";
             String dob = child ? "20150302" : "19800115";
-            return ("MSH|^~\\&|BENCH-PAS|R9Z01|CPIS|CPIS|20261122093000||ADT^A04^ADT_A01|" + id + "|P|2.4\r"
-                    + "EVN|A04|20261122092955\r"
+            return ("MSH|^~\\&|BENCH-PAS|R9Z01|CPIS|CPIS|" + STARTED + "||ADT^A04^ADT_A01|" + id + "|P|2.4\r"
+                    + "EVN|A04|" + STARTED + "\r"
                     + "PID|1||" + nhs + "^^^NHS^NH||BENCH^PATIENT||" + dob + "|2\r"
                     + "PV1|1|E|" + location + "^^^R9Z01\r").getBytes(StandardCharsets.ISO_8859_1);
         }

@@ -61,7 +61,7 @@ public final class LookupScaleBenchmark {
                 loadedAccesses = accesses;
                 System.out.printf("loaded %d plans, %d accesses (%.0f s)%n", plans, accesses,
                         (System.nanoTime() - t) / 1e9);
-                FlagStore store = new FlagStore(ds);
+                FlagStore store = new FlagStore(ds, java.time.Clock.systemUTC());
                 Random r = new Random(3);
                 for (int i = 0; i < 5_000; i++) { // warm-up
                     lookup(store, numbers, r);
@@ -111,7 +111,7 @@ public final class LookupScaleBenchmark {
                 numbers.add(n);
                 ps.setString(1, n);
                 ps.setString(2, "CPP");
-                ps.setDate(3, Date.valueOf("2025-01-01"));
+                ps.setDate(3, Date.valueOf(org.cpisgateway.TestDates.day("today-2y")));
                 ps.setString(4, "LA901");
                 ps.setObject(5, now);
                 ps.addBatch();
