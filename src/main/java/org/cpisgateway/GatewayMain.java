@@ -1,6 +1,7 @@
 package org.cpisgateway;
 
 import org.apache.camel.main.Main;
+import org.cpisgateway.config.ConfigurationProblems;
 
 /**
  * Starts the gateway: Camel Main with {@code conf/application.properties}, the routes in {@code routes/}, and
@@ -22,7 +23,7 @@ public final class GatewayMain {
         } catch (Exception | Error startFailed) {
             // a start-up failure leaves broker threads behind: end the process with the failure, not a hang
             var log = org.slf4j.LoggerFactory.getLogger(GatewayMain.class);
-            StartupChecks.ConfigurationProblems problems = configurationProblems(startFailed);
+            ConfigurationProblems problems = configurationProblems(startFailed);
             if (problems != null) {
                 log.error(problems.getMessage()); // one line per problem, no stack trace
             } else {
@@ -33,9 +34,9 @@ public final class GatewayMain {
         System.exit(status);
     }
 
-    static StartupChecks.ConfigurationProblems configurationProblems(Throwable failure) {
+    static ConfigurationProblems configurationProblems(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof StartupChecks.ConfigurationProblems problems) {
+            if (t instanceof ConfigurationProblems problems) {
                 return problems;
             }
         }

@@ -21,6 +21,12 @@ public class MllpListeners extends RouteBuilder {
             + "&reuseAddress=true&receiveTimeout={{cpis.mllp.receive-timeout-ms}}"
             + "&idleTimeout={{cpis.mllp.idle-timeout-ms}}";
 
+    /**
+     * The shared error handling of routes/error-handling.camel.yaml (FailurePolicy): what the inbound route does not
+     * answer itself, e.g. a frame that meets adt-inbound just as a live edit replaces it, is answered the same way.
+     */
+    static final String FAILURES = "answer-every-message";
+
     private final ReloadGate gate;
 
     public MllpListeners(ReloadGate gate) {
@@ -29,22 +35,21 @@ public class MllpListeners extends RouteBuilder {
 
     @Override
     public void configure() {
-        // direct:adt-inbound answers every message itself (routes/error-handling.camel.yaml); this is the net for
-        // what escapes it, e.g. a frame that meets adt-inbound just as a live edit replaces it: AE, raw kept
-        onException(Exception.class).handled(true).bean("failureAnswer", "answer");
-
         from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.port}}?" + OPTIONS)
                 .routeId("mllp-listener")
+                .routeConfigurationId(FAILURES)
                 .to("direct:through-reload-gate");
 
         from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.tls.port}}?sslContextParameters=#mllpTls&" + OPTIONS)
                 .routeId("mllp-tls-listener")
+                .routeConfigurationId(FAILURES)
                 .autoStartup("{{cpis.mllp.tls.enabled}}")
                 .to("direct:through-reload-gate");
 
         // a live reload of the routes below waits for frames in progress, and frames wait for it (ReloadGate)
         from("direct:through-reload-gate")
                 .routeId("through-reload-gate")
+                .routeConfigurationId(FAILURES)
                 .process(gate::enter)
                 .doTry()
                     .to("direct:adt-inbound")

@@ -14,7 +14,6 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.cpisgateway.store.FlagStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,9 +81,9 @@ class InboundRouteTest extends CamelTestSupport {
         assertThat(ack.field("ZCS", 1)).isEqualTo("FLAGGED");
         assertThat(ack.all("ZCP")).hasSize(2);
         sender.assertIsSatisfied();
-        FlagStore store = context.getRegistry().lookupByNameAndType("flagStore", FlagStore.class);
+        HikariDataSource store = context.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class);
         List<String> queues = new ArrayList<>();
-        try (var c = store.dataSource().getConnection(); var ps = c.prepareStatement(
+        try (var c = store.getConnection(); var ps = c.prepareStatement(
                 "select queue_name from notification_outbox where payload like ? order by queue_name")) {
             ps.setString(1, "%\"" + id + "\"%");
             try (var rs = ps.executeQuery()) {
@@ -107,8 +106,7 @@ class InboundRouteTest extends CamelTestSupport {
     @Test
     void storeThatCannotBeReadGivesAeAndTellsTheClerkToCheckAnotherWay() throws Exception {
         adviseAndStart();
-        FlagStore store = context.getRegistry().lookupByNameAndType("flagStore", FlagStore.class);
-        ((HikariDataSource) store.dataSource()).close();
+        context.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
 
         AckText ack = send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000018"));
 

@@ -123,7 +123,7 @@ class LiveEditTest {
 
         // 1. a good edit: an extra step in adt-inbound
         int before = outcomes("adt-inbound.camel.yaml");
-        String step = "        - bean:\n            ref: flagCheck";
+        String step = "        - bean:\n            ref: attendance\n            method: check";
         assertThat(good).contains(step);
         Files.writeString(file, good.replace(step, "        - setProperty:\n            name: cpisEditedLive\n"
                 + "            constant: \"yes\"\n" + step), StandardCharsets.UTF_8);
@@ -134,12 +134,12 @@ class LiveEditTest {
 
         // 2. a step that names a bean that does not exist: refused, with the line; the good version keeps running
         before = outcomes("adt-inbound.camel.yaml");
-        String broken = good.replace("ref: flagCheck", "ref: flagChekc");
+        String broken = good.replace("ref: accessAudit", "ref: accessAudti");
         Files.writeString(file, broken, StandardCharsets.UTF_8);
         JsonNode refused = awaitOutcome("adt-inbound.camel.yaml", before);
         assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
-        int line = lineOf(broken, "ref: flagChekc") - 1; // the step starts on the "- bean:" line above
-        assertThat(refused.path("detail").asText()).contains("flagChekc").contains("(line " + line + ")");
+        int line = lineOf(broken, "ref: accessAudti") - 1; // the step starts on the "- bean:" line above
+        assertThat(refused.path("detail").asText()).contains("accessAudti").contains("(line " + line + ")");
         Thread.sleep(500);
 
         // 3. not YAML at all: refused before anything stops, with the line

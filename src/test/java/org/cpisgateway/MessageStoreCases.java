@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.cpisgateway.store.MessageJournal;
+import org.cpisgateway.store.JournalRetention;
+import org.cpisgateway.store.MessageLog;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,8 +51,7 @@ abstract class MessageStoreCases {
         assertThat(mine.path("bytes").asLong()).isEqualTo(broken.length);
         assertThat(list.body()).doesNotContain("9990000018").doesNotContain("TESTCHILD");
 
-        MessageJournal journal = gateway.context().getRegistry().lookupByNameAndType("messageJournal",
-                MessageJournal.class);
+        MessageLog journal = gateway.context().getRegistry().lookupByNameAndType("messageLog", MessageLog.class);
         assertThat(journal.raw(mine.path("id").asLong())).isEqualTo(broken);
 
         HttpResponse<String> replay = http("POST", "/api/messages/" + mine.path("id").asLong() + "/replay");
@@ -82,8 +82,8 @@ abstract class MessageStoreCases {
             ps.setString(1, id);
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-        MessageJournal journal = gateway.context().getRegistry().lookupByNameAndType("messageJournal",
-                MessageJournal.class);
+        JournalRetention journal = gateway.context().getRegistry().lookupByNameAndType("journalRetention",
+                JournalRetention.class);
         assertThat(journal.purgeOlderThan(90)).isGreaterThanOrEqualTo(1);
         assertThat(gateway.count("select count(*) from inbound_message where control_id = ?", id)).isZero();
         assertThat(gateway.count("select count(*) from access_record where control_id = ?", id)).isEqualTo(1);

@@ -76,7 +76,7 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public DataSource store() {
-        return ((org.cpisgateway.store.FlagStore) context().getRegistry().lookupByName("flagStore")).dataSource();
+        return context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
     }
 
     public long count(String sql, Object... args) throws SQLException {

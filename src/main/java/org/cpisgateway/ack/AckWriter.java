@@ -11,19 +11,18 @@ import ca.uhn.hl7v2.parser.DefaultEscaping;
 import ca.uhn.hl7v2.parser.EncodingCharacters;
 import ca.uhn.hl7v2.parser.Escaping;
 
-import org.apache.camel.ExchangeProperty;
-import org.cpisgateway.check.AccessRecord;
-import org.cpisgateway.check.CheckResult;
-import org.cpisgateway.check.Plan;
+import org.cpisgateway.core.AccessRecord;
+import org.cpisgateway.core.CheckResult;
+import org.cpisgateway.core.Plan;
 import org.cpisgateway.hl7.Hl7Time;
 import org.cpisgateway.hl7.MshHeader;
-import org.cpisgateway.mapping.Authority;
-import org.cpisgateway.mapping.AuthorityDirectory;
+import org.cpisgateway.core.Authority;
+import org.cpisgateway.core.Authorities;
 
 /**
  * Builds the ACK returned to the PAS: MSH with sender and receiver swapped, {@code ACK^<event>^ACK}, the inbound
  * version and delimiters, a new control ID; MSA; ERR when something went wrong; then the CP-IS result in ZCS, one ZCP
- * per active plan and one ZCA per earlier access (fields documented in README).
+ * per active plan and one ZCA per earlier access (fields documented in docs/ack.md).
  */
 public class AckWriter {
 
@@ -31,14 +30,21 @@ public class AckWriter {
     private static final Pattern VERSION = Pattern.compile("[0-9][0-9.]{0,10}");
 
     private final Escaping escaping = new DefaultEscaping();
-    private final AuthorityDirectory authorities;
+    private final Authorities authorities;
+    private final java.util.function.Supplier<String> controlIds;
     private final String applicationName;
     private final String defaultVersion;
     private final ZoneId zone;
     private final java.time.Clock clock;
 
-    public AckWriter(AuthorityDirectory authorities, String applicationName, String defaultVersion,
-                     java.time.Clock clock) {
+    public AckWriter(Authorities authorities, String applicationName, String defaultVersion, java.time.Clock clock) {
+        this(authorities, applicationName, defaultVersion, clock, AckWriter::newControlId);
+    }
+
+    /** @param controlIds MSH-10 of each ACK (a fresh random id each; tests with golden files give a sequence) */
+    public AckWriter(Authorities authorities, String applicationName, String defaultVersion, java.time.Clock clock,
+                     java.util.function.Supplier<String> controlIds) {
+        this.controlIds = controlIds;
         this.clock = clock;
         this.zone = clock.getZone();
         this.authorities = authorities;
@@ -47,9 +53,12 @@ public class AckWriter {
     }
 
     /** The ACK for a message that was checked (or deliberately not checked): AA with the CP-IS result. */
-    public String forResult(@ExchangeProperty("cpisMsh") MshHeader msh,
-                            @ExchangeProperty("cpisResult") CheckResult result) throws HL7Exception {
-        return build(msh, "AA", result, null);
+    public String forResult(MshHeader msh, CheckResult result) {
+        try {
+            return build(msh, "AA", result, null);
+        } catch (HL7Exception unusableHeader) {
+            throw new IllegalStateException("MSH cannot be echoed in an ACK", unusableHeader);
+        }
     }
 
     /** An AE or AR with ERR; {@code result} (may be null) adds a ZCS, e.g. NOT_CHECKED when the store is down. */
@@ -67,12 +76,12 @@ public class AckWriter {
     }
 
     /** The ACK as bytes in the character set the message came in. */
-    public byte[] encode(String ack, @ExchangeProperty("cpisCharset") Charset charset) {
+    public byte[] encode(String ack, Charset charset) {
         return ack.getBytes(charset == null ? java.nio.charset.StandardCharsets.UTF_8 : charset);
     }
 
     /** An ACK as text for a person: one segment a line. */
-    public String readable(byte[] ack, @ExchangeProperty("cpisCharset") Charset charset) {
+    public String readable(byte[] ack, Charset charset) {
         return new String(ack, charset == null ? java.nio.charset.StandardCharsets.UTF_8 : charset).replace('\r', '\n');
     }
 
@@ -94,7 +103,7 @@ public class AckWriter {
         } else {
             msh.set(9, "ACK", event, "ACK");
         }
-        msh.set(10, newControlId());
+        msh.set(10, controlIds.get());
         msh.set(11, in.processingId());
         msh.set(12, version);
         msh.end();

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.utils.PasswordMaskingUtil;
-import org.cpisgateway.mapping.Authority;
+import org.cpisgateway.core.Authority;
 
 /**
  * Who may do what on the broker. Users and their hashed passwords come from an Artemis-style users file

@@ -12,7 +12,7 @@ import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
-import org.cpisgateway.mapping.Authority;
+import org.cpisgateway.core.Authority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

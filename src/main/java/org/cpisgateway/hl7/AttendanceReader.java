@@ -11,8 +11,10 @@ import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.util.Terser;
 
-import org.apache.camel.ExchangeProperty;
-import org.cpisgateway.check.NhsNumber;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.parser.Parser;
+import org.cpisgateway.core.Attendance;
+import org.cpisgateway.core.NhsNumber;
 import org.cpisgateway.mapping.NhsNumberLocations;
 
 /**
@@ -27,17 +29,24 @@ public class AttendanceReader {
 
     private final NhsNumberLocations locations;
     private final ZoneId zone;
+    private final Parser parser;
 
-    public AttendanceReader(NhsNumberLocations locations, ZoneId zone) {
+    public AttendanceReader(NhsNumberLocations locations, ZoneId zone, HapiContext hapi) {
         this.locations = locations;
         this.zone = zone;
+        this.parser = hapi.getPipeParser();
+    }
+
+    /** The whole message in HAPI's model (v2.5 structures for every version); HL7Exception when it is not HL7 v2. */
+    public Message parse(String text) throws HL7Exception {
+        return parser.parse(text);
     }
 
     /**
      * Turns away what this interface does not take before any parsing: batch envelopes, and anything but ADT. Needs
      * only the MSH that {@link InboundFrame} read.
      */
-    public void requireAdt(@ExchangeProperty("cpisMsh") MshHeader msh, @ExchangeProperty("cpisRaw") byte[] raw) {
+    public void requireAdt(MshHeader msh, byte[] raw) {
         String start = new String(raw, 0, Math.min(raw.length, 16), java.nio.charset.StandardCharsets.ISO_8859_1).strip();
         if (start.startsWith("FHS") || start.startsWith("BHS")) {
             throw new MessageRejectedException(200, start.substring(0, 3), 0,
@@ -49,7 +58,7 @@ public class AttendanceReader {
         }
     }
 
-    public Attendance read(Message message, @ExchangeProperty("cpisMsh") MshHeader msh) {
+    public Attendance read(Message message, MshHeader msh) {
         if (!"ADT".equalsIgnoreCase(msh.messageType())) {
             throw new MessageRejectedException(200, "MSH", 9,
                     "Unsupported message type '" + msh.messageType() + "': this interface takes ADT messages only");
@@ -73,7 +82,7 @@ public class AttendanceReader {
 
         OffsetDateTime attendanceTime = firstTime(get(pv1, 44, 0, 1), get(evn, 2, 0, 1), get(evn, 6, 0, 1));
         String dob = get(pid, 7, 0, 1);
-        return new Attendance(msh, eventCode(msh, evn), nhsNumber, problem, get(pid, 32, 0, 1),
+        return new Attendance(msh.sendingFacilityCode(), eventCode(msh, evn), nhsNumber, problem, get(pid, 32, 0, 1),
                 get(pid, 5, 0, 1), given(pid), dob == null ? null : Hl7Time.parseDate(dob), get(pid, 8, 0, 1),
                 get(pv1, 2, 0, 1), get(pv1, 3, 0, 1), attendanceTime);
     }

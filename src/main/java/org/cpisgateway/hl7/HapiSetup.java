@@ -7,8 +7,6 @@ import ca.uhn.hl7v2.parser.ParserConfiguration;
 import ca.uhn.hl7v2.parser.UnexpectedSegmentBehaviourEnum;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 
-import org.apache.camel.component.hl7.HL7DataFormat;
-
 /**
  * One lenient HAPI set-up for every inbound version (2.1 to 2.8): messages are read into the v2.5 model, without
  * validation, keeping Z-segments and unknown segments where they occur.
@@ -46,14 +44,5 @@ public final class HapiSetup {
                 throws ca.uhn.hl7v2.HL7Exception {
             return name != null && name.startsWith("Z") ? null : super.getSegmentClass(name, version);
         }
-    }
-
-    /** camel-hl7's data format on the lenient context: decodes by MSH-18, falls back to the exchange charset. */
-    public static HL7DataFormat dataFormat(HapiContext context) {
-        HL7DataFormat format = new HL7DataFormat();
-        format.setHapiContext(context);
-        format.setParser(context.getPipeParser());
-        format.setValidate(false);
-        return format;
     }
 }

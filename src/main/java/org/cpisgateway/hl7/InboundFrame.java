@@ -1,40 +1,44 @@
 package org.cpisgateway.hl7;
 
 import java.nio.charset.Charset;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.component.hl7.HL7Charset;
 
 /**
- * First step for every frame: keeps the raw bytes, notes the receive time, works out the character set (MSH-18, else
- * the configured default) and reads the MSH header so that whatever happens next can be answered.
+ * First step for every frame: keeps the raw bytes, works out the character set (MSH-18, else the configured default,
+ * with camel-hl7's table of HL7 character set names) and reads the MSH header so that whatever happens next can be
+ * answered.
  */
 public class InboundFrame {
 
-    public static final String RAW = "cpisRaw";
-    public static final String RECEIVED_AT = "cpisReceivedAt";
-    public static final String MSH = "cpisMsh";
-    public static final String CHARSET = "cpisCharset";
+    /**
+     * A frame as received: its raw bytes (kept exactly, for the journal and replays), the character set it is in and
+     * its MSH header. {@link #text()} is the message for the parser.
+     */
+    public record Frame(byte[] raw, Charset charset, MshHeader msh) {
+
+        /**
+         * The message decoded in its character set, segments ended by CR as HAPI expects. The character set is
+         * confirmed with camel-hl7's {@link HL7Charset} (HAPI's pre-parser reading MSH-18), as camel-hl7's own data
+         * format does: a frame that is not HL7 v2 fails here with the pre-parser's short message, which never quotes
+         * the message (HAPI's parser would put its first 50 characters, patient data, in the AR and the journal).
+         */
+        public String text() throws ca.uhn.hl7v2.HL7Exception, java.io.UnsupportedEncodingException {
+            byte[] body = withCrSegmentEnds(raw);
+            return new String(body, HL7Charset.getCharsetName(body, charset.name()));
+        }
+    }
 
     private final Charset defaultCharset;
 
-    private final java.time.Clock clock;
-
-    public InboundFrame(Charset defaultCharset, java.time.Clock clock) {
+    public InboundFrame(Charset defaultCharset) {
         this.defaultCharset = defaultCharset;
-        this.clock = clock;
     }
 
-    public void open(Exchange exchange) {
-        org.cpisgateway.ops.CorrelationId.clear();
-        byte[] raw = exchange.getMessage().getBody(byte[].class);
+    public Frame open(byte[] raw) {
         if (raw == null) {
             raw = new byte[0];
         }
-        exchange.setProperty(RAW, raw);
-        exchange.setProperty(RECEIVED_AT, OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)));
         // only the MSH segment is decoded here: with the default charset, again with MSH-18's if that differs
         int[] segment = mshSegment(raw);
         MshHeader msh = MshHeader.read(new String(raw, segment[0], segment[1] - segment[0], defaultCharset));
@@ -42,11 +46,7 @@ public class InboundFrame {
         if (!charset.equals(defaultCharset)) {
             msh = MshHeader.read(new String(raw, segment[0], segment[1] - segment[0], charset));
         }
-        exchange.setProperty(CHARSET, charset);
-        exchange.setProperty(Exchange.CHARSET_NAME, charset.name());
-        exchange.setProperty(MSH, msh);
-        org.cpisgateway.ops.CorrelationId.set(msh);
-        exchange.getMessage().setBody(withCrSegmentEnds(raw));
+        return new Frame(raw, charset, msh);
     }
 
     /** Start and end of the first segment that begins with MSH (also inside a batch envelope), else of the first. */

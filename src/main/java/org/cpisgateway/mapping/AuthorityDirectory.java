@@ -7,8 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.cpisgateway.core.Authorities;
+import org.cpisgateway.core.Authority;
+
 /** {@code mappings/authorities.csv}: authority code, name, office-hours phone, emergency-duty phone. */
-public class AuthorityDirectory {
+public class AuthorityDirectory implements Authorities {
 
     /** Authority codes become queue names, so they are kept to letters, digits, '-' and '_'. */
     static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,16}");
@@ -43,11 +46,13 @@ public class AuthorityDirectory {
         this.byCode = other.byCode;
     }
 
+    @Override
     public Authority find(String code) {
         Authority authority = byCode.get(code);
         return authority != null ? authority : Authority.unknown(code);
     }
 
+    @Override
     public boolean knows(String code) {
         return byCode.containsKey(code);
     }

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import org.cpisgateway.core.CareSetting;
+import org.cpisgateway.core.CareSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * mapped to a setting code, name, type and scheduled flag. A row with an empty location is the facility's default.
  * An unmapped setting is treated as unscheduled (a missed notification is the worse error) and warned about once.
  */
-public class CareSettingDirectory {
+public class CareSettingDirectory implements CareSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(CareSettingDirectory.class);
 
@@ -65,6 +67,7 @@ public class CareSettingDirectory {
         return table.facilities().contains(facility.toUpperCase(Locale.ROOT));
     }
 
+    @Override
     public CareSetting find(String sendingFacility, String location) {
         String facility = sendingFacility == null ? "" : sendingFacility;
         Map<String, CareSetting> byKey = table.byKey();
@@ -79,7 +82,6 @@ public class CareSettingDirectory {
             LOG.warn("Care setting not mapped: sending facility '{}' location '{}'; treated as unscheduled. "
                     + "Add it to mappings/care-settings.csv", facility, location == null ? "" : location);
         }
-        String code = facility.isEmpty() ? "UNKNOWN" : facility;
-        return new CareSetting(code, code + " (unmapped)", "UNMAPPED", false, false);
+        return CareSetting.unmapped(facility);
     }
 }

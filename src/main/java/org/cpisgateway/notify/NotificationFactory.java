@@ -13,13 +13,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import org.apache.camel.ExchangeProperty;
-import org.cpisgateway.check.CheckResult;
-import org.cpisgateway.check.Plan;
-import org.cpisgateway.hl7.Attendance;
+import org.cpisgateway.core.CheckResult;
+import org.cpisgateway.core.Plan;
+import org.cpisgateway.core.Attendance;
 import org.cpisgateway.hl7.MshHeader;
-import org.cpisgateway.mapping.Authority;
-import org.cpisgateway.mapping.AuthorityDirectory;
+import org.cpisgateway.core.Authority;
+import org.cpisgateway.core.Authorities;
 
 /**
  * Builds the JSON notification for each authority to be told of a flagged attendance at an unscheduled setting
@@ -30,7 +29,7 @@ public class NotificationFactory {
 
     public static final String SCHEMA_VERSION = "1";
 
-    private final AuthorityDirectory authorities;
+    private final Authorities authorities;
     private final String queuePrefix;
     private final String unroutedQueue;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -38,7 +37,7 @@ public class NotificationFactory {
 
     private final java.time.Clock clock;
 
-    public NotificationFactory(AuthorityDirectory authorities, String queuePrefix, String unroutedQueue,
+    public NotificationFactory(Authorities authorities, String queuePrefix, String unroutedQueue,
                                java.time.Clock clock) {
         this.clock = clock;
         this.authorities = authorities;
@@ -46,17 +45,19 @@ public class NotificationFactory {
         this.unroutedQueue = unroutedQueue;
     }
 
-    public List<Notification> forResult(@ExchangeProperty("cpisAttendance") Attendance attendance,
-                                        @ExchangeProperty("cpisResult") CheckResult result,
-                                        @ExchangeProperty("cpisReceivedAt") OffsetDateTime receivedAt)
-            throws JsonProcessingException {
+    public List<Notification> forResult(MshHeader msh, Attendance attendance, CheckResult result,
+                                        OffsetDateTime receivedAt) {
         List<Notification> notifications = new ArrayList<>();
         for (String code : result.authoritiesToNotify()) {
-            String id = notificationId(attendance.msh(), code);
+            String id = notificationId(msh, code);
             // an authority missing from the directory has no queue: its notification is parked, never dropped
             String queue = authorities.knows(code) ? queuePrefix + code : unroutedQueue;
-            notifications.add(new Notification(id, code, queue,
-                    json.writeValueAsString(body(id, code, attendance, result, receivedAt))));
+            try {
+                notifications.add(new Notification(id, code, queue,
+                        json.writeValueAsString(body(id, code, msh, attendance, result, receivedAt))));
+            } catch (JsonProcessingException impossible) {
+                throw new IllegalStateException("notification could not be written as JSON", impossible);
+            }
         }
         return notifications;
     }
@@ -73,13 +74,17 @@ public class NotificationFactory {
         return UUID.nameUUIDFromBytes((key + "|" + authorityCode).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private Map<String, Object> body(String id, String code, Attendance a, CheckResult result, OffsetDateTime receivedAt) {
+    private Map<String, Object> body(String id, String code, MshHeader msh, Attendance a, CheckResult result,
+                                     OffsetDateTime receivedAt) {
         Authority authority = authorities.find(code);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("schemaVersion", SCHEMA_VERSION);
         body.put("notificationId", id);
         body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
-        body.put("authority", Map.of("code", authority.code(), "name", authority.name()));
+        Map<String, Object> named = new LinkedHashMap<>();
+        named.put("code", authority.code());
+        named.put("name", authority.name());
+        body.put("authority", named);
 
         Map<String, Object> child = new LinkedHashMap<>();
         child.put("nhsNumber", a.nhsNumber());
@@ -117,7 +122,6 @@ public class NotificationFactory {
         attendance.put("setting", setting);
         body.put("attendance", attendance);
 
-        MshHeader msh = a.msh();
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("sendingApplication", msh.firstComponent(msh.sendingApplication()));
         source.put("sendingFacility", msh.sendingFacilityCode());

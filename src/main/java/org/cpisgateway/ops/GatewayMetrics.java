@@ -15,8 +15,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.mllp.MllpEndpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.cpisgateway.check.CheckResult;
+import org.cpisgateway.core.CheckResult;
 import org.cpisgateway.hl7.MshHeader;
+import org.cpisgateway.inbound.InboundMessage;
 
 /**
  * The gateway's own Prometheus metrics, counted from each finished MLLP exchange (so routes stay free of counting
@@ -84,7 +85,8 @@ public class GatewayMetrics extends EventNotifierSupport {
         if (!(exchange.getFromEndpoint() instanceof MllpEndpoint)) {
             return; // replays and internal exchanges are not messages received
         }
-        MshHeader msh = exchange.getProperty("cpisMsh", MshHeader.class);
+        InboundMessage inbound = exchange.getMessage().getBody() instanceof InboundMessage m ? m : null;
+        MshHeader msh = inbound == null ? null : inbound.msh();
         String eventCode = msh == null ? "other" : msh.triggerEvent();
         String sender = msh == null ? "" : msh.sendingFacilityCode();
         String ackCode = ackCode(exchange.getProperty("CamelMllpAcknowledgement", byte[].class));
@@ -94,7 +96,7 @@ public class GatewayMetrics extends EventNotifierSupport {
                 .register(registry).increment();
         Counter.builder("cpis.acks").description("ACKs sent, by MSA-1 code").tag("code", ackCode)
                 .register(registry).increment();
-        CheckResult result = exchange.getProperty("cpisResult", CheckResult.class);
+        CheckResult result = inbound == null ? null : inbound.result();
         if (result != null) {
             Counter.builder("cpis.flag.results").description("CP-IS check results")
                     .tag("status", result.status().name())

@@ -1,8 +1,5 @@
 package org.cpisgateway.ops;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,11 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Header;
 import org.apache.camel.Route;
+import org.cpisgateway.store.MessageLog;
+import org.cpisgateway.store.OutboxTable;
 
 /**
  * What the operations page shows, as JSON: traffic and flag counts per hour from the message journal (so the chart
@@ -26,95 +23,48 @@ import org.apache.camel.Route;
 public class OperationsView {
 
     private final CamelContext context;
-    private final DataSource store;
+    private final MessageLog messages;
+    private final OutboxTable outbox;
     private final Readiness readiness;
-
     private final java.time.Clock clock;
 
-    public OperationsView(CamelContext context, DataSource store, Readiness readiness, java.time.Clock clock) {
-        this.clock = clock;
+    public OperationsView(CamelContext context, MessageLog messages, OutboxTable outbox, Readiness readiness,
+                          java.time.Clock clock) {
         this.context = context;
-        this.store = store;
+        this.messages = messages;
+        this.outbox = outbox;
         this.readiness = readiness;
+        this.clock = clock;
     }
 
     public Map<String, Object> summary(@Header("hours") Integer hours) throws SQLException {
         int window = hours == null || hours <= 0 ? 24 : Math.min(hours, 24 * 14);
-        OffsetDateTime since = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).truncatedTo(ChronoUnit.HOURS).minusHours(window - 1);
+        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        OffsetDateTime since = now.truncatedTo(ChronoUnit.HOURS).minusHours(window - 1);
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("generatedAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
+        summary.put("generatedAt", now.toString());
         summary.put("hours", window);
-        summary.put("traffic", traffic(since, window));
-        summary.put("notifications", notifications(since));
+        List<Map<String, Object>> traffic = new ArrayList<>();
+        for (MessageLog.HourCounts h : messages.trafficSince(since, window)) {
+            traffic.add(Map.of("hour", h.hour().toString(), "messages", h.messages(), "flagged", h.flagged(),
+                    "failed", h.failed()));
+        }
+        summary.put("traffic", traffic);
+        List<Map<String, Object>> notifications = new ArrayList<>();
+        for (OutboxTable.AuthorityCounts a : outbox.countsSince(since)) {
+            notifications.add(Map.of("authority", a.authority(), "delivered", a.delivered(), "unrouted", a.unrouted(),
+                    "waiting", a.waiting()));
+        }
+        summary.put("notifications", notifications);
         summary.put("routes", routes());
         summary.put("mllpConnections", readiness.mllpConnections());
         return summary;
     }
 
-    /** One row per hour (oldest first, empty hours included): messages, flagged, AE/AR answers. */
-    private List<Map<String, Object>> traffic(OffsetDateTime since, int window) throws SQLException {
-        Map<OffsetDateTime, long[]> byHour = new LinkedHashMap<>();
-        for (int i = 0; i < window; i++) {
-            byHour.put(since.plusHours(i), new long[3]);
-        }
-        try (Connection c = store.getConnection();
-             PreparedStatement ps = c.prepareStatement("select received_at, flag_result, ack_code from inbound_message "
-                     + "where received_at >= ?")) {
-            ps.setObject(1, since);
-            ps.setFetchSize(1000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    OffsetDateTime hour = rs.getObject(1, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC)
-                            .truncatedTo(ChronoUnit.HOURS);
-                    long[] counts = byHour.get(hour);
-                    if (counts == null) {
-                        continue;
-                    }
-                    counts[0]++;
-                    if ("FLAGGED".equals(rs.getString(2))) {
-                        counts[1]++;
-                    }
-                    String ack = rs.getString(3);
-                    if ("AE".equals(ack) || "AR".equals(ack)) {
-                        counts[2]++;
-                    }
-                }
-            }
-        }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        byHour.forEach((hour, counts) -> rows.add(Map.of("hour", hour.toString(), "messages", counts[0],
-                "flagged", counts[1], "failed", counts[2])));
-        return rows;
-    }
-
-    /** Per authority: delivered since {@code since}, and still waiting (any age). */
-    private List<Map<String, Object>> notifications(OffsetDateTime since) throws SQLException {
-        try (Connection c = store.getConnection();
-             PreparedStatement ps = c.prepareStatement("select authority_code, "
-                     + "sum(case when sent_at is not null and delivered_to = queue_name then 1 else 0 end), "
-                     + "sum(case when sent_at is not null and delivered_to <> queue_name then 1 else 0 end), "
-                     + "sum(case when sent_at is null then 1 else 0 end) "
-                     + "from notification_outbox where created_at >= ? or sent_at is null "
-                     + "group by authority_code order by authority_code")) {
-            ps.setObject(1, since);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(Map.of("authority", rs.getString(1), "delivered", rs.getLong(2),
-                            "unrouted", rs.getLong(3), "waiting", rs.getLong(4)));
-                }
-            }
-            return rows;
-        }
-    }
-
-    /** Notifications not yet delivered (for the pending gauge). */
+    /** Notifications not yet delivered (for the pending gauge; -1 while the store is down). */
     public long pendingNotifications() {
-        try (Connection c = store.getConnection();
-             PreparedStatement ps = c.prepareStatement("select count(*) from notification_outbox where sent_at is null");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+        try {
+            return outbox.pendingCount();
         } catch (SQLException storeDown) {
             return -1;
         }

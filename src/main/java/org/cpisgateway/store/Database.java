@@ -25,6 +25,27 @@ public final class Database {
         return dataSource;
     }
 
+    /**
+     * Forces everything committed so far to the disk device (embedded H2 only: it writes each commit to its file but
+     * does not fsync it; PostgreSQL syncs commits itself).
+     */
+    public static void syncToDisk(DataSource dataSource) {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            syncToDisk(c);
+        } catch (java.sql.SQLException e) {
+            throw new org.cpisgateway.core.StoreUnavailableException("flag store unavailable", e);
+        }
+    }
+
+    /** {@link #syncToDisk(DataSource)} on a connection already open. */
+    public static void syncToDisk(java.sql.Connection c) throws java.sql.SQLException {
+        if (c.getMetaData().getURL().startsWith("jdbc:h2:")) {
+            try (var s = c.createStatement()) {
+                s.execute("CHECKPOINT SYNC");
+            }
+        }
+    }
+
     public static void migrate(DataSource dataSource) {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }

@@ -14,9 +14,9 @@ import java.util.List;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.cpisgateway.check.NhsNumber;
-import org.cpisgateway.check.Plan;
-import org.cpisgateway.check.PlanType;
+import org.cpisgateway.core.NhsNumber;
+import org.cpisgateway.core.Plan;
+import org.cpisgateway.core.PlanType;
 
 /**
  * A CSV file of plans: header {@code nhs_number,plan_type,start_date,end_date,authority_code}, dates as
@@ -90,7 +90,7 @@ public final class PlanFile {
     }
 
     /** Loads every plan in one transaction. */
-    public static int load(FlagStore store, Path file, LocalDate today) throws SQLException {
+    public static int load(PlanTable store, Path file, LocalDate today) throws SQLException {
         List<Plan> plans = read(file, today);
         try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);

@@ -10,13 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cpisgateway.broker.BrokerSecurity;
-import org.cpisgateway.check.NhsNumber;
-import org.cpisgateway.check.Plan;
-import org.cpisgateway.check.PlanType;
-import org.cpisgateway.store.FlagStore;
+import org.cpisgateway.core.NhsNumber;
+import org.cpisgateway.core.Plan;
+import org.cpisgateway.core.PlanType;
+import org.cpisgateway.store.Database;
+import org.cpisgateway.store.PlanTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +33,12 @@ public class PlanUpload {
     private static final Logger LOG = LoggerFactory.getLogger(PlanUpload.class);
     static final int BATCH = 500;
 
-    private final FlagStore store;
+    private final PlanTable store;
     private final BrokerSecurity security;
-    private final ObjectMapper json = new ObjectMapper();
 
     private final java.time.Clock clock;
 
-    public PlanUpload(FlagStore store, BrokerSecurity security, java.time.Clock clock) {
+    public PlanUpload(PlanTable store, BrokerSecurity security, java.time.Clock clock) {
         this.clock = clock;
         this.store = store;
         this.security = security;
@@ -52,20 +50,19 @@ public class PlanUpload {
      * does not stamp messages sent over AMQP 1.0 ({@code AMQPMessage} ignores {@code setValidatedUserID}), so for
      * those the broker's send permission is the check; {@code AuthoritySideTest} pins that gap.
      */
-    public String fromQueue(String body, String validatedUser, String messageId, String authority)
-            throws JsonProcessingException {
+    public UploadReport fromQueue(String body, String validatedUser, String messageId, String authority) {
         if (security != null && validatedUser != null && !security.usersOf(authority).contains(validatedUser)) {
             LOG.warn("Upload on the queue of authority {} from broker user '{}', who does not act for it: refused",
                     authority, validatedUser);
-            return json.writeValueAsString(refused(authority, "queue", messageId,
-                    "the sending broker user does not act for authority " + authority));
+            return refused(authority, "queue", messageId,
+                    "the sending broker user does not act for authority " + authority);
         }
-        return json.writeValueAsString(process(body, authority, "queue", messageId, validatedUser));
+        return process(body, authority, "queue", messageId, validatedUser);
     }
 
     /** An upload dropped in the authority's inbox folder. */
-    public String fromFile(String body, String fileName, String authority) throws JsonProcessingException {
-        return json.writeValueAsString(process(body, authority, "file", fileName, null));
+    public UploadReport fromFile(String body, String fileName, String authority) {
+        return process(body, authority, "file", fileName, null);
     }
 
     public UploadReport process(String body, String authority, String source, String name, String sentBy) {
@@ -82,7 +79,7 @@ public class PlanUpload {
                     e.getMessage(), List.of());
         }
         List<RowOutcome> outcomes = apply(rows, authority);
-        store.syncToDisk(); // the report promises these rows: make them survive a power cut first
+        Database.syncToDisk(store.dataSource()); // the report promises these rows: make them survive a power cut first
         List<RowOutcome> rejected = outcomes.stream().filter(o -> !o.accepted()).toList();
         LOG.info("Upload {} ({} {}) from authority {}: {} rows, {} accepted, {} rejected", uploadId, source, name,
                 authority, rows.size(), rows.size() - rejected.size(), rejected.size());
@@ -132,7 +129,7 @@ public class PlanUpload {
                 return outcomes;
             }
         } catch (SQLException storeDown) {
-            throw new IllegalStateException("flag store unavailable", storeDown);
+            throw new org.cpisgateway.core.StoreUnavailableException("flag store unavailable", storeDown);
         }
     }
 

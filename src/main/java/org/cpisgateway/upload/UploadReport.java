@@ -11,4 +11,9 @@ import java.util.List;
 public record UploadReport(String uploadId, String authority, String source, String name, String sentBy, String format,
                            String receivedAt, String completedAt, int rows, int accepted, int rejected,
                            String error, List<RowOutcome> rejectedRows) {
+
+    /** Where a folder upload goes once handled: {@code done}, or {@code error} when it could not be read at all. */
+    public String folder() {
+        return error == null ? "done" : "error";
+    }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.model.ModelCamelContext;
-import org.cpisgateway.mapping.Authority;
+import org.cpisgateway.core.Authority;
 import org.cpisgateway.mapping.AuthorityDirectory;
 import org.cpisgateway.reload.RouteFileReloader;
 import org.slf4j.Logger;

@@ -14,15 +14,15 @@ import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.Terser;
 
-import org.cpisgateway.check.AccessRecord;
-import org.cpisgateway.check.CheckResult;
-import org.cpisgateway.check.Plan;
-import org.cpisgateway.check.PlanType;
+import org.cpisgateway.core.AccessRecord;
+import org.cpisgateway.core.CheckResult;
+import org.cpisgateway.core.Plan;
+import org.cpisgateway.core.PlanType;
 import org.cpisgateway.hl7.HapiSetup;
 import org.cpisgateway.hl7.MshHeader;
-import org.cpisgateway.mapping.Authority;
+import org.cpisgateway.core.Authority;
 import org.cpisgateway.mapping.AuthorityDirectory;
-import org.cpisgateway.mapping.CareSetting;
+import org.cpisgateway.core.CareSetting;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -109,7 +109,7 @@ public final class LargeUploadBenchmark {
     /** A valid NHS number from nine digits, or null when none exists. */
     public static String withCheckDigit(long nineDigits) {
         String s = Long.toString(nineDigits);
-        int check = org.cpisgateway.check.NhsNumber.checkDigit(s);
+        int check = org.cpisgateway.core.NhsNumber.checkDigit(s);
         return check == 10 ? null : s + check;
     }
 }

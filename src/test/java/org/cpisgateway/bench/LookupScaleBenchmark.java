@@ -15,7 +15,8 @@ import java.util.Random;
 import com.zaxxer.hikari.HikariDataSource;
 import org.HdrHistogram.Histogram;
 import org.cpisgateway.store.Database;
-import org.cpisgateway.store.FlagStore;
+import org.cpisgateway.store.AccessLog;
+import org.cpisgateway.store.PlanTable;
 
 /**
  * Cost of the flag-store lookup the gateway does per attendance (plans for the NHS number, then its recent access
@@ -61,15 +62,16 @@ public final class LookupScaleBenchmark {
                 loadedAccesses = accesses;
                 System.out.printf("loaded %d plans, %d accesses (%.0f s)%n", plans, accesses,
                         (System.nanoTime() - t) / 1e9);
-                FlagStore store = new FlagStore(ds, java.time.Clock.systemUTC());
+                PlanTable store = new PlanTable(ds, java.time.Clock.systemUTC());
+                AccessLog accessLog = new AccessLog(ds);
                 Random r = new Random(3);
                 for (int i = 0; i < 5_000; i++) { // warm-up
-                    lookup(store, numbers, r);
+                    lookup(store, accessLog, numbers, r);
                 }
                 Histogram h = new Histogram(3);
                 for (int i = 0; i < 20_000; i++) {
                     long s = System.nanoTime();
-                    lookup(store, numbers, r);
+                    lookup(store, accessLog, numbers, r);
                     h.recordValue(Math.max(1, (System.nanoTime() - s) / 1000));
                 }
                 String line = String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d", plans, accesses, h.getTotalCount(),
@@ -85,11 +87,11 @@ public final class LookupScaleBenchmark {
         System.exit(0);
     }
 
-    static void lookup(FlagStore store, List<String> numbers, Random r) throws Exception {
+    static void lookup(PlanTable store, AccessLog accesses, List<String> numbers, Random r) throws Exception {
         if (r.nextBoolean()) {
             String n = numbers.get(r.nextInt(numbers.size()));
             store.plansFor(n);
-            store.recentAccesses(n, 1000);
+            accesses.recentAccesses(n, 1000);
         } else {
             String n = LargeUploadBenchmark.withCheckDigit(999_800_000L + r.nextInt(100_000));
             if (n != null) {

@@ -1,0 +1,50 @@
+package org.cpisgateway;
+
+import java.time.Clock;
+
+import ca.uhn.hl7v2.HapiContext;
+import io.micrometer.core.instrument.Timer;
+import org.apache.camel.CamelContext;
+import org.cpisgateway.ack.AckWriter;
+import org.cpisgateway.config.GatewaySettings;
+import org.cpisgateway.core.FlagRules;
+import org.cpisgateway.core.PlanSource;
+import org.cpisgateway.hl7.AttendanceReader;
+import org.cpisgateway.hl7.HapiSetup;
+import org.cpisgateway.hl7.InboundFrame;
+import org.cpisgateway.inbound.AccessAudit;
+import org.cpisgateway.inbound.AttendanceSteps;
+import org.cpisgateway.inbound.FailurePolicy;
+import org.cpisgateway.inbound.MessageReplay;
+import org.cpisgateway.notify.NotificationFactory;
+
+/**
+ * The attendance flow of {@code routes/adt-inbound.camel.yaml}: HL7 reading, the CP-IS rules over the store, the
+ * notifications, the ACK, and the failure policy; bound under the names the route files use.
+ */
+final class InboundWiring {
+
+    private InboundWiring() {
+    }
+
+    static void wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
+                     OperationsWiring operations, Clock clock) {
+        HapiContext hapi = HapiSetup.lenientContext();
+        Timer lookupTimer = operations.metrics().lookupTimer();
+        PlanSource timedPlans = nhsNumber -> lookupTimer.record(() -> store.plans().plansFor(nhsNumber));
+        FlagRules rules = new FlagRules(timedPlans, store.accesses(), mappings.settings(), mappings.authorities(),
+                s.check().events(), s.check().zone());
+        AckWriter ackWriter = new AckWriter(mappings.authorities(), s.check().ackSendingApplication(),
+                s.check().ackDefaultVersion(), clock);
+        AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),
+                new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules,
+                new NotificationFactory(mappings.authorities(), s.notifications().queuePrefix(), s.notifications().unroutedQueue(),
+                        clock),
+                ackWriter, store.messages(), store.journal(), clock);
+        var registry = context.getRegistry();
+        registry.bind("attendance", steps);
+        registry.bind("accessAudit", new AccessAudit());
+        registry.bind("failurePolicy", new FailurePolicy(steps, ackWriter, store.messages()));
+        registry.bind("messageReplay", new MessageReplay(store.messages(), context.createProducerTemplate(), ackWriter));
+    }
+}

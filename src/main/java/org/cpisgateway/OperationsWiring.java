@@ -1,0 +1,56 @@
+package org.cpisgateway;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.cpisgateway.config.OperationsSettings;
+import org.cpisgateway.ops.GatewayMetrics;
+import org.cpisgateway.ops.OperationsView;
+import org.cpisgateway.ops.Readiness;
+import org.cpisgateway.reload.ReloadLog;
+
+/** The operations side: Prometheus metrics, health, the operations page's data, the log of live edits. */
+record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metrics, ReloadLog reloadLog) {
+
+    static OperationsWiring wire(CamelContext context, OperationsSettings s, StoreWiring store, BrokerWiring broker,
+                                 Mappings mappings, Clock clock) {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prometheus.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                // Camel's per-route timers get histogram buckets too (route latency histograms)
+                return id.getName().startsWith("camel.route") || id.getName().startsWith("camel.exchange")
+                        ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+                        : config;
+            }
+        });
+        GatewayMetrics metrics = new GatewayMetrics(prometheus, mappings.settings()::knowsFacility);
+        context.getManagementStrategy().addEventNotifier(metrics);
+        if (s.routeTimers()) {
+            MicrometerRoutePolicyFactory routeTimers = new MicrometerRoutePolicyFactory();
+            routeTimers.setMeterRegistry(prometheus);
+            context.addRoutePolicyFactory(routeTimers);
+        }
+        Readiness readiness = new Readiness(context, store.dataSource(), broker.connectionFactory(),
+                s.healthTimeoutMs());
+        OperationsView view = new OperationsView(context, store.messages(), store.outbox(), readiness, clock);
+        metrics.gauge("cpis.notifications.pending", "Notifications in the outbox not yet delivered (-1: store down)",
+                view, OperationsView::pendingNotifications);
+        metrics.gauge("cpis.mllp.connections.open", "PAS connections open", readiness, Readiness::mllpConnections);
+        ReloadLog reloadLog = new ReloadLog(clock);
+        var registry = context.getRegistry();
+        registry.bind("prometheusRegistry", prometheus);
+        registry.bind("readiness", readiness);
+        registry.bind("operationsView", view);
+        registry.bind("reloadLog", reloadLog);
+        registry.bind("messageLog", store.messages());
+        registry.bind("journalRetention", store.retention());
+        return new OperationsWiring(prometheus, metrics, reloadLog);
+    }
+}

@@ -1,0 +1,44 @@
+package org.cpisgateway;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.cpisgateway.config.GatewaySettings;
+import org.cpisgateway.config.StoreSettings;
+import org.cpisgateway.store.AccessLog;
+import org.cpisgateway.store.AttendanceJournal;
+import org.cpisgateway.store.Database;
+import org.cpisgateway.store.JournalRetention;
+import org.cpisgateway.store.MessageLog;
+import org.cpisgateway.store.OutboxTable;
+import org.cpisgateway.store.PlanFile;
+import org.cpisgateway.store.PlanTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The store: the pool (migrated by Flyway), one object per table, the journal writer, retention, demo plans. */
+record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog accesses, MessageLog messages,
+                   OutboxTable outbox, AttendanceJournal journal, JournalRetention retention) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreWiring.class);
+
+    static StoreWiring wire(GatewaySettings settings, Clock clock, List<AutoCloseable> started) throws SQLException {
+        StoreSettings s = settings.store();
+        HikariDataSource dataSource = Database.open(s.url(), s.user(), s.password(), s.poolSize());
+        started.add(dataSource);
+        PlanTable plans = new PlanTable(dataSource, clock);
+        MessageLog messages = new MessageLog(dataSource, clock);
+        OutboxTable outbox = new OutboxTable(dataSource, clock);
+        AttendanceJournal journal = new AttendanceJournal(dataSource, messages, s.syncEachCommit() && s.embedded());
+        started.add(journal::close);
+        if (settings.demo().enabled()) {
+            int n = PlanFile.load(plans, settings.demo().plansFile(), LocalDate.now(clock));
+            LOG.info("Demo data loaded: {} synthetic plans (cpis.demo.enabled=false turns this off)", n);
+        }
+        return new StoreWiring(dataSource, plans, new AccessLog(dataSource), messages, outbox, journal,
+                new JournalRetention(dataSource, messages, outbox, clock));
+    }
+}

@@ -1,0 +1,83 @@
+package org.cpisgateway.core;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The CP-IS answer for one attendance: is the event in scope, is there a usable NHS number, which plans apply on the
+ * day of the attendance, what the clerk is told, what earlier accesses are shown, and which authorities are to be
+ * notified (none for a scheduled setting: a silent read). Reads plans and history through its ports; writes nothing.
+ */
+public class FlagRules {
+
+    /** How many earlier accesses the clerk sees, as the national service shows. */
+    public static final int HISTORY_SIZE = 25;
+    /** How many stored accesses are read to build the collapsed history. */
+    static final int HISTORY_SCAN = 1000;
+
+    private final PlanSource plans;
+    private final AccessHistorySource history;
+    private final CareSettings settings;
+    private final Authorities authorities;
+    private final Set<String> events;
+    private final ZoneId zone;
+
+    /**
+     * @param events trigger events that are checked (upper case); other events are answered NOT_CHECKED
+     * @param zone   the zone whose calendar date decides whether a plan is active on the day of the attendance
+     */
+    public FlagRules(PlanSource plans, AccessHistorySource history, CareSettings settings, Authorities authorities,
+                     Set<String> events, ZoneId zone) {
+        this.plans = plans;
+        this.history = history;
+        this.settings = settings;
+        this.authorities = authorities;
+        this.events = Set.copyOf(events);
+        this.zone = zone;
+    }
+
+    /** @param receivedAt when the message arrived: the attendance time when the message carries none */
+    public CheckResult check(Attendance attendance, OffsetDateTime receivedAt) {
+        CareSetting setting = settings.find(attendance.sendingFacility(), attendance.location());
+        if (!events.contains(attendance.eventCode())) {
+            return CheckResult.notChecked("EVENT_NOT_IN_SCOPE",
+                    "Not checked: event " + attendance.eventCode() + " is not in scope", setting);
+        }
+        if (attendance.nhsNumber() == null) {
+            String problem = attendance.nhsNumberProblem();
+            String code = problem == null || problem.startsWith("no ") ? "NO_NHS_NUMBER" : "INVALID_NHS_NUMBER";
+            return CheckResult.notChecked(code, "Not checked: " + problem, setting);
+        }
+        LocalDate day = attendance.timeOr(receivedAt).atZoneSameInstant(zone).toLocalDate();
+        List<Plan> active = plans.plansFor(attendance.nhsNumber()).stream()
+                .filter(p -> p.type() != null && p.isActiveOn(day))
+                .sorted(Comparator.comparing(Plan::startDate))
+                .toList();
+        if (active.isEmpty()) {
+            return new CheckResult(CheckResult.Status.NOT_FLAGGED, "NO_ACTIVE_PLAN", "No active CP-IS plan", List.of(),
+                    List.of(), setting, List.of());
+        }
+        List<AccessRecord> seen = AccessHistory.collapse(history.recentAccesses(attendance.nhsNumber(), HISTORY_SCAN),
+                HISTORY_SIZE);
+        List<String> notify = setting.scheduled() ? List.of()
+                : active.stream().map(Plan::authorityCode).distinct().toList();
+        return new CheckResult(CheckResult.Status.FLAGGED, "ACTIVE_PLAN", summary(active), active, seen, setting,
+                notify);
+    }
+
+    /** What the clerk reads first: each plan, its authority and the number to call out of hours. */
+    private String summary(List<Plan> active) {
+        return active.stream()
+                .map(p -> {
+                    Authority authority = authorities.find(p.authorityCode());
+                    return p.type().snomedDisplay() + " (" + p.type() + "), " + authority.name() + ", emergency duty "
+                            + authority.emergencyDutyPhone();
+                })
+                .collect(Collectors.joining("; "));
+    }
+}

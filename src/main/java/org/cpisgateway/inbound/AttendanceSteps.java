@@ -1,0 +1,102 @@
+package org.cpisgateway.inbound;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import ca.uhn.hl7v2.HL7Exception;
+import org.cpisgateway.ack.AckWriter;
+import org.cpisgateway.core.FlagRules;
+import org.cpisgateway.hl7.AttendanceReader;
+import org.cpisgateway.hl7.CorrelationId;
+import org.cpisgateway.hl7.InboundFrame;
+import org.cpisgateway.notify.NotificationFactory;
+import org.cpisgateway.store.AttendanceJournal;
+import org.cpisgateway.store.MessageLog;
+
+/**
+ * The steps of {@code routes/adt-inbound.camel.yaml}, one method each, in the order the route calls them. Each takes
+ * the {@link InboundMessage} (the exchange body) and fills in its part; what fails is answered by
+ * {@link FailurePolicy}.
+ */
+public class AttendanceSteps {
+
+    private final InboundFrame frames;
+    private final AttendanceReader reader;
+    private final FlagRules rules;
+    private final NotificationFactory notifications;
+    private final AckWriter acks;
+    private final MessageLog messages;
+    private final AttendanceJournal journal;
+    private final Clock clock;
+
+    public AttendanceSteps(InboundFrame frames, AttendanceReader reader, FlagRules rules,
+                           NotificationFactory notifications, AckWriter acks, MessageLog messages,
+                           AttendanceJournal journal, Clock clock) {
+        this.frames = frames;
+        this.reader = reader;
+        this.rules = rules;
+        this.notifications = notifications;
+        this.acks = acks;
+        this.messages = messages;
+        this.journal = journal;
+        this.clock = clock;
+    }
+
+    /** Keeps the raw bytes, notes the time, reads MSH (so whatever happens next can be answered). */
+    public InboundMessage open(byte[] raw) {
+        CorrelationId.clear();
+        InboundMessage m = new InboundMessage(frames.open(raw), OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)));
+        CorrelationId.set(m.msh());
+        return m;
+    }
+
+    /** Turns away batch envelopes and anything but ADT (AR), before any parsing. */
+    public void requireAdt(InboundMessage m) {
+        reader.requireAdt(m.msh(), m.raw());
+    }
+
+    /** Parses the message with HAPI and reads the attendance: NHS number, child, setting, time. */
+    public void read(InboundMessage m) throws HL7Exception, java.io.UnsupportedEncodingException {
+        var message = reader.parse(m.frame().text());
+        m.parsed(message, reader.read(message, m.msh()));
+    }
+
+    /** A re-sent message (same MSH-4 + MSH-10) gets the answer it got before, and nothing else happens. */
+    public void answerIfSentBefore(InboundMessage m) throws SQLException {
+        String previous = messages.previousAnswer(m.msh());
+        if (previous != null) {
+            m.answerAsBefore(previous);
+        }
+    }
+
+    /** The CP-IS rules: in scope? NHS number? plans active on the day? history, who is notified. */
+    public void check(InboundMessage m) {
+        m.decided(rules.check(m.attendance(), m.receivedAt()));
+    }
+
+    /** One notification per authority to be told (none for a silent read or no flag). */
+    public void notifications(InboundMessage m) {
+        m.notify(notifications.forResult(m.msh(), m.attendance(), m.result(), m.receivedAt()));
+    }
+
+    /** The AA with the CP-IS result for the clerk. */
+    public void ack(InboundMessage m) {
+        m.answer(acks.forResult(m.msh(), m.result()));
+    }
+
+    /**
+     * Message, access and notifications in one transaction, durable before the ACK leaves. A re-send racing its
+     * original gets the original's answer and notifies nobody.
+     */
+    public void record(InboundMessage m) throws SQLException {
+        AttendanceJournal.Recorded recorded = journal.record(new AttendanceJournal.Entry(m.raw(), m.receivedAt(),
+                m.msh(), m.attendance(), m.result(), m.notifications(), m.ack()));
+        if (!recorded.ack().equals(m.ack())) {
+            m.answerAsBefore(recorded.ack());
+        } else {
+            m.notify(recorded.notifications());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.cpisgateway.store;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.cpisgateway.core.Plan;
+import org.cpisgateway.core.PlanSource;
+import org.cpisgateway.core.PlanType;
+import org.cpisgateway.core.StoreUnavailableException;
+
+/** The {@code plan} table: CP-IS plans, read for each attendance, written by authority uploads and the demo data. */
+public class PlanTable implements PlanSource {
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public PlanTable(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<Plan> plansFor(String nhsNumber) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select plan_type, start_date, end_date, authority_code from plan where nhs_number = ?")) {
+            ps.setString(1, nhsNumber);
+            List<Plan> plans = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Date end = rs.getDate(3);
+                    plans.add(new Plan(nhsNumber, PlanType.fromCode(rs.getString(1)), rs.getDate(2).toLocalDate(),
+                            end == null ? null : end.toLocalDate(), rs.getString(4)));
+                }
+            }
+            return plans;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("plans could not be read", e);
+        }
+    }
+
+    /** Creates the plan, or updates its end date and authority when the same person, type and start date exist. */
+    public void upsert(Connection c, Plan plan) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "merge into plan p using (values (cast(? as char(10)), cast(? as varchar(3)), cast(? as date), "
+                        + "cast(? as date), cast(? as varchar(16)))) v(nhs_number, plan_type, start_date, end_date, authority_code) "
+                        + "on p.nhs_number = v.nhs_number and p.plan_type = v.plan_type and p.start_date = v.start_date "
+                        + "when matched then update set end_date = v.end_date, authority_code = v.authority_code, updated_at = ? "
+                        + "when not matched then insert (nhs_number, plan_type, start_date, end_date, authority_code, updated_at) "
+                        + "values (v.nhs_number, v.plan_type, v.start_date, v.end_date, v.authority_code, ?)")) {
+            Timestamp now = Timestamp.from(clock.instant());
+            ps.setString(1, plan.nhsNumber());
+            ps.setString(2, plan.type().name());
+            ps.setDate(3, Date.valueOf(plan.startDate()));
+            ps.setDate(4, plan.endDate() == null ? null : Date.valueOf(plan.endDate()));
+            ps.setString(5, plan.authorityCode());
+            ps.setTimestamp(6, now);
+            ps.setTimestamp(7, now);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The authority holding the plan, or null when there is no such plan. */
+    public String ownerOf(Connection c, String nhsNumber, PlanType type, LocalDate start) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select authority_code from plan where nhs_number = ? and plan_type = ? and start_date = ?")) {
+            ps.setString(1, nhsNumber);
+            ps.setString(2, type.name());
+            ps.setDate(3, Date.valueOf(start));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    public void delete(Connection c, String nhsNumber, PlanType type, LocalDate start) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "delete from plan where nhs_number = ? and plan_type = ? and start_date = ?")) {
+            ps.setString(1, nhsNumber);
+            ps.setString(2, type.name());
+            ps.setDate(3, Date.valueOf(start));
+            ps.executeUpdate();
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+}

@@ -1,0 +1,68 @@
+package org.cpisgateway.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The house the code lives in (docs/design.md draws it), checked on every build: the CP-IS rules in
+ * {@code core} at the bottom, free of any framework; each adapter above it importing only what is below it; no
+ * package cycles.
+ */
+@AnalyzeClasses(packages = "org.cpisgateway", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    /** The domain core needs nothing but the JDK: no Camel, HAPI, JDBC, Jackson, logging or anything of ours above. */
+    @ArchTest
+    static final ArchRule coreImportsNoFramework = classes().that().resideInAPackage("org.cpisgateway.core..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("org.cpisgateway.core..", "java.lang..",
+                    "java.util..", "java.time..")
+            .because("the CP-IS rules must run and be tested without Camel, HAPI, a database or a broker");
+
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("org.cpisgateway.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("core").definedBy("org.cpisgateway.core..")
+            .layer("config").definedBy("org.cpisgateway.config..")
+            .layer("mapping").definedBy("org.cpisgateway.mapping..")
+            .layer("hl7").definedBy("org.cpisgateway.hl7..")
+            .layer("ack").definedBy("org.cpisgateway.ack..")
+            .layer("notify").definedBy("org.cpisgateway.notify..")
+            .layer("store").definedBy("org.cpisgateway.store..")
+            .layer("inbound").definedBy("org.cpisgateway.inbound..")
+            .layer("ops").definedBy("org.cpisgateway.ops..")
+            .layer("delivery").definedBy("org.cpisgateway.delivery..")
+            .layer("broker").definedBy("org.cpisgateway.broker..")
+            .layer("reload").definedBy("org.cpisgateway.reload..")
+            .layer("upload").definedBy("org.cpisgateway.upload..")
+            .layer("tools").definedBy("org.cpisgateway.tools..")
+            .layer("app").definedBy("org.cpisgateway")
+            .whereLayer("app").mayNotBeAccessedByAnyLayer()
+            .whereLayer("tools").mayNotBeAccessedByAnyLayer()
+            .whereLayer("upload").mayOnlyBeAccessedByLayers("app")
+            .whereLayer("reload").mayOnlyBeAccessedByLayers("upload", "app")
+            .whereLayer("broker").mayOnlyBeAccessedByLayers("upload", "app")
+            .whereLayer("delivery").mayOnlyBeAccessedByLayers("app")
+            .whereLayer("ops").mayOnlyBeAccessedByLayers("delivery", "app")
+            .whereLayer("inbound").mayOnlyBeAccessedByLayers("ops", "app")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("inbound", "ops", "delivery", "upload", "app")
+            .whereLayer("notify").mayOnlyBeAccessedByLayers("store", "inbound", "delivery", "app")
+            .whereLayer("ack").mayOnlyBeAccessedByLayers("inbound", "app")
+            .whereLayer("hl7").mayOnlyBeAccessedByLayers("ack", "notify", "store", "inbound", "ops", "app")
+            .whereLayer("mapping").mayOnlyBeAccessedByLayers("hl7", "upload", "reload", "app")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("app");
+
+    /** Camel stays in the adapters that talk to it: the rules, the mapping tables and the HL7 model never see it. */
+    @ArchTest
+    static final ArchRule camelStaysAtTheEdges = classes().that().resideInAnyPackage("org.cpisgateway.core..",
+                    "org.cpisgateway.mapping..", "org.cpisgateway.ack..", "org.cpisgateway.notify..",
+                    "org.cpisgateway.store..", "org.cpisgateway.config..")
+            .should().onlyDependOnClassesThat().resideOutsideOfPackage("org.apache.camel..");
+}

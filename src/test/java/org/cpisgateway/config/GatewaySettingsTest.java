@@ -1,0 +1,63 @@
+package org.cpisgateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+/** The settings as shipped read into their types; bad values are each named, all at once. */
+class GatewaySettingsTest {
+
+    static Map<String, String> shipped() throws Exception {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("conf/application.properties"), StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        Map<String, String> values = new HashMap<>();
+        p.forEach((k, v) -> values.put((String) k, ((String) v).replace("{{cpis.data.dir}}", "./data")));
+        return values;
+    }
+
+    @Test
+    void theShippedConfigurationReads() throws Exception {
+        Map<String, String> values = shipped();
+        GatewaySettings s = GatewaySettings.read(key -> Optional.ofNullable(values.get(key)));
+        assertThat(s.check().events()).containsExactly("A04");
+        assertThat(s.check().zone()).isEqualTo(ZoneId.of("Europe/London"));
+        assertThat(s.mllp().port()).isEqualTo(2575);
+        assertThat(s.mllp().tls().enabled()).isFalse();
+        assertThat(s.store().embedded()).isTrue();
+        assertThat(s.broker().embedded()).isTrue();
+        assertThat(s.notifications().unroutedQueue()).isEqualTo("cpis.unrouted");
+        assertThat(s.demo().enabled()).isTrue();
+    }
+
+    @Test
+    void everyBadValueIsNamedOnce() throws Exception {
+        Map<String, String> values = shipped();
+        values.put("cpis.mllp.port", "twenty");
+        values.put("cpis.reload.enabled", "sometimes");
+        values.put("cpis.mllp.default-charset", "EBCDIC-42");
+        values.remove("cpis.notify.queue-size");
+        values.put("cpis.broker.embedded", "false"); // an external broker needs a password
+        assertThatThrownBy(() -> GatewaySettings.read(key -> Optional.ofNullable(values.get(key))))
+                .isInstanceOf(ConfigurationProblems.class)
+                .satisfies(e -> assertThat(((ConfigurationProblems) e).problems()).containsExactlyInAnyOrder(
+                        "cpis.mllp.port = 'twenty' is not a whole number (conf/application.properties)",
+                        "cpis.reload.enabled = 'sometimes' must be true or false (conf/application.properties)",
+                        "cpis.mllp.default-charset = 'EBCDIC-42' is not a character set this Java knows (e.g. UTF-8, "
+                                + "ISO-8859-1)",
+                        "Missing configuration property cpis.notify.queue-size (conf/application.properties)",
+                        "cpis.broker.password is required for an external broker (cpis.broker.embedded = false)"));
+    }
+}
