@@ -16,6 +16,7 @@ public final class GatewayMain {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "conf/logback.xml");
         }
+        org.slf4j.LoggerFactory.getLogger(GatewayMain.class).info("cpis-gateway {} starting", Cli.version());
         Main main = create();
         int status;
         try {

@@ -31,6 +31,24 @@ final class StartupChecks {
 
     /** Adds every problem found to {@code problems}. */
     static void run(GatewaySettings s, SettingsReader problems) {
+        StartupChecks checks = files(s, problems);
+        if (s.mllp().tls().enabled()) {
+            checks.portFree("MLLP over TLS listener (cpis.mllp.tls.port)", s.mllp().host(), s.mllp().tls().port());
+        }
+        checks.portFree("MLLP listener (cpis.mllp.port)", s.mllp().host(), s.mllp().port());
+        checks.portFree("HTTP operations endpoint (camel.server.port)", s.operations().httpHost(),
+                s.operations().httpPort());
+        if (s.broker().embedded()) {
+            checks.portFreeOfUrl("embedded broker acceptor (cpis.broker.acceptor)", s.broker().acceptor());
+        }
+    }
+
+    /** The checks of files only (a running gateway holds the ports): what {@code check-config} reports. */
+    static void runWithoutPorts(GatewaySettings s, SettingsReader problems) {
+        files(s, problems);
+    }
+
+    private static StartupChecks files(GatewaySettings s, SettingsReader problems) {
         StartupChecks checks = new StartupChecks(problems);
         Path mappings = s.check().mappingsDir();
         checks.loads(mappings.resolve("authorities.csv"), AuthorityDirectory::load);
@@ -43,14 +61,8 @@ final class StartupChecks {
         }
         if (s.mllp().tls().enabled()) {
             checks.fileExists("TLS key store (cpis.mllp.tls.keystore)", Path.of(s.mllp().tls().keystore()));
-            checks.portFree("MLLP over TLS listener (cpis.mllp.tls.port)", s.mllp().host(), s.mllp().tls().port());
         }
-        checks.portFree("MLLP listener (cpis.mllp.port)", s.mllp().host(), s.mllp().port());
-        checks.portFree("HTTP operations endpoint (camel.server.port)", s.operations().httpHost(),
-                s.operations().httpPort());
-        if (s.broker().embedded()) {
-            checks.portFreeOfUrl("embedded broker acceptor (cpis.broker.acceptor)", s.broker().acceptor());
-        }
+        return checks;
     }
 
     private void fileExists(String what, Path file) {

@@ -99,7 +99,7 @@ class CrashSafetyTest {
         for (long base = 999_300_000L; made < rows; base++) {
             String n = org.cpisgateway.bench.LargeUploadBenchmark.withCheckDigit(base);
             if (n != null) {
-                csv.append(n).append(",LAC,2026-01-01\n");
+                csv.append(n).append(",LAC,").append(TestDates.iso("today-10m")).append("\n");
                 made++;
             }
         }

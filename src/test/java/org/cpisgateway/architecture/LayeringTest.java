@@ -45,7 +45,7 @@ class LayeringTest {
             .layer("tools").definedBy("org.cpisgateway.tools..")
             .layer("app").definedBy("org.cpisgateway")
             .whereLayer("app").mayNotBeAccessedByAnyLayer()
-            .whereLayer("tools").mayNotBeAccessedByAnyLayer()
+            .whereLayer("tools").mayOnlyBeAccessedByLayers("app")
             .whereLayer("upload").mayOnlyBeAccessedByLayers("app")
             .whereLayer("reload").mayOnlyBeAccessedByLayers("upload", "app")
             .whereLayer("broker").mayOnlyBeAccessedByLayers("upload", "app")

@@ -37,7 +37,7 @@ public final class LargeUploadBenchmark {
         for (long base = 999_100_000L; made < rows; base++) {
             String n = withCheckDigit(base);
             if (n != null) {
-                csv.append(n).append(',').append(types[made % 3]).append(",2026-01-01,\n");
+                csv.append(n).append(',').append(types[made % 3]).append(",").append(org.cpisgateway.TestDates.iso("today-10m")).append(",\n");
                 made++;
             }
         }

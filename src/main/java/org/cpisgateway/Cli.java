@@ -1,0 +1,173 @@
+package org.cpisgateway;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import org.cpisgateway.config.ConfigurationProblems;
+import org.cpisgateway.config.GatewaySettings;
+import org.cpisgateway.config.SettingsReader;
+import org.cpisgateway.tools.HashPassword;
+import org.cpisgateway.tools.ReadQueue;
+import org.cpisgateway.tools.SendHl7;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bin/cpis-gateway <command>}: the one command-line tool of a release. Exit codes: 0 done, 1 failed (the
+ * gateway could not start, a configuration problem), 2 wrong usage.
+ */
+@Command(name = "cpis-gateway", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "CP-IS flag checks for hospital ADT feeds: HL7 v2 over MLLP in, ACK with the flag out, "
+                + "notifications to local authorities.",
+        subcommands = {Cli.Run.class, Cli.Send.class, Cli.ReadQueueCommand.class, Cli.HashPasswordCommand.class,
+                Cli.CheckConfig.class})
+public final class Cli {
+
+    public static void main(String[] args) {
+        int status = new CommandLine(new Cli()).execute(args);
+        if (status != Run.RUNNING) {
+            System.exit(status);
+        }
+    }
+
+    /** The version from the jar's manifest (the Maven project version). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"cpis-gateway " + version()};
+        }
+    }
+
+    static String version() {
+        String v = Cli.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    @Command(name = "run", description = "Start the gateway with conf/, routes/ and mappings/ of CPIS_HOME.")
+    static final class Run implements Callable<Integer> {
+        static final int RUNNING = -1;
+
+        @Option(names = "--demo", description = "Add the synthetic demo plans and the demo authority users of "
+                + "the README's tour. Without it none of them exist.")
+        boolean demo;
+
+        @Override
+        public Integer call() throws Exception {
+            System.setProperty("cpis.demo.enabled", String.valueOf(demo));
+            GatewayMain.main(new String[0]); // runs until stopped, then exits the JVM with the gateway's status
+            return RUNNING;
+        }
+    }
+
+    @Command(name = "send", description = "Send an HL7 message over MLLP exactly as it is on disk and print the ACK.")
+    static final class Send implements Callable<Integer> {
+        @Parameters(index = "0", description = "the message file (LF or CRLF line ends become CR)")
+        Path file;
+        @Option(names = "--host", defaultValue = "localhost")
+        String host;
+        @Option(names = "--port", defaultValue = "2575")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            SendHl7.main(new String[] {file.toString(), host, String.valueOf(port)});
+            return 0;
+        }
+    }
+
+    @Command(name = "read-queue", description = "Read (and so consume) an authority's notifications, as its "
+            + "social care system would.")
+    static final class ReadQueueCommand implements Callable<Integer> {
+        @Parameters(index = "0", description = "the authority code, e.g. LA901")
+        String authority;
+        @Option(names = "--url", defaultValue = "tcp://localhost:61616", description = "the broker")
+        String url;
+        @Option(names = "--user")
+        String user;
+        @Option(names = "--password", interactive = true, arity = "0..1")
+        String password;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> args = new ArrayList<>(List.of(authority, url));
+            if (user != null) {
+                args.add(user);
+                args.add(password == null ? "" : password);
+            }
+            ReadQueue.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "hash-password", description = "Print the hash of a password for conf/broker/users.properties "
+            + "(asked for on the console when not given).")
+    static final class HashPasswordCommand implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1")
+        String password;
+
+        @Override
+        public Integer call() throws Exception {
+            HashPassword.main(password == null ? new String[0] : new String[] {password});
+            return 0;
+        }
+    }
+
+    @Command(name = "check-config", description = "Read conf/application.properties and the files it names "
+            + "(mapping tables, broker users and roles, demo plans, TLS key store) and report every problem, one "
+            + "line each, with file and line where there is one. Changes nothing; exits 1 on any problem.")
+    static final class CheckConfig implements Callable<Integer> {
+        @Option(names = "--conf", defaultValue = "conf/application.properties")
+        Path properties;
+
+        @Override
+        public Integer call() throws Exception {
+            Properties file = new Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(properties, java.nio.charset.StandardCharsets.UTF_8)) {
+                file.load(in);
+            } catch (java.io.IOException e) {
+                System.err.println(properties + ": cannot be read: " + e.getMessage());
+                return 1;
+            }
+            SettingsReader reader = new SettingsReader(key -> lookup(file, key));
+            GatewaySettings settings = GatewaySettings.read(reader);
+            StartupChecks.runWithoutPorts(settings, reader);
+            try {
+                reader.throwIfAny();
+            } catch (ConfigurationProblems problems) {
+                problems.problems().forEach(p -> System.out.println("problem: " + p));
+                return 1;
+            }
+            System.out.println("configuration OK: " + properties.toAbsolutePath().normalize());
+            return 0;
+        }
+
+        /** A key as the gateway would see it: JVM property, then environment variable, then the file. */
+        static Optional<String> lookup(Properties file, String key) {
+            String value = System.getProperty(key);
+            if (value == null) {
+                value = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+            }
+            if (value == null) {
+                value = file.getProperty(key);
+            }
+            if (value == null) {
+                return Optional.empty();
+            }
+            // {{other.key}} placeholders, as Camel resolves them
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{([^}]+)}}").matcher(value);
+            StringBuilder resolved = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(resolved, java.util.regex.Matcher.quoteReplacement(
+                        lookup(file, m.group(1)).orElse(m.group())));
+            }
+            m.appendTail(resolved);
+            return Optional.of(resolved.toString());
+        }
+    }
+}
