@@ -144,4 +144,16 @@ class DistributionIT {
         assertThat(usage.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(usage.exitValue()).isEqualTo(2);
     }
+
+    /** Feed assurance from the release, over the shared corpus of real-world messages when it is there. */
+    @Test
+    void checkFeedRunsOverTheSharedCorpusWhenItIsThere() throws Exception {
+        Path corpus = Path.of("../shared/hl7-corpus").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(corpus), "no ../shared/hl7-corpus here");
+        Process feed = command(Map.of(), "check-feed", corpus.toString()).redirectErrorStream(true).start();
+        String report = new String(feed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(feed.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(feed.exitValue()).as(report).isZero();
+        assertThat(report).containsPattern("messages: \\d+").contains("outcomes:").contains("care settings:");
+    }
 }

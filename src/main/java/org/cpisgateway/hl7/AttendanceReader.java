@@ -58,6 +58,21 @@ public class AttendanceReader {
         }
     }
 
+    /**
+     * Which field the NHS number was read from for this sender (PID-3, PID-2, PID-4 or PID-19, as
+     * mappings/nhs-number-locations.csv lists them), or null when none of them holds one: for feed assurance.
+     */
+    public String nhsNumberField(Message message, MshHeader msh) {
+        Segment pid = segment(new Terser(message), "PID");
+        for (String field : locations.fieldsFor(msh.sendingFacilityCode())) {
+            if (NhsNumber.normalise(findNhsNumber(pid, Integer.parseInt(field.substring(4)), field.equals("PID-3")))
+                    != null) {
+                return field;
+            }
+        }
+        return null;
+    }
+
     public Attendance read(Message message, MshHeader msh) {
         if (!"ADT".equalsIgnoreCase(msh.messageType())) {
             throw new MessageRejectedException(200, "MSH", 9,
