@@ -140,6 +140,15 @@ class DistributionIT {
         assertThat(wrong.exitValue()).as(problems).isEqualTo(1);
         assertThat(problems).contains("cpis.mllp.port = 'lots' is not a whole number");
 
+        // a path relative to where it is called from (the folder above the release): still found
+        Process feed = command(Map.of(), "check-feed", home.getFileName() + "/samples").redirectErrorStream(true)
+                .start();
+        String verdicts = new String(feed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(feed.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(feed.exitValue()).as(verdicts).isZero();
+        assertThat(verdicts).contains("adt-a04-flagged.hl7#1").contains("LOOKUP").contains("messages: 1")
+                .doesNotContain("logback");
+
         Process usage = command(Map.of(), "no-such-command").redirectErrorStream(true).start();
         assertThat(usage.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(usage.exitValue()).isEqualTo(2);
