@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import org.cpisgateway.config.ConfigurationProblems;
@@ -132,14 +131,11 @@ public final class Cli {
 
         @Override
         public Integer call() throws Exception {
-            Properties file = new Properties();
-            try (var in = java.nio.file.Files.newBufferedReader(properties, java.nio.charset.StandardCharsets.UTF_8)) {
-                file.load(in);
-            } catch (java.io.IOException e) {
-                System.err.println(properties + ": cannot be read: " + e.getMessage());
+            if (!java.nio.file.Files.isReadable(properties)) {
+                System.err.println(properties + ": cannot be read");
                 return 1;
             }
-            SettingsReader reader = new SettingsReader(key -> lookup(file, key));
+            SettingsReader reader = new SettingsReader(lookup(properties));
             GatewaySettings settings = GatewaySettings.read(reader);
             StartupChecks.runWithoutPorts(settings, reader);
             try {
@@ -152,27 +148,14 @@ public final class Cli {
             return 0;
         }
 
-        /** A key as the gateway would see it: JVM property, then environment variable, then the file. */
-        static Optional<String> lookup(Properties file, String key) {
-            String value = System.getProperty(key);
-            if (value == null) {
-                value = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
-            }
-            if (value == null) {
-                value = file.getProperty(key);
-            }
-            if (value == null) {
-                return Optional.empty();
-            }
-            // {{other.key}} placeholders, as Camel resolves them
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{([^}]+)}}").matcher(value);
-            StringBuilder resolved = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(resolved, java.util.regex.Matcher.quoteReplacement(
-                        lookup(file, m.group(1)).orElse(m.group())));
-            }
-            m.appendTail(resolved);
-            return Optional.of(resolved.toString());
+        /**
+         * Keys as the gateway resolves them: Camel's properties component on the file, with the same JVM-property
+         * and environment-variable overrides and {{placeholders}}.
+         */
+        static java.util.function.Function<String, Optional<String>> lookup(Path properties) {
+            org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+            camel.getPropertiesComponent().setLocation("file:" + properties.toAbsolutePath());
+            return key -> camel.getPropertiesComponent().resolveProperty(key);
         }
     }
 
@@ -203,11 +186,7 @@ public final class Cli {
         }
 
         private int check() throws Exception {
-            Properties file = new Properties();
-            try (var in = java.nio.file.Files.newBufferedReader(properties, java.nio.charset.StandardCharsets.UTF_8)) {
-                file.load(in);
-            }
-            GatewaySettings s = GatewaySettings.read(key -> CheckConfig.lookup(file, key));
+            GatewaySettings s = GatewaySettings.read(CheckConfig.lookup(properties));
             Mappings mappings = Mappings.load(s.check().mappingsDir());
             FeedCheck feed = new FeedCheck(new InboundFrame(s.mllp().defaultCharset()),
                     new AttendanceReader(mappings.locations(), s.check().zone(), HapiSetup.lenientContext()),

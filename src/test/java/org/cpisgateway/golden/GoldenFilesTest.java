@@ -63,7 +63,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>{@code notifications.json}: the expected notifications, in outbox order.</li>
  * </ul>
  * A change in output fails with a readable diff. To regenerate the expected files on purpose after a deliberate
- * change, run {@code mvn test -Dtest=GoldenFilesTest -Dgolden.update=true} and review the diff before committing.
+ * change, or to write them for a new case, run {@code mvn test -Dtest=GoldenFilesTest -Dgolden.update=true} and
+ * review the diff before committing; without it a case with no expected files fails.
  */
 class GoldenFilesTest {
 
@@ -150,10 +151,13 @@ class GoldenFilesTest {
 
         Path ackFile = dir.resolve("ack.hl7");
         Path notificationsFile = dir.resolve("notifications.json");
-        if (UPDATE || !Files.exists(ackFile)) {
+        if (UPDATE) {
             Files.write(ackFile, actualAck);
             Files.writeString(notificationsFile, actualNotifications);
         }
+        assertThat(ackFile).as("expected ACK of %s (a new case: run once with -Dgolden.update=true and review)", name)
+                .exists();
+        assertThat(notificationsFile).as("expected notifications of %s", name).exists();
         // compared as text in the ACK's own bytes (ISO-8859-1 maps each byte to one char), so a diff shows the line
         assertThat(new String(actualAck, StandardCharsets.ISO_8859_1)).as("ACK of %s", name)
                 .isEqualTo(new String(Files.readAllBytes(ackFile), StandardCharsets.ISO_8859_1));
