@@ -59,9 +59,10 @@ final class StartupChecks {
         if (s.demo().enabled()) {
             checks.fileExists("demo plans file (cpis.demo.plans-file)", s.demo().plansFile());
         }
-        if (s.mllp().tls().enabled()) {
+        if (s.mllp().tls().enabled() || s.operations().httpTls()) {
             checks.fileExists("TLS key store (cpis.mllp.tls.keystore)", Path.of(s.mllp().tls().keystore()));
         }
+        HttpAccessWiring.operators(s).problems().forEach(problems::problem);
         return checks;
     }
 

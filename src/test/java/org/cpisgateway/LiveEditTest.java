@@ -71,7 +71,7 @@ class LiveEditTest {
     /** Waits for the newest reload outcome of {@code file} that is not {@code before}. */
     private static JsonNode awaitOutcome(String fileSuffix, int seenBefore) throws Exception {
         for (int i = 0; i < 150; i++) {
-            JsonNode all = JSON.readTree(Http.get(gateway.httpPort, "/api/ops/reloads").body());
+            JsonNode all = JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/reloads").body());
             List<JsonNode> mine = new ArrayList<>();
             all.forEach(e -> {
                 if (e.path("file").asText().endsWith(fileSuffix)) {
@@ -87,7 +87,7 @@ class LiveEditTest {
     }
 
     private static int outcomes(String fileSuffix) throws Exception {
-        JsonNode all = JSON.readTree(Http.get(gateway.httpPort, "/api/ops/reloads").body());
+        JsonNode all = JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/reloads").body());
         int n = 0;
         for (JsonNode e : all) {
             if (e.path("file").asText().endsWith(fileSuffix)) {

@@ -2,9 +2,6 @@ package org.cpisgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
@@ -22,11 +19,10 @@ import org.junit.jupiter.api.Test;
 abstract class MessageStoreCases {
 
     static RunningGateway gateway;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** As the demo user with role admin (reads and replays stored messages). */
     static HttpResponse<String> http(String method, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return Http.call(gateway.httpPort, method, path, Http.ADMIN);
     }
 
     @Test

@@ -127,7 +127,7 @@ class OperationsEndpointTest {
     void theOperationsSummaryCountsThisHour() throws Exception {
         send(Hl7Messages.a04(Hl7Messages.newControlId(), CPP_CHILD));
         awaitMetric("cpis_notifications_sent_total{authority=\"LA901\"}");
-        var response = Http.get(gateway.httpPort, "/api/ops/summary?hours=6");
+        var response = Http.asOperator(gateway.httpPort, "/api/ops/summary?hours=6");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode summary = JSON.readTree(response.body());
         JsonNode traffic = summary.path("traffic");
@@ -138,10 +138,67 @@ class OperationsEndpointTest {
         assertThat(summary.path("notifications").toString()).contains("\"authority\":\"LA901\"");
         assertThat(summary.path("routes").toString()).contains("\"id\":\"adt-inbound\"").contains("\"state\":\"Started\"");
         assertThat(response.body()).doesNotContain(CPP_CHILD);
-        var page = Http.get(gateway.httpPort, "/ops");
+        var page = Http.asOperator(gateway.httpPort, "/ops");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(page.body()).contains("<h1>cpis-gateway operations</h1>");
+    }
+
+    @Test
+    void theOperationsEndpointNeedsAUserAndTheRightRole() throws Exception {
+        int port = gateway.httpPort;
+        var anonymous = Http.call(port, "GET", "/api/ops/summary", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Basic");
+        assertThat(Http.call(port, "GET", "/ops", null).statusCode()).isEqualTo(401);
+        assertThat(Http.call(port, "GET", "/api/messages/failures", null).statusCode()).isEqualTo(401);
+        assertThat(Http.call(port, "POST", "/api/messages/1/replay", null).statusCode()).isEqualTo(401);
+        assertThat(Http.call(port, "GET", "/api/ops/summary", new String[] {"ops-operator", "wrong"}).statusCode())
+                .isEqualTo(401);
+        assertThat(Http.call(port, "GET", "/api/ops/summary", new String[] {"nobody", "operator-demo-password"})
+                .statusCode()).isEqualTo(401);
+        // health and metrics stay open for probes and Prometheus
+        assertThat(Http.get(port, "/observe/health/live").statusCode()).isEqualTo(200);
+        assertThat(Http.get(port, "/observe/metrics").statusCode()).isEqualTo(200);
+
+        String controlId = Hl7Messages.newControlId();
+        send(Hl7Messages.a04(controlId, CPP_CHILD));
+        long id = gateway.count("select id from inbound_message where control_id = ?", controlId);
+        // the operator reads the summary and the failure list, not a stored message, and does not replay
+        assertThat(Http.call(port, "GET", "/api/messages/failures", Http.OPERATOR).statusCode()).isEqualTo(200);
+        var forbidden = Http.call(port, "GET", "/api/messages/" + id, Http.OPERATOR);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(forbidden.body()).contains("admin").doesNotContain(CPP_CHILD);
+        assertThat(Http.call(port, "POST", "/api/messages/" + id + "/replay", Http.OPERATOR).statusCode())
+                .isEqualTo(403);
+
+        // the admin reads it, and the audit log says who
+        var read = Http.call(port, "GET", "/api/messages/" + id, Http.ADMIN);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).contains(CPP_CHILD).contains(controlId);
+        assertThat(Http.call(port, "POST", "/api/messages/" + id + "/replay", Http.ADMIN).body())
+                .contains("MSA|AA|" + controlId);
+        JsonNode readLine = auditLine("\"action\":\"read\"", "\"messageId\":\"" + id + "\"");
+        assertThat(readLine.path("user").asText()).isEqualTo("ops-admin");
+        JsonNode replayLine = auditLine("\"action\":\"replay\"", "\"messageId\":\"" + id + "\"");
+        assertThat(replayLine.path("user").asText()).isEqualTo("ops-admin");
+        assertThat(Http.call(port, "GET", "/api/messages/999999999", Http.ADMIN).statusCode()).isEqualTo(404);
+    }
+
+    /** The audit log line containing every one of {@code parts}, waiting for the asynchronous appender. */
+    private static JsonNode auditLine(String... parts) throws Exception {
+        Path audit = Path.of("target/test-logs/audit.log");
+        for (int i = 0; i < 50; i++) {
+            if (Files.exists(audit)) {
+                for (String l : Files.readAllLines(audit, StandardCharsets.UTF_8)) {
+                    if (java.util.Arrays.stream(parts).allMatch(l::contains)) {
+                        return JSON.readTree(l);
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no audit line with " + String.join(" and ", parts));
     }
 
     private static String awaitMetric(String name) throws Exception {

@@ -32,7 +32,10 @@ class OpsPageBrowserTest {
             }
             Thread.sleep(1000); // the notification reaches the broker
 
-            String dom = render("http://127.0.0.1:" + gateway.httpPort + "/ops");
+            // as the demo operator: the browser answers the Basic challenge of /ops and sends the same credentials
+            // with the page's own calls to /api/ops/...
+            String dom = render("http://" + Http.OPERATOR[0] + ":" + Http.OPERATOR[1] + "@127.0.0.1:" + gateway.httpPort
+                    + "/ops");
 
             assertThat(dom).contains("data-loaded=\"true\"");
             assertThat(dom).contains("<div id=\"error\" class=\"bad\" role=\"alert\"></div>");

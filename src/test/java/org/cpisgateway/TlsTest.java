@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * MLLP over TLS with mutual TLS required: keys made with the JDK's keytool for this run; a PAS with a trusted
  * client certificate gets its ACK, one without a certificate or with an untrusted one is refused; plain MLLP stays.
+ * The operations endpoint is served over HTTPS with the same key store.
  */
 class TlsTest {
 
@@ -45,7 +46,8 @@ class TlsTest {
                 "cpis.mllp.tls.keystore-password", PASSWORD,
                 "cpis.mllp.tls.truststore", dir.resolve("trusted-senders.p12").toString(),
                 "cpis.mllp.tls.truststore-password", PASSWORD,
-                "cpis.mllp.tls.client-auth", "REQUIRE");
+                "cpis.mllp.tls.client-auth", "REQUIRE",
+                "cpis.http.tls.enabled", "true");
     }
 
     @AfterAll
@@ -135,5 +137,27 @@ class TlsTest {
                 Mllp.frame(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000018").getBytes(StandardCharsets.UTF_8)),
                 1, StandardCharsets.UTF_8);
         assertThat(acks).hasSize(1);
+    }
+
+    @Test
+    void theOperationsEndpointIsServedOverHttpsWithTheSameKeyStore() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(dir.resolve("pas-trust.p12"))) {
+            trust.load(in, PASSWORD.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        var client = java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+        var uri = java.net.URI.create("https://localhost:" + gateway.httpPort + "/api/ops/summary");
+        var anonymous = client.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        var operator = client.send(java.net.http.HttpRequest.newBuilder(uri)
+                .header("Authorization", Http.basic(Http.OPERATOR[0], Http.OPERATOR[1])).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(operator.statusCode()).isEqualTo(200);
+        assertThat(operator.body()).contains("\"traffic\"");
     }
 }

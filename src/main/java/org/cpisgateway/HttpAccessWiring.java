@@ -1,0 +1,71 @@
+package org.cpisgateway;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.ext.web.handler.BasicAuthHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
+import org.cpisgateway.config.GatewaySettings;
+import org.cpisgateway.ops.OperationsAccess;
+import org.cpisgateway.ops.OperationsAudit;
+import org.cpisgateway.ops.OperatorAuthentication;
+import org.cpisgateway.ops.OperatorDirectory;
+
+/**
+ * Who may use the operations HTTP endpoint. Camel Main's HTTP server (Vert.x) authenticates every request under
+ * {@code /api/} and {@code /ops} with HTTP Basic against the operations users file (hashed passwords, like the
+ * broker's), answering 401 before any route runs; each route then requires its role ({@code operationsAccess}),
+ * answering 403 without it. Health ({@code /observe/health/*}) and metrics ({@code /observe/metrics}) stay open, for
+ * probes and Prometheus: they carry no patient data, and the server listens on loopback unless told otherwise.
+ */
+final class HttpAccessWiring {
+
+    static final String REALM = "cpis-gateway operations";
+    static final List<String> PROTECTED_PATHS = List.of("/api/*", "/ops");
+
+    private HttpAccessWiring() {
+    }
+
+    /** The operations users: conf/operations/, and the demo's with the demo. */
+    static OperatorDirectory operators(GatewaySettings s) {
+        List<Path> users = new ArrayList<>(List.of(s.operations().usersFile()));
+        List<Path> roles = new ArrayList<>(List.of(s.operations().rolesFile()));
+        if (s.demo().enabled()) {
+            users.add(s.demo().httpUsersFile());
+            roles.add(s.demo().httpRolesFile());
+        }
+        return new OperatorDirectory(users, roles);
+    }
+
+    static void wire(CamelContext context, GatewaySettings s, Clock clock) {
+        OperatorDirectory operators = operators(s); // its files were checked with the other start-up checks
+        context.getRegistry().bind("operationsAccess", new OperationsAccess());
+        context.getRegistry().bind("operationsAudit", new OperationsAudit(clock));
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server == null) {
+            return; // camel.server.enabled = false: no HTTP endpoint to guard
+        }
+        AuthenticationConfig auth = server.getConfiguration().getAuthenticationConfig();
+        OperatorAuthentication provider = new OperatorAuthentication(operators);
+        for (String path : PROTECTED_PATHS) {
+            AuthenticationConfigEntry entry = new AuthenticationConfigEntry();
+            entry.setPath(path);
+            entry.setAuthenticationProviderFactory(vertx -> provider);
+            entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+                @Override
+                public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T p) {
+                    return BasicAuthHandler.create(p, REALM);
+                }
+            });
+            auth.getEntries().add(entry);
+        }
+        auth.setEnabled(true);
+    }
+}
