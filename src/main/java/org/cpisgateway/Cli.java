@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
         description = "CP-IS flag checks for hospital ADT feeds: HL7 v2 over MLLP in, ACK with the flag out, "
                 + "notifications to local authorities.",
         subcommands = {Cli.Run.class, Cli.Send.class, Cli.ReadQueueCommand.class, Cli.HashPasswordCommand.class,
-                Cli.CheckConfig.class, Cli.CheckFeed.class})
+                Cli.CheckConfig.class, Cli.CheckFeed.class, AuthorityCommand.class})
 public final class Cli {
 
     public static void main(String[] args) {

@@ -38,7 +38,12 @@ public final class BrokerSecurity {
     public static final String OPERATOR_ROLE = "cpis-operator";
 
     private final LoginConfiguration users;
-    private final Map<String, Set<String>> usersByRole = new HashMap<>();
+    private final List<Path> roleFiles;
+    /** Role membership and the roles files' times it was read at: read again when a file changes. */
+    private volatile RoleMembers members = new RoleMembers(List.of(), Map.of());
+
+    private record RoleMembers(List<Object> stamps, Map<String, Set<String>> usersByRole) {
+    }
 
     /**
      * @param userFiles users files (later files add users); every password must be an {@code ENC(...)} hash
@@ -57,15 +62,7 @@ public final class BrokerSecurity {
                 }
             });
         }
-        for (Path file : roleFiles) {
-            read(file).forEach((role, members) -> {
-                for (String user : members.split("\\s*,\\s*")) {
-                    if (!user.isEmpty()) {
-                        usersByRole.computeIfAbsent(role, r -> new TreeSet<>()).add(user);
-                    }
-                }
-            });
-        }
+        this.roleFiles = List.copyOf(roleFiles);
         users.addUser(gatewayUser, gatewayPassword);
         users.addRole(gatewayUser, GATEWAY_ROLE);
     }
@@ -125,9 +122,39 @@ public final class BrokerSecurity {
         }
     }
 
-    /** The broker users that act for this authority (members of the role named by its code). */
+    /**
+     * The broker users that act for this authority (members of the role named by its code), as the roles files say
+     * now: an authority added while the gateway runs acts for itself at once, like the broker's own login module.
+     */
     public Set<String> usersOf(String authorityCode) {
-        return usersByRole.getOrDefault(authorityCode, Set.of());
+        return currentMembers().usersByRole().getOrDefault(authorityCode, Set.of());
+    }
+
+    private RoleMembers currentMembers() {
+        List<Object> stamps = new java.util.ArrayList<>();
+        for (Path file : roleFiles) {
+            try {
+                stamps.add(Files.getLastModifiedTime(file));
+            } catch (IOException missing) {
+                stamps.add("missing");
+            }
+        }
+        RoleMembers current = members;
+        if (!stamps.equals(current.stamps())) {
+            Map<String, Set<String>> usersByRole = new HashMap<>();
+            for (Path file : roleFiles) {
+                read(file).forEach((role, list) -> {
+                    for (String user : list.split("\\s*,\\s*")) {
+                        if (!user.isEmpty()) {
+                            usersByRole.computeIfAbsent(role, r -> new TreeSet<>()).add(user);
+                        }
+                    }
+                });
+            }
+            current = new RoleMembers(stamps, usersByRole);
+            members = current;
+        }
+        return current;
     }
 
     public Map<String, Set<Role>> permissions(Collection<Authority> authorities, String notifyPrefix,

@@ -58,7 +58,7 @@ class LayeringTest {
             .whereLayer("notify").mayOnlyBeAccessedByLayers("store", "inbound", "delivery", "app")
             .whereLayer("ack").mayOnlyBeAccessedByLayers("inbound", "feed", "app")
             .whereLayer("hl7").mayOnlyBeAccessedByLayers("ack", "notify", "store", "inbound", "ops", "feed", "app")
-            .whereLayer("mapping").mayOnlyBeAccessedByLayers("hl7", "upload", "reload", "app")
+            .whereLayer("mapping").mayOnlyBeAccessedByLayers("hl7", "upload", "reload", "tools", "app")
             .whereLayer("config").mayOnlyBeAccessedByLayers("app");
 
     /** Camel stays in the adapters that talk to it: the rules, the mapping tables and the HL7 model never see it. */
