@@ -18,6 +18,7 @@ public final class GatewayMain {
         }
         org.slf4j.LoggerFactory.getLogger(GatewayMain.class).info("cpis-gateway {} starting", Cli.version());
         Main main = create();
+        stopOnSigterm(main);
         int status;
         try {
             status = main.run(args);
@@ -33,6 +34,20 @@ public final class GatewayMain {
             status = 1;
         }
         System.exit(status);
+    }
+
+    /**
+     * SIGTERM (systemd stop, container stop) is a normal stop: the gateway stops as on any completed run and exits 0.
+     * Without this the JVM's default handler runs Camel's shutdown hook instead, and the exit status is 143 (killed
+     * by a signal), which service managers report as a failure. Camel's hook still serves SIGINT (Ctrl-C) and
+     * SIGHUP. {@code sun.misc.Signal} is the JDK's supported (jdk.unsupported) way to take a signal.
+     */
+    static void stopOnSigterm(Main main) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> main.completed());
+        } catch (IllegalArgumentException unsupported) {
+            // no SIGTERM on this platform (Windows): the JVM's shutdown hook stops the gateway
+        }
     }
 
     static ConfigurationProblems configurationProblems(Throwable failure) {

@@ -39,7 +39,8 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
         }
         Readiness readiness = new Readiness(context, store.dataSource(), broker.connectionFactory(),
                 s.healthTimeoutMs());
-        OperationsView view = new OperationsView(context, store.messages(), store.outbox(), readiness, clock);
+        OperationsView view = new OperationsView(context, store.messages(), store.outbox(), readiness, clock,
+                Cli.version());
         metrics.gauge("cpis.notifications.pending", "Notifications in the outbox not yet delivered (-1: store down)",
                 view, OperationsView::pendingNotifications);
         metrics.gauge("cpis.mllp.connections.open", "PAS connections open", readiness, Readiness::mllpConnections);

@@ -3,7 +3,6 @@ package org.cpisgateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,63 +29,33 @@ import org.junit.jupiter.api.Test;
 class DistributionIT {
 
     static Path home;
+    static Release.Running running;
     static Process gateway;
     static int mllpPort;
     static int brokerPort;
 
     @BeforeAll
     static void unpackAndStart() throws Exception {
-        Path tarball = Path.of(System.getProperty("cpis.distribution"));
-        assertThat(tarball).exists();
-        Path dir = Files.createTempDirectory("cpis-release");
-        Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", dir.toString()).inheritIO().start();
-        assertThat(tar.waitFor()).isZero();
-        try (var entries = Files.list(dir)) {
-            home = entries.findFirst().orElseThrow();
-        }
+        home = Release.home();
         assertThat(home.resolve("bin/cpis-gateway")).isExecutable();
         assertThat(home.resolve("lib")).isDirectory();
         for (String part : List.of("conf/application.properties", "routes/adt-inbound.camel.yaml",
-                "mappings/authorities.csv", "etc/cpis-gateway.service", "LICENSE", "NOTICE", "bin/cpis-gateway.cmd")) {
+                "mappings/authorities.csv", "etc/cpis-gateway.service", "LICENSE", "NOTICE", "bin/cpis-gateway.cmd",
+                "schema/cpis-notification.schema.json", "conf/operations/users.properties")) {
             assertThat(home.resolve(part)).as(part).exists();
         }
-        mllpPort = RunningGateway.freePort();
-        brokerPort = RunningGateway.freePort();
-        gateway = command(Map.of("CPIS_MLLP_HOST", "127.0.0.1", "CPIS_MLLP_PORT", String.valueOf(mllpPort),
-                "CPIS_BROKER_ACCEPTOR", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP",
-                "CAMEL_SERVER_PORT", String.valueOf(RunningGateway.freePort())), "run", "--demo")
-                .redirectErrorStream(true).redirectOutput(home.resolve("gateway.out").toFile()).start();
-        long until = System.currentTimeMillis() + 120_000;
-        while (!listening(mllpPort)) {
-            assertThat(gateway.isAlive()).as("the gateway runs; its output: %s", output()).isTrue();
-            assertThat(System.currentTimeMillis()).as("MLLP port open in time; output: %s", output()).isLessThan(until);
-            Thread.sleep(250);
-        }
+        running = Release.start("gateway", Map.of());
+        gateway = running.process();
+        mllpPort = running.mllpPort();
+        brokerPort = running.brokerPort();
     }
 
-    /** {@code bin/cpis-gateway ARGS} with only a Java runtime: JAVA_HOME, and a PATH with nothing on it. */
-    static ProcessBuilder command(Map<String, String> env, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", home.resolve("bin/cpis-gateway").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.getParent().toFile());
-        builder.environment().clear();
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("PATH", home.resolve("no-such-folder").toString());
-        builder.environment().putAll(env);
-        return builder;
+    static ProcessBuilder command(Map<String, String> env, String... args) throws Exception {
+        return Release.command(env, args);
     }
 
     static String output() throws IOException {
-        Path out = home.resolve("gateway.out");
-        return Files.exists(out) ? Files.readString(out) : "";
-    }
-
-    static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
+        return running.log();
     }
 
     @AfterAll
@@ -94,7 +63,7 @@ class DistributionIT {
         if (gateway != null && gateway.isAlive()) {
             gateway.destroy(); // SIGTERM, as systemd stops it
             assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
-            assertThat(gateway.exitValue()).as("exit status after SIGTERM; output: %s", output()).isIn(0, 143);
+            assertThat(gateway.exitValue()).as("exit status after SIGTERM; output: %s", output()).isZero();
         }
     }
 
@@ -118,6 +87,24 @@ class DistributionIT {
             assertThat(found).as("the notification of the attendance").isNotNull();
             assertThat(found.at("/child/nhsNumber").asText()).isEqualTo("9990000018");
         }
+    }
+
+    @Test
+    void theOperationsEndpointAsksForAUserAndARoleAndShowsTheVersion() throws Exception {
+        int http = running.httpPort();
+        assertThat(Http.call(http, "GET", "/api/ops/summary", null).statusCode()).isEqualTo(401);
+        assertThat(Http.call(http, "GET", "/ops", null).statusCode()).isEqualTo(401);
+        assertThat(Http.call(http, "GET", "/api/ops/summary", new String[] {"ops-admin", "not-the-password"})
+                .statusCode()).isEqualTo(401);
+        assertThat(Http.call(http, "POST", "/api/messages/1/replay", Http.OPERATOR).statusCode()).isEqualTo(403);
+        assertThat(Http.call(http, "GET", "/api/messages/1", Http.OPERATOR).statusCode()).isEqualTo(403);
+        var summary = Http.call(http, "GET", "/api/ops/summary", Http.OPERATOR);
+        assertThat(summary.statusCode()).isEqualTo(200);
+        String version = new ObjectMapper().readTree(summary.body()).path("version").asText();
+        assertThat(version).isNotEmpty().doesNotContain("development");
+        assertThat(output()).contains("cpis-gateway " + version + " starting");
+        assertThat(Http.get(http, "/observe/health/ready").statusCode()).isEqualTo(200);
+        assertThat(Http.get(http, "/observe/metrics").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -27,9 +27,11 @@ public class OperationsView {
     private final OutboxTable outbox;
     private final Readiness readiness;
     private final java.time.Clock clock;
+    private final String version;
 
     public OperationsView(CamelContext context, MessageLog messages, OutboxTable outbox, Readiness readiness,
-                          java.time.Clock clock) {
+                          java.time.Clock clock, String version) {
+        this.version = version;
         this.context = context;
         this.messages = messages;
         this.outbox = outbox;
@@ -42,6 +44,7 @@ public class OperationsView {
         OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
         OffsetDateTime since = now.truncatedTo(ChronoUnit.HOURS).minusHours(window - 1);
         Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("version", version);
         summary.put("generatedAt", now.toString());
         summary.put("hours", window);
         List<Map<String, Object>> traffic = new ArrayList<>();

@@ -1,0 +1,93 @@
+package org.cpisgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The release as an integrator gets it: {@code target/cpis-gateway-<version>.tar.gz} unpacked into a folder outside
+ * the checkout, its {@code bin/cpis-gateway} run with nothing but a Java runtime (JAVA_HOME set, an empty PATH: no
+ * Maven, no source tree).
+ */
+final class Release {
+
+    private static Path home;
+
+    private Release() {
+    }
+
+    /** The unpacked release (unpacked once per test run). */
+    static synchronized Path home() throws Exception {
+        if (home == null) {
+            Path tarball = Path.of(System.getProperty("cpis.distribution"));
+            assertThat(tarball).exists();
+            Path dir = Files.createTempDirectory("cpis-release");
+            Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", dir.toString()).inheritIO()
+                    .start();
+            assertThat(tar.waitFor()).isZero();
+            try (var entries = Files.list(dir)) {
+                home = entries.findFirst().orElseThrow();
+            }
+        }
+        return home;
+    }
+
+    /** {@code bin/cpis-gateway ARGS} with only a Java runtime: JAVA_HOME, and a PATH with nothing on it. */
+    static ProcessBuilder command(Map<String, String> env, String... args) throws Exception {
+        Path home = home();
+        List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", home.resolve("bin/cpis-gateway").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.getParent().toFile());
+        builder.environment().clear();
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("PATH", home.resolve("no-such-folder").toString());
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    /** A gateway started from the release ({@code run --demo}) on free loopback ports, its output in a file. */
+    record Running(Process process, int mllpPort, int brokerPort, int httpPort, Path output) {
+
+        String log() throws IOException {
+            return Files.exists(output) ? Files.readString(output) : "";
+        }
+    }
+
+    /** Starts {@code bin/cpis-gateway run --demo} with these extra environment variables; waits for MLLP. */
+    static Running start(String name, Map<String, String> extraEnv) throws Exception {
+        int mllp = RunningGateway.freePort();
+        int broker = RunningGateway.freePort();
+        int http = RunningGateway.freePort();
+        Map<String, String> env = new HashMap<>(Map.of("CPIS_MLLP_HOST", "127.0.0.1",
+                "CPIS_MLLP_PORT", String.valueOf(mllp),
+                "CPIS_BROKER_ACCEPTOR", "tcp://127.0.0.1:" + broker + "?protocols=CORE,AMQP",
+                "CAMEL_SERVER_PORT", String.valueOf(http)));
+        env.putAll(extraEnv);
+        Path output = home().resolve(name + ".out");
+        Process process = command(env, "run", "--demo").redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
+        Running running = new Running(process, mllp, broker, http, output);
+        long until = System.currentTimeMillis() + 120_000;
+        while (!listening(mllp)) {
+            assertThat(process.isAlive()).as("the gateway runs; its output: %s", running.log()).isTrue();
+            assertThat(System.currentTimeMillis()).as("MLLP port open in time; output: %s", running.log())
+                    .isLessThan(until);
+            Thread.sleep(250);
+        }
+        return running;
+    }
+
+    static boolean listening(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+}
