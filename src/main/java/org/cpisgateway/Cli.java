@@ -155,6 +155,7 @@ public final class Cli {
         static java.util.function.Function<String, Optional<String>> lookup(Path properties) {
             org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
             camel.getPropertiesComponent().setLocation("file:" + properties.toAbsolutePath());
+            GatewayMain.readSecretFiles(camel.getPropertiesComponent());
             return key -> camel.getPropertiesComponent().resolveProperty(key);
         }
     }

@@ -2,6 +2,7 @@ package org.cpisgateway;
 
 import org.apache.camel.main.Main;
 import org.cpisgateway.config.ConfigurationProblems;
+import org.cpisgateway.config.SecretFiles;
 
 /**
  * Starts the gateway: Camel Main with {@code conf/application.properties}, the routes in {@code routes/}, and
@@ -68,7 +69,42 @@ public final class GatewayMain {
     public static Main create(java.time.Clock clock) {
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:conf/application.properties");
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeInitialize(org.apache.camel.main.BaseMainSupport m) {
+                readSecretFiles(m.getCamelContext().getPropertiesComponent());
+            }
+        });
         main.configure().addConfiguration(new GatewayConfiguration(clock));
         return main;
+    }
+
+    /**
+     * Settings from files in the secrets folder ({@link SecretFiles}), for Camel's own settings (camel.ssl.*) and the
+     * gateway's alike; ahead of conf/application.properties, behind JVM properties and environment variables.
+     */
+    static void readSecretFiles(org.apache.camel.spi.PropertiesComponent properties) {
+        SecretFiles secrets = SecretFiles.configured();
+        if (secrets != null) {
+            properties.addPropertiesSource(new SecretSource(secrets));
+        }
+    }
+
+    private record SecretSource(SecretFiles files) implements org.apache.camel.spi.PropertiesSource,
+            org.apache.camel.Ordered {
+        @Override
+        public String getName() {
+            return "secret files in " + files.dir();
+        }
+
+        @Override
+        public String getProperty(String name) {
+            return files.value(name);
+        }
+
+        @Override
+        public int getOrder() {
+            return org.apache.camel.Ordered.HIGHEST;
+        }
     }
 }
