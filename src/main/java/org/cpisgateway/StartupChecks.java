@@ -36,7 +36,7 @@ final class StartupChecks {
             checks.portFree("MLLP over TLS listener (cpis.mllp.tls.port)", s.mllp().host(), s.mllp().tls().port());
         }
         checks.portFree("MLLP listener (cpis.mllp.port)", s.mllp().host(), s.mllp().port());
-        checks.portFree("HTTP operations endpoint (camel.server.port)", s.operations().httpHost(),
+        checks.portFree("HTTP operations endpoint (cpis.http.port)", s.operations().httpHost(),
                 s.operations().httpPort());
         if (s.broker().embedded()) {
             checks.portFreeOfUrl("embedded broker acceptor (cpis.broker.acceptor)", s.broker().acceptor());

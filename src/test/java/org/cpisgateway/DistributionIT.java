@@ -90,6 +90,30 @@ class DistributionIT {
     }
 
     @Test
+    void sendTakesMessagesFromStandardInputAndSaysByItsExitCodeWhetherAllWereAccepted() throws Exception {
+        String first = Hl7Messages.newControlId();
+        String second = Hl7Messages.newControlId();
+        Process send = command(Map.of(), "send", "--port", String.valueOf(mllpPort)).redirectErrorStream(true)
+                .start();
+        try (var in = send.getOutputStream()) { // two messages, LF line ends, as a text editor saves them
+            in.write((Hl7Messages.a04(first, "9990000069") + "\n" + Hl7Messages.a04(second, "9990000018"))
+                    .replace('\r', '\n').getBytes(StandardCharsets.ISO_8859_1));
+        }
+        assertThat(send.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String acks = new String(send.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(send.exitValue()).as(acks).isZero();
+        assertThat(acks).contains("MSA|AA|" + first).contains("ZCS|NOT_FLAGGED")
+                .contains("MSA|AA|" + second).contains("ZCS|FLAGGED");
+
+        Process rejected = command(Map.of(), "send", "-", "--port", String.valueOf(mllpPort)).start();
+        try (var in = rejected.getOutputStream()) {
+            in.write("MSH|^~\\&|PAS|R9Z01|CPIS|CPIS|20260101||ORU^R01|X1|P|2.4\rPID|1\r".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        assertThat(rejected.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(rejected.exitValue()).as("an AR answer").isEqualTo(1);
+    }
+
+    @Test
     void theOperationsEndpointAsksForAUserAndARoleAndShowsTheVersion() throws Exception {
         int http = running.httpPort();
         assertThat(Http.call(http, "GET", "/api/ops/summary", null).statusCode()).isEqualTo(401);

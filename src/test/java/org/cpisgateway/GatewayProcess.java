@@ -36,7 +36,7 @@ public final class GatewayProcess implements AutoCloseable {
                 "-Dcpis.mllp.host=127.0.0.1",
                 "-Dcpis.mllp.port=" + mllpPort,
                 "-Dcpis.broker.acceptor=tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP",
-                "-Dcamel.server.port=" + RunningGateway.freePort(),
+                "-Dcpis.http.port=" + RunningGateway.freePort(),
                 "-Dcpis.data.dir=" + dataDir.toAbsolutePath()));
         for (int i = 0; i + 1 < extra.size(); i += 2) {
             cmd.add("-D" + extra.get(i) + "=" + extra.get(i + 1));

@@ -59,7 +59,7 @@ final class Release {
         }
     }
 
-    /** Starts {@code bin/cpis-gateway run --demo} with these extra environment variables; waits for MLLP. */
+    /** Starts {@code bin/cpis-gateway run --demo} with these extra environment variables; waits until ready. */
     static Running start(String name, Map<String, String> extraEnv) throws Exception {
         int mllp = RunningGateway.freePort();
         int broker = RunningGateway.freePort();
@@ -67,20 +67,29 @@ final class Release {
         Map<String, String> env = new HashMap<>(Map.of("CPIS_MLLP_HOST", "127.0.0.1",
                 "CPIS_MLLP_PORT", String.valueOf(mllp),
                 "CPIS_BROKER_ACCEPTOR", "tcp://127.0.0.1:" + broker + "?protocols=CORE,AMQP",
-                "CAMEL_SERVER_PORT", String.valueOf(http)));
+                "CPIS_HTTP_PORT", String.valueOf(http)));
         env.putAll(extraEnv);
         Path output = home().resolve(name + ".out");
         Process process = command(env, "run", "--demo").redirectErrorStream(true).redirectOutput(output.toFile())
                 .start();
         Running running = new Running(process, mllp, broker, http, output);
         long until = System.currentTimeMillis() + 120_000;
-        while (!listening(mllp)) {
+        while (!listening(mllp) || !ready(http)) {
             assertThat(process.isAlive()).as("the gateway runs; its output: %s", running.log()).isTrue();
             assertThat(System.currentTimeMillis()).as("MLLP port open in time; output: %s", running.log())
                     .isLessThan(until);
             Thread.sleep(250);
         }
         return running;
+    }
+
+    /** The gateway says it is ready (MLLP, store, broker), as a load balancer's health check asks. */
+    static boolean ready(int httpPort) {
+        try {
+            return Http.get(httpPort, "/observe/health/ready").statusCode() == 200;
+        } catch (Exception notYet) {
+            return false;
+        }
     }
 
     static boolean listening(int port) {

@@ -51,7 +51,7 @@ public final class RunningGateway implements AutoCloseable {
         main.addOverrideProperty("cpis.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP");
         main.addOverrideProperty("cpis.broker.in-vm-url", vm);
         main.addOverrideProperty("cpis.broker.url", vm);
-        main.addOverrideProperty("camel.server.port", String.valueOf(httpPort));
+        main.addOverrideProperty("cpis.http.port", String.valueOf(httpPort));
         main.addOverrideProperty("cpis.data.dir", dataDir.toAbsolutePath().toString());
         for (int i = 0; i + 1 < extraProperties.length; i += 2) {
             main.addOverrideProperty(extraProperties[i], extraProperties[i + 1]);

@@ -36,7 +36,7 @@ class StartupChecksTest {
                     "-Dcpis.mappings.dir=" + mappings,
                     "-Dcpis.mllp.host=127.0.0.1",
                     "-Dcpis.mllp.port=" + taken.getLocalPort(),
-                    "-Dcamel.server.port=" + RunningGateway.freePort(),
+                    "-Dcpis.http.port=" + RunningGateway.freePort(),
                     "-Dcpis.broker.acceptor=tcp://127.0.0.1:" + RunningGateway.freePort(),
                     "-Dcpis.mllp.max-connections=lots",
                     "-Dcpis.timezone=Mars/Olympus",

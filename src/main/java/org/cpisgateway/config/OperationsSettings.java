@@ -10,7 +10,7 @@ public record OperationsSettings(String httpHost, int httpPort, int healthTimeou
                                  boolean liveEdits, Path routesDir, Path usersFile, Path rolesFile, boolean httpTls) {
 
     static OperationsSettings read(SettingsReader r) {
-        return new OperationsSettings(r.text("camel.server.host"), r.integer("camel.server.port"),
+        return new OperationsSettings(r.text("cpis.http.host"), r.integer("cpis.http.port"),
                 r.integer("cpis.health.timeout-ms"), r.bool("cpis.metrics.route-timers"),
                 r.bool("cpis.reload.enabled"), r.path("cpis.reload.routes-dir"),
                 r.path("cpis.http.users-file"), r.path("cpis.http.roles-file"), r.bool("cpis.http.tls.enabled"));

@@ -97,7 +97,7 @@ class GoldenFilesTest {
         overrides.put("cpis.demo.enabled", "false");
         overrides.put("cpis.reload.enabled", "false");
         overrides.put("cpis.mllp.port", "0");
-        overrides.put("camel.server.port", "0");
+        overrides.put("cpis.http.port", "0");
         context.getPropertiesComponent().setOverrideProperties(overrides);
         // only the inbound route and what it calls: no listener, no sender
         ((ModelCamelContext) context).setRouteFilterPattern("adt-inbound,send-ack", null);
