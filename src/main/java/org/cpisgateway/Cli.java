@@ -143,8 +143,9 @@ public final class Cli {
     }
 
     @Command(name = "check-config", description = "Read conf/application.properties and the files it names "
-            + "(mapping tables, broker users and roles, demo plans, TLS key store) and report every problem, one "
-            + "line each, with file and line where there is one. Changes nothing; exits 1 on any problem.")
+            + "(mapping tables, route files, broker and operations users and roles, demo plans, TLS key store) and "
+            + "report every problem, one line each, with file and line where there is one. Changes nothing; exits "
+            + "1 on any problem.")
     static final class CheckConfig implements Callable<Integer> {
         @Option(names = "--conf", defaultValue = "conf/application.properties")
         Path properties;
@@ -158,6 +159,12 @@ public final class Cli {
             SettingsReader reader = new SettingsReader(lookup(properties));
             GatewaySettings settings = GatewaySettings.read(reader);
             StartupChecks.runWithoutPorts(settings, reader);
+            org.apache.camel.impl.DefaultCamelContext parser = new org.apache.camel.impl.DefaultCamelContext();
+            parser.setSourceLocationEnabled(true);
+            parser.getPropertiesComponent().setLocation("file:" + properties.toAbsolutePath());
+            GatewayMain.readSecretFiles(parser.getPropertiesComponent());
+            org.cpisgateway.reload.RouteFileCheck.problems(parser, settings.operations().routesDir())
+                    .forEach(reader::problem);
             try {
                 reader.throwIfAny();
             } catch (ConfigurationProblems problems) {
