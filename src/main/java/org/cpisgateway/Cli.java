@@ -161,7 +161,7 @@ public final class Cli {
             StartupChecks.runWithoutPorts(settings, reader);
             org.apache.camel.impl.DefaultCamelContext parser = new org.apache.camel.impl.DefaultCamelContext();
             parser.setSourceLocationEnabled(true);
-            parser.getPropertiesComponent().setLocation("file:" + properties.toAbsolutePath());
+            parser.getPropertiesComponent().setLocation(GatewayMain.locations(properties));
             GatewayMain.readSecretFiles(parser.getPropertiesComponent());
             org.cpisgateway.reload.RouteFileCheck.problems(parser, settings.operations().routesDir())
                     .forEach(reader::problem);
@@ -181,7 +181,7 @@ public final class Cli {
          */
         static java.util.function.Function<String, Optional<String>> lookup(Path properties) {
             org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
-            camel.getPropertiesComponent().setLocation("file:" + properties.toAbsolutePath());
+            camel.getPropertiesComponent().setLocation(GatewayMain.locations(properties));
             GatewayMain.readSecretFiles(camel.getPropertiesComponent());
             return key -> camel.getPropertiesComponent().resolveProperty(key);
         }

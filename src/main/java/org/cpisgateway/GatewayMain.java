@@ -68,7 +68,7 @@ public final class GatewayMain {
     /** A gateway that asks {@code clock} for the time (tests give it one of their own). */
     public static Main create(java.time.Clock clock) {
         Main main = new Main();
-        main.setPropertyPlaceholderLocations("file:conf/application.properties");
+        main.setPropertyPlaceholderLocations(locations(java.nio.file.Path.of("conf/application.properties")));
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
             @Override
             public void beforeInitialize(org.apache.camel.main.BaseMainSupport m) {
@@ -78,6 +78,19 @@ public final class GatewayMain {
         main.configure().addConfiguration(new GatewayConfiguration(clock));
         return main;
     }
+
+    /**
+     * The settings files: the release's {@code application.properties}, then the site's own {@code site.properties}
+     * beside it when there is one (its keys win). The release never ships a site.properties, so unpacking a new
+     * release over an old one, or beside it, never loses a site's settings.
+     */
+    static String locations(java.nio.file.Path properties) {
+        String file = properties.toAbsolutePath().normalize().toString();
+        String site = properties.toAbsolutePath().normalize().resolveSibling(SITE_PROPERTIES).toString();
+        return "file:" + site + ";optional=true,file:" + file; // Camel takes a key from the first file that has it
+    }
+
+    static final String SITE_PROPERTIES = "site.properties";
 
     /**
      * Settings from files in the secrets folder ({@link SecretFiles}), for Camel's own settings (camel.ssl.*) and the

@@ -94,4 +94,19 @@ class CheckConfigTest {
                 + ": no component 'ftpx'");
         assertThat(Files.readString(routes.resolve("mistakes.camel.yaml"))).isEqualTo(before);
     }
+
+    @Test
+    void theSitesOwnSettingsBesideTheReleasesWin() throws Exception {
+        Path conf = Files.createTempDirectory("cpis-conf");
+        Path properties = conf.resolve("application.properties");
+        Files.copy(Path.of("conf/application.properties"), properties);
+        var lookup = Cli.CheckConfig.lookup(properties);
+        assertThat(lookup.apply("cpis.mllp.port")).contains("2575");
+        Files.writeString(conf.resolve("site.properties"), "cpis.mllp.port = 3575\ncpis.http.port = lots\n");
+        lookup = Cli.CheckConfig.lookup(properties);
+        assertThat(lookup.apply("cpis.mllp.port")).contains("3575");
+        assertThat(lookup.apply("cpis.store.user")).contains("sa"); // the rest from the release's file
+        String report = (String) checkConfig(properties)[1];
+        assertThat(report).contains("cpis.http.port = 'lots' is not a whole number");
+    }
 }

@@ -84,13 +84,15 @@ class GracefulStopIT {
         assertThat(ackedBeforeStop).as("the PAS connections were busy").isGreaterThan(50);
 
         Map<String, String> journal = new HashMap<>();
+        Map<String, String> storedAcks = new HashMap<>();
         Set<String> notified = new java.util.HashSet<>();
         try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("store/cpis")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "")) {
             try (ResultSet rs = store.createStatement().executeQuery(
-                    "select control_id, ack_code from inbound_message where control_id like 'GS%'")) {
+                    "select control_id, ack_code, ack from inbound_message where control_id like 'GS%'")) {
                 while (rs.next()) {
                     journal.put(rs.getString(1), rs.getString(2));
+                    storedAcks.put(rs.getString(1), rs.getString(3));
                 }
             }
             try (ResultSet rs = store.createStatement().executeQuery(
@@ -115,5 +117,42 @@ class GracefulStopIT {
         assertThat(acked.values()).as("every answer").containsOnly("AA");
         System.out.printf("graceful stop: %d acknowledged (%d before SIGTERM), %d sent, stopped in %d ms%n",
                 acked.size(), ackedBeforeStop, sent.size(), stopMillis);
+
+        // Upgrade in place: a new release unpacked beside the old, the site's own settings copied over, started on
+        // the same data folder (docs/release.md, "Upgrading"). The store and its schema carry over: a PAS that
+        // re-sends an acknowledged message gets the stored answer, and every acknowledged notification reaches its
+        // authority.
+        Path upgraded = Release.unpack();
+        Files.writeString(upgraded.resolve("conf/site.properties"), "# the site's own settings\n"
+                + "cpis.journal.retention-days = 30\n");
+        Release.Running again = Release.start(upgraded, "upgraded", Map.of("CPIS_DATA_DIR", data.toString()));
+        try {
+            String resent = acked.keySet().stream().filter(flagged::contains).findFirst().orElseThrow();
+            try (Pas client = Pas.connect(again.mllpPort())) {
+                String ack = client.sendForText(Hl7Messages.a04(resent, FLAGGED));
+                assertThat(ack.split("\r")[1]).isEqualTo(storedAcks.get(resent).split("\r")[1]); // MSA, as stored
+                assertThat(ack).contains("ZCS|FLAGGED");
+            }
+            Set<String> received = new java.util.HashSet<>();
+            var amqp = new org.apache.qpid.jms.JmsConnectionFactory("amqp://127.0.0.1:" + again.brokerPort());
+            try (var la901 = amqp.createContext("la901-system", "la901-demo-password");
+                 var notifications = la901.createConsumer(la901.createQueue("cpis.notify.LA901"))) {
+                for (jakarta.jms.Message m; (m = notifications.receive(5_000)) != null; ) {
+                    String text = ((jakarta.jms.TextMessage) m).getText();
+                    int at = text.indexOf("\"messageControlId\":\"");
+                    received.add(text.substring(at + 20, text.indexOf('"', at + 20)));
+                }
+            }
+            List<String> undelivered = acked.keySet().stream().filter(flagged::contains)
+                    .filter(id -> !received.contains(id)).toList();
+            assertThat(undelivered).as("acknowledged, flagged, and never delivered (of %d delivered)",
+                    received.size()).isEmpty();
+            assertThat(again.log()).containsPattern("\\[site.properties\\] +cpis.journal.retention-days = 30")
+                    .doesNotContain("Migrating schema"); // same release: nothing to migrate
+        } finally {
+            again.process().destroy();
+            assertThat(again.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(again.process().exitValue()).as("second stop; output: %s", again.log()).isZero();
     }
 }

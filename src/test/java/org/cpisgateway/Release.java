@@ -25,22 +25,30 @@ final class Release {
     /** The unpacked release (unpacked once per test run). */
     static synchronized Path home() throws Exception {
         if (home == null) {
-            Path tarball = Path.of(System.getProperty("cpis.distribution"));
-            assertThat(tarball).exists();
-            Path dir = Files.createTempDirectory("cpis-release");
-            Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", dir.toString()).inheritIO()
-                    .start();
-            assertThat(tar.waitFor()).isZero();
-            try (var entries = Files.list(dir)) {
-                home = entries.findFirst().orElseThrow();
-            }
+            home = unpack();
         }
         return home;
     }
 
+    /** The release archive unpacked into a new temporary folder; returns its home. */
+    static Path unpack() throws Exception {
+        Path tarball = Path.of(System.getProperty("cpis.distribution"));
+        assertThat(tarball).exists();
+        Path dir = Files.createTempDirectory("cpis-release");
+        Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", dir.toString()).inheritIO()
+                .start();
+        assertThat(tar.waitFor()).isZero();
+        try (var entries = Files.list(dir)) {
+            return entries.findFirst().orElseThrow();
+        }
+    }
+
     /** {@code bin/cpis-gateway ARGS} with only a Java runtime: JAVA_HOME, and a PATH with nothing on it. */
     static ProcessBuilder command(Map<String, String> env, String... args) throws Exception {
-        Path home = home();
+        return command(home(), env, args);
+    }
+
+    static ProcessBuilder command(Path home, Map<String, String> env, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", home.resolve("bin/cpis-gateway").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.getParent().toFile());
@@ -61,6 +69,11 @@ final class Release {
 
     /** Starts {@code bin/cpis-gateway run --demo} with these extra environment variables; waits until ready. */
     static Running start(String name, Map<String, String> extraEnv) throws Exception {
+        return start(home(), name, extraEnv);
+    }
+
+    /** The same, from the release unpacked at {@code home}. */
+    static Running start(Path home, String name, Map<String, String> extraEnv) throws Exception {
         int mllp = RunningGateway.freePort();
         int broker = RunningGateway.freePort();
         int http = RunningGateway.freePort();
@@ -69,8 +82,8 @@ final class Release {
                 "CPIS_BROKER_ACCEPTOR", "tcp://127.0.0.1:" + broker + "?protocols=CORE,AMQP",
                 "CPIS_HTTP_PORT", String.valueOf(http)));
         env.putAll(extraEnv);
-        Path output = home().resolve(name + ".out");
-        Process process = command(env, "run", "--demo").redirectErrorStream(true).redirectOutput(output.toFile())
+        Path output = home.resolve(name + ".out");
+        Process process = command(home, env, "run", "--demo").redirectErrorStream(true).redirectOutput(output.toFile())
                 .start();
         Running running = new Running(process, mllp, broker, http, output);
         long until = System.currentTimeMillis() + 120_000;
