@@ -114,6 +114,28 @@ class DistributionIT {
     }
 
     @Test
+    void anAuthorityIsAddedAndRetiredWithTheReleasesCommandFromAnyFolder() throws Exception {
+        // called from the folder above the release, with a password file given relative to it
+        Files.writeString(home.getParent().resolve("la950.secret"), "a-long-enough-password\n");
+        Process add = command(Map.of(), "authority", "add", "LA950", "--name", "Release Test Council",
+                "--password-file", "la950.secret").redirectErrorStream(true).start();
+        String printed = new String(add.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(add.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(add.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("user           la950-system").contains("cpis.notify.LA950")
+                .contains(home.resolve("schema/cpis-notification.schema.json").toString());
+        assertThat(Files.readString(home.resolve("mappings/authorities.csv"))).contains("LA950,Release Test Council");
+        try (JMSContext la950 = new JmsConnectionFactory("amqp://127.0.0.1:" + brokerPort)
+                .createContext("la950-system", "a-long-enough-password")) {
+            assertThat(la950).isNotNull(); // the running gateway's broker took the new user
+        }
+        Process retire = command(Map.of(), "authority", "retire", "LA950").redirectErrorStream(true).start();
+        assertThat(retire.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(retire.exitValue()).isZero();
+        assertThat(Files.readString(home.resolve("mappings/authorities.csv"))).doesNotContain("LA950");
+    }
+
+    @Test
     void theOperationsEndpointAsksForAUserAndARoleAndShowsTheVersion() throws Exception {
         int http = running.httpPort();
         assertThat(Http.call(http, "GET", "/api/ops/summary", null).statusCode()).isEqualTo(401);
