@@ -49,6 +49,14 @@ record BrokerWiring(BrokerSecurity security, EmbeddedBroker embedded, CachingCon
             broker = new EmbeddedBroker(s.dataDir(), s.acceptor(), s.inVmUrl(), security);
             broker.start(authorities.all(), notifyPrefix, settings.upload().queuePrefix(), unrouted);
             started.add(broker::stop);
+            // users and roles edited while running (authority add/rotate/retire, or by hand) take effect at the next
+            // login whatever the file times say (BrokerSecurity.reloadLoginFilesIfChanged)
+            var loginFiles = context.getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(BrokerWiring.class, "broker-login-files");
+            security.reloadLoginFilesIfChanged();
+            loginFiles.scheduleWithFixedDelay(security::reloadLoginFilesIfChanged, 1, 1,
+                    java.util.concurrent.TimeUnit.SECONDS);
+            started.add(loginFiles::shutdownNow);
         } else {
             checkAuthorityQueues(s, password, authorities, notifyPrefix, unrouted);
         }

@@ -79,6 +79,31 @@ public final class BrokerSecurity {
         return map;
     }
 
+    private volatile List<Object> loginFileStamps;
+
+    /**
+     * Makes the broker's login module read the users and roles files again when they have changed (size or time
+     * differ from the last look), whatever the clock says. Artemis's {@code PropertiesLoginModule} re-reads a file
+     * only when its modification time is later than the moment it last read it by this machine's clock, so an edit
+     * whose file time is behind that clock (a clock set ahead, a file written on another host, a file copied with its
+     * time kept) is never seen: {@code ArtemisLoginReloadTest} pins it. Clearing Artemis's file cache makes the next
+     * login read the files afresh. Called every second by the embedded broker's wiring.
+     */
+    public void reloadLoginFilesIfChanged() {
+        List<Object> stamps = new java.util.ArrayList<>();
+        for (Path file : users.files()) {
+            try {
+                stamps.add(Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file));
+            } catch (IOException missing) {
+                stamps.add("missing");
+            }
+        }
+        if (loginFileStamps != null && !stamps.equals(loginFileStamps)) {
+            org.apache.activemq.artemis.spi.core.security.jaas.PropertiesLoader.resetUsersAndGroupsCache();
+        }
+        loginFileStamps = stamps;
+    }
+
     /** The JAAS login configuration the broker's security manager uses. */
     public SecurityConfiguration users() {
         return users;
@@ -96,6 +121,13 @@ public final class BrokerSecurity {
         LoginConfiguration(List<Path> userFiles, List<Path> roleFiles) {
             this.userFiles = userFiles;
             this.roleFiles = roleFiles;
+        }
+
+        /** Every users and roles file the login modules read. */
+        List<Path> files() {
+            List<Path> all = new java.util.ArrayList<>(userFiles);
+            all.addAll(roleFiles);
+            return all;
         }
 
         @Override
