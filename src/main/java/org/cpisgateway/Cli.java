@@ -219,7 +219,8 @@ public final class Cli {
             FeedCheck feed = new FeedCheck(new InboundFrame(s.mllp().defaultCharset()),
                     new AttendanceReader(mappings.locations(), s.check().zone(), HapiSetup.lenientContext()),
                     new FlagRules(nhs -> List.of(), (nhs, limit) -> List.of(), mappings.settings(),
-                            mappings.authorities(), s.check().events(), s.check().zone()));
+                            mappings.authorities(), s.check().events(), s.check().zone(),
+                            s.check().planVisibleAfterEnd()));
             List<FeedCheck.Outcome> outcomes = new ArrayList<>();
             java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
             for (Path input : FeedCheck.files(inputs)) {

@@ -52,6 +52,7 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
         registry.bind("reloadLog", reloadLog);
         registry.bind("messageLog", store.messages());
         registry.bind("journalRetention", store.retention());
+        registry.bind("planRetention", store.planRetention());
         return new OperationsWiring(prometheus, metrics, reloadLog);
     }
 }

@@ -15,13 +15,15 @@ import org.cpisgateway.store.JournalRetention;
 import org.cpisgateway.store.MessageLog;
 import org.cpisgateway.store.OutboxTable;
 import org.cpisgateway.store.PlanFile;
+import org.cpisgateway.store.PlanRetention;
 import org.cpisgateway.store.PlanTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The store: the pool (migrated by Flyway), one object per table, the journal writer, retention, demo plans. */
 record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog accesses, MessageLog messages,
-                   OutboxTable outbox, AttendanceJournal journal, JournalRetention retention) {
+                   OutboxTable outbox, AttendanceJournal journal, JournalRetention retention,
+                   PlanRetention planRetention) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreWiring.class);
 
@@ -39,6 +41,7 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
             LOG.info("Demo data loaded: {} synthetic plans (cpis.demo.enabled=false turns this off)", n);
         }
         return new StoreWiring(dataSource, plans, new AccessLog(dataSource), messages, outbox, journal,
-                new JournalRetention(dataSource, messages, outbox, clock));
+                new JournalRetention(dataSource, messages, outbox, clock),
+                new PlanRetention(dataSource, settings.check().planVisibleAfterEnd(), clock));
     }
 }

@@ -85,4 +85,88 @@ abstract class MessageStoreCases {
         assertThat(gateway.count("select count(*) from access_record where control_id = ?", id)).isEqualTo(1);
     }
 
+
+    static void plan(String nhs, String type, java.time.LocalDate start, java.time.LocalDate end, String authority)
+            throws Exception {
+        try (var c = gateway.store().getConnection(); var ps = c.prepareStatement("insert into plan (nhs_number, "
+                + "plan_type, start_date, end_date, authority_code, updated_at) values (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, nhs);
+            ps.setString(2, type);
+            ps.setObject(3, start);
+            ps.setObject(4, end);
+            ps.setString(5, authority);
+            ps.setObject(6, java.time.OffsetDateTime.now());
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void aPlanThatEndedWithinTwelveMonthsFlagsAndIsNotifiedWithItsEndDate() throws Exception {
+        String child = "9990003300";
+        java.time.LocalDate ended = TestDates.day("today-3m");
+        plan(child, "LAC", TestDates.day("today-3y"), ended, "LA902");
+        String id = Hl7Messages.newControlId();
+        try (jakarta.jms.JMSContext la902 = gateway.connectAsAuthority("LA902");
+             jakarta.jms.JMSConsumer queue = la902.createConsumer(la902.createQueue("cpis.notify.LA902"),
+                     "JMSCorrelationID IS NULL OR JMSCorrelationID IS NOT NULL")) {
+            AckText ack = AckText.of(Mllp.exchange(gateway.mllpPort,
+                    Mllp.frame(Hl7Messages.a04(id, child).getBytes(StandardCharsets.UTF_8)), 1,
+                    StandardCharsets.UTF_8).get(0));
+            assertThat(ack.field("ZCS", 1)).isEqualTo("FLAGGED");
+            assertThat(ack.field("ZCS", 3)).isEqualTo("RECENTLY_ENDED_PLAN");
+            assertThat(ack.field("ZCS", 2)).contains("plan ended on " + ended);
+            assertThat(ack.field("ZCP", 4)).isEqualTo(ended.toString().replace("-", ""));
+            JsonNode found = null;
+            for (jakarta.jms.Message m; found == null && (m = queue.receive(10_000)) != null; ) {
+                JsonNode n = new ObjectMapper().readTree(((jakarta.jms.TextMessage) m).getText());
+                if (id.equals(n.at("/source/messageControlId").asText())) {
+                    found = n;
+                }
+            }
+            assertThat(found).as("the notification to LA902").isNotNull();
+            assertThat(found.at("/plans/0/endDate").asText()).isEqualTo(ended.toString());
+        }
+    }
+
+    @Test
+    void retentionDeletesPlansPastTheWindowAndTheHistoryOfAChildWithNoPlanLeft() throws Exception {
+        String gone = "9990003319";      // one plan, ended 13 months ago: plan and history go
+        String kept = "9990003327";      // an old plan and a current one: the old plan goes, the history stays
+        String recent = "9990003335";    // ended 11 months ago: still shown, nothing goes
+        plan(gone, "CPP", TestDates.day("today-4y"), TestDates.day("today-13m"), "LA901");
+        plan(kept, "CPP", TestDates.day("today-4y"), TestDates.day("today-13m"), "LA901");
+        plan(kept, "LAC", TestDates.day("today-13m"), null, "LA901");
+        plan(recent, "CPP", TestDates.day("today-4y"), TestDates.day("today-11m"), "LA901");
+        for (String child : java.util.List.of(gone, kept, recent)) {
+            try (var c = gateway.store().getConnection(); var ps = c.prepareStatement("insert into access_record "
+                    + "(nhs_number, accessed_at, setting_code, setting_name, setting_type, scheduled) "
+                    + "values (?, ?, 'R9Z01-ED', 'test', 'ED', false)")) {
+                ps.setString(1, child);
+                ps.setObject(2, java.time.OffsetDateTime.now().minusMonths(14));
+                ps.executeUpdate();
+            }
+        }
+        var retention = gateway.context().getRegistry().lookupByNameAndType("planRetention",
+                org.cpisgateway.store.PlanRetention.class);
+        assertThat(retention.purge()).isGreaterThanOrEqualTo(2); // and the demo's plan that ended years ago
+        assertThat(gateway.count("select count(*) from plan where nhs_number = ?", gone)).isZero();
+        assertThat(gateway.count("select count(*) from access_record where nhs_number = ?", gone)).isZero();
+        assertThat(gateway.count("select count(*) from plan where nhs_number = ?", kept)).isEqualTo(1);
+        assertThat(gateway.count("select count(*) from access_record where nhs_number = ?", kept)).isEqualTo(1);
+        assertThat(gateway.count("select count(*) from plan where nhs_number = ?", recent)).isEqualTo(1);
+        assertThat(gateway.count("select count(*) from access_record where nhs_number = ?", recent)).isEqualTo(1);
+        assertThat(retention.purge()).isZero(); // nothing more to do
+
+        // the audit log says whose records went; the application log only how many
+        java.nio.file.Path audit = java.nio.file.Path.of("target/test-logs/audit.log");
+        String lines = "";
+        for (int i = 0; i < 50 && !lines.contains("\"retention-delete-history\",\"nhsNumber\":\"" + gone); i++) {
+            Thread.sleep(100);
+            lines = java.nio.file.Files.readString(audit);
+        }
+        assertThat(lines).contains("\"retention-delete-plan\",\"nhsNumber\":\"" + gone)
+                .contains("\"retention-delete-plan\",\"nhsNumber\":\"" + kept)
+                .contains("\"retention-delete-history\",\"nhsNumber\":\"" + gone);
+        LogPrivacy.assertNoneOf(java.util.List.of(gone, kept, recent));
+    }
 }

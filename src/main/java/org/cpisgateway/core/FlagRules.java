@@ -26,13 +26,17 @@ public class FlagRules {
     private final Authorities authorities;
     private final Set<String> events;
     private final ZoneId zone;
+    private final java.time.Period visibleAfterEnd;
 
     /**
-     * @param events trigger events that are checked (upper case); other events are answered NOT_CHECKED
-     * @param zone   the zone whose calendar date decides whether a plan is active on the day of the attendance
+     * @param events          trigger events that are checked (upper case); other events are answered NOT_CHECKED
+     * @param zone            the zone whose calendar date decides whether a plan is active on the day of the
+     *                        attendance
+     * @param visibleAfterEnd how long after its end a plan still flags the child (the national service: 12 months)
      */
     public FlagRules(PlanSource plans, AccessHistorySource history, CareSettings settings, Authorities authorities,
-                     Set<String> events, ZoneId zone) {
+                     Set<String> events, ZoneId zone, java.time.Period visibleAfterEnd) {
+        this.visibleAfterEnd = visibleAfterEnd;
         this.plans = plans;
         this.history = history;
         this.settings = settings;
@@ -54,29 +58,35 @@ public class FlagRules {
             return CheckResult.notChecked(code, "Not checked: " + problem, setting);
         }
         LocalDate day = attendance.timeOr(receivedAt).atZoneSameInstant(zone).toLocalDate();
+        // plans in force on the day, and plans that ended within the window before it (both flag the child)
         List<Plan> active = plans.plansFor(attendance.nhsNumber()).stream()
-                .filter(p -> p.type() != null && p.isActiveOn(day))
+                .filter(p -> p.type() != null && (p.isActiveOn(day) || p.endedWithin(day, visibleAfterEnd)))
                 .sorted(Comparator.comparing(Plan::startDate))
                 .toList();
         if (active.isEmpty()) {
             return new CheckResult(CheckResult.Status.NOT_FLAGGED, "NO_ACTIVE_PLAN", "No active CP-IS plan", List.of(),
                     List.of(), setting, List.of());
         }
+        String reason = active.stream().anyMatch(p -> p.isActiveOn(day)) ? "ACTIVE_PLAN" : "RECENTLY_ENDED_PLAN";
         List<AccessRecord> seen = AccessHistory.collapse(history.recentAccesses(attendance.nhsNumber(), HISTORY_SCAN),
                 HISTORY_SIZE);
         List<String> notify = setting.scheduled() ? List.of()
                 : active.stream().map(Plan::authorityCode).distinct().toList();
-        return new CheckResult(CheckResult.Status.FLAGGED, "ACTIVE_PLAN", summary(active), active, seen, setting,
+        return new CheckResult(CheckResult.Status.FLAGGED, reason, summary(active, day), active, seen, setting,
                 notify);
     }
 
-    /** What the clerk reads first: each plan, its authority and the number to call out of hours. */
-    private String summary(List<Plan> active) {
-        return active.stream()
+    /**
+     * What the clerk reads first: each plan (and, for one that has ended, when), its authority and the number to
+     * call out of hours.
+     */
+    private String summary(List<Plan> shown, LocalDate day) {
+        return shown.stream()
                 .map(p -> {
                     Authority authority = authorities.find(p.authorityCode());
-                    return p.type().snomedDisplay() + " (" + p.type() + "), " + authority.name() + ", emergency duty "
-                            + authority.emergencyDutyPhone();
+                    String ended = p.isActiveOn(day) ? "" : ", plan ended on " + p.endDate();
+                    return p.type().snomedDisplay() + " (" + p.type() + ")" + ended + ", " + authority.name()
+                            + ", emergency duty " + authority.emergencyDutyPhone();
                 })
                 .collect(Collectors.joining("; "));
     }

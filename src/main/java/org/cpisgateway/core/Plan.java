@@ -9,4 +9,13 @@ public record Plan(String nhsNumber, PlanType type, LocalDate startDate, LocalDa
     public boolean isActiveOn(LocalDate day) {
         return !startDate.isAfter(day) && (endDate == null || !endDate.isBefore(day));
     }
+
+    /**
+     * Ended before {@code day} but within {@code visibleFor} of it: the national service still shows such a plan
+     * (a child "subject to a plan, or looked after, within the previous 12 months").
+     */
+    public boolean endedWithin(LocalDate day, java.time.Period visibleFor) {
+        return endDate != null && !startDate.isAfter(day) && endDate.isBefore(day)
+                && !endDate.isBefore(day.minus(visibleFor));
+    }
 }

@@ -41,7 +41,7 @@ class FlagRulesTest {
             nhs -> plans.stream().filter(p -> p.nhsNumber().equals(nhs)).toList(),
             (nhs, limit) -> accesses.stream().limit(limit).toList(),
             (facility, location) -> settings.getOrDefault(location, CareSetting.unmapped(facility)),
-            authorities, Set.of("A04"), LONDON);
+            authorities, Set.of("A04"), LONDON, java.time.Period.ofMonths(12));
 
     static Attendance attendance(String nhs, String location, String event) {
         return new Attendance("R9Z01", event, nhs, nhs == null ? "no NHS number in the message" : null, "NSTS01",
@@ -71,11 +71,40 @@ class FlagRulesTest {
         plans.add(new Plan("9990000018", PlanType.CPP, TODAY.minusYears(1), TODAY, "LA901"));
         assertThat(rules.check(attendance("9990000018", "ED", "A04"), NOW).flagged()).isTrue();
         plans.clear();
-        plans.add(new Plan("9990000018", PlanType.CPP, TODAY.minusYears(1), TODAY.minusDays(1), "LA901"));
-        assertThat(rules.check(attendance("9990000018", "ED", "A04"), NOW).reasonCode()).isEqualTo("NO_ACTIVE_PLAN");
-        plans.clear();
         plans.add(new Plan("9990000018", PlanType.CPP, TODAY.plusDays(1), null, "LA901"));
         assertThat(rules.check(attendance("9990000018", "ED", "A04"), NOW).flagged()).isFalse();
+    }
+
+    @Test
+    void aPlanThatEndedWithinTwelveMonthsStillFlagsSaysWhenAndNotifies() {
+        plans.add(new Plan("9990000018", PlanType.LAC, TODAY.minusYears(3), TODAY.minusDays(1), "LA902"));
+        CheckResult r = rules.check(attendance("9990000018", "ED", "A04"), NOW);
+        assertThat(r.status()).isEqualTo(CheckResult.Status.FLAGGED);
+        assertThat(r.reasonCode()).isEqualTo("RECENTLY_ENDED_PLAN");
+        assertThat(r.summary()).isEqualTo("Looked after child (LAC), plan ended on " + TODAY.minusDays(1)
+                + ", Council LA902, emergency duty 0199");
+        assertThat(r.authoritiesToNotify()).containsExactly("LA902");
+        // the last day of the window, and the first day after it
+        plans.clear();
+        plans.add(new Plan("9990000018", PlanType.CPP, TODAY.minusYears(3), TODAY.minusMonths(12), "LA901"));
+        assertThat(rules.check(attendance("9990000018", "ED", "A04"), NOW).reasonCode())
+                .isEqualTo("RECENTLY_ENDED_PLAN");
+        plans.clear();
+        plans.add(new Plan("9990000018", PlanType.CPP, TODAY.minusYears(3), TODAY.minusMonths(12).minusDays(1),
+                "LA901"));
+        assertThat(rules.check(attendance("9990000018", "ED", "A04"), NOW).reasonCode()).isEqualTo("NO_ACTIVE_PLAN");
+    }
+
+    @Test
+    void anActivePlanBesideARecentlyEndedOneIsAnActivePlanAndBothAreShown() {
+        plans.add(new Plan("9990000018", PlanType.CPP, TODAY.minusYears(2), TODAY.minusMonths(2), "LA901"));
+        plans.add(new Plan("9990000018", PlanType.LAC, TODAY.minusMonths(2), null, "LA901"));
+        CheckResult r = rules.check(attendance("9990000018", "ED", "A04"), NOW);
+        assertThat(r.reasonCode()).isEqualTo("ACTIVE_PLAN");
+        assertThat(r.plans()).hasSize(2);
+        assertThat(r.summary()).contains("plan ended on " + TODAY.minusMonths(2)).contains("Looked after child (LAC), "
+                + "Council LA901");
+        assertThat(r.authoritiesToNotify()).containsExactly("LA901");
     }
 
     @Test
@@ -106,10 +135,10 @@ class FlagRulesTest {
         plans.add(new Plan("9990000018", PlanType.CPP, TODAY.minusYears(2), TODAY.minusDays(10), "LA901"));
         Attendance late = new Attendance("R9Z01", "A04", "9990000018", null, null, null, null, null, null, "E", "ED",
                 NOW.minusDays(20)); // an attendance sent three weeks late, while the plan was open
-        assertThat(rules.check(late, NOW).flagged()).isTrue();
+        assertThat(rules.check(late, NOW).reasonCode()).isEqualTo("ACTIVE_PLAN");
         Attendance untimed = new Attendance("R9Z01", "A04", "9990000018", null, null, null, null, null, null, "E", "ED",
-                null); // no time in the message: the day it arrived
-        assertThat(rules.check(untimed, NOW).flagged()).isFalse();
+                null); // no time in the message: the day it arrived, after the plan ended
+        assertThat(rules.check(untimed, NOW).reasonCode()).isEqualTo("RECENTLY_ENDED_PLAN");
     }
 
     @Test
