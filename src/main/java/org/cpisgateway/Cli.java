@@ -216,11 +216,12 @@ public final class Cli {
         private int check() throws Exception {
             GatewaySettings s = GatewaySettings.read(CheckConfig.lookup(properties));
             Mappings mappings = Mappings.load(s.check().mappingsDir());
+            java.util.Map<String, String> visitsSeen = new java.util.HashMap<>();
             FeedCheck feed = new FeedCheck(new InboundFrame(s.mllp().defaultCharset()),
                     new AttendanceReader(mappings.locations(), s.check().zone(), HapiSetup.lenientContext()),
                     new FlagRules(nhs -> List.of(), (nhs, limit) -> List.of(), mappings.settings(),
                             mappings.authorities(), s.check().events(), s.check().zone(),
-                            s.check().planVisibleAfterEnd()));
+                            s.check().planVisibleAfterEnd(), visitsSeen::get), visitsSeen);
             List<FeedCheck.Outcome> outcomes = new ArrayList<>();
             java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
             for (Path input : FeedCheck.files(inputs)) {

@@ -33,7 +33,7 @@ final class InboundWiring {
         Timer lookupTimer = operations.metrics().lookupTimer();
         PlanSource timedPlans = nhsNumber -> lookupTimer.record(() -> store.plans().plansFor(nhsNumber));
         FlagRules rules = new FlagRules(timedPlans, store.accesses(), mappings.settings(), mappings.authorities(),
-                s.check().events(), s.check().zone(), s.check().planVisibleAfterEnd());
+                s.check().events(), s.check().zone(), s.check().planVisibleAfterEnd(), store.visits());
         AckWriter ackWriter = new AckWriter(mappings.authorities(), s.check().ackSendingApplication(),
                 s.check().ackDefaultVersion(), clock);
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),

@@ -17,13 +17,14 @@ import org.cpisgateway.store.OutboxTable;
 import org.cpisgateway.store.PlanFile;
 import org.cpisgateway.store.PlanRetention;
 import org.cpisgateway.store.PlanTable;
+import org.cpisgateway.store.VisitTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The store: the pool (migrated by Flyway), one object per table, the journal writer, retention, demo plans. */
 record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog accesses, MessageLog messages,
                    OutboxTable outbox, AttendanceJournal journal, JournalRetention retention,
-                   PlanRetention planRetention) {
+                   PlanRetention planRetention, VisitTable visits) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreWiring.class);
 
@@ -42,6 +43,7 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
         }
         return new StoreWiring(dataSource, plans, new AccessLog(dataSource), messages, outbox, journal,
                 new JournalRetention(dataSource, messages, outbox, clock),
-                new PlanRetention(dataSource, settings.check().planVisibleAfterEnd(), clock));
+                new PlanRetention(dataSource, settings.check().planVisibleAfterEnd(), clock),
+                new VisitTable(dataSource));
     }
 }

@@ -144,13 +144,20 @@ public class AuthoritySideTest {
         }
         assertThat(attend("9990000077")).isEqualTo("FLAGGED");
 
-        // ending the plan makes the next attendance NOT_FLAGGED
+        // an ended plan still flags the child for 12 months; a deleted one no longer
         String yesterday = TestDates.iso("today-1d");
         try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
             JsonNode ended = uploadByQueue(jms, "LA901",
                     "nhs_number,plan_type,start_date,end_date,action\n9990000077,CPP," + TestDates.iso("today-10m") + ","
                             + yesterday + ",END\n");
             assertThat(ended.path("accepted").asInt()).isEqualTo(1);
+        }
+        assertThat(attend("9990000077")).isEqualTo("FLAGGED");
+        try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
+            JsonNode deleted = uploadByQueue(jms, "LA901",
+                    "nhs_number,plan_type,start_date,end_date,action\n9990000077,CPP," + TestDates.iso("today-10m") + ","
+                            + yesterday + ",DELETE\n");
+            assertThat(deleted.path("accepted").asInt()).as("report %s", deleted).isEqualTo(1);
         }
         assertThat(attend("9990000077")).isEqualTo("NOT_FLAGGED");
     }

@@ -230,9 +230,9 @@ class GatewayEndToEndTest {
 
     @Test
     void eventOutOfScopeIsAcceptedButNotChecked() throws Exception {
-        Message ack = send(Hl7Messages.adt("A08", Hl7Messages.newControlId(), "R9Z01", "ED", CPP_CHILD + "^^^NHS^NH"));
+        Message ack = send(Hl7Messages.adt("A03", Hl7Messages.newControlId(), "R9Z01", "ED", CPP_CHILD + "^^^NHS^NH"));
         assertThat(get(ack, "/MSA-1")).isEqualTo("AA");
-        assertThat(get(ack, "/MSH-9-2")).isEqualTo("A08");
+        assertThat(get(ack, "/MSH-9-2")).isEqualTo("A03");
         assertThat(get(ack, "/ZCS-1")).isEqualTo("NOT_CHECKED");
         assertThat(get(ack, "/ZCS-3")).isEqualTo("EVENT_NOT_IN_SCOPE");
     }

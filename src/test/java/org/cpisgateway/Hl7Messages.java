@@ -23,13 +23,14 @@ public final class Hl7Messages {
         return a04(controlId, "R9Z01", "ED", nhsNumber + "^^^NHS^NH");
     }
 
+    /** One message of its own visit (PV1-19 is V + the control ID), arrived a minute ago (PV1-44). */
     public static String adt(String event, String controlId, String facility, String location, String pid3) {
         return "MSH|^~\\&|TEST-PAS|" + facility + "|CPIS|CPIS|" + TestDates.hl7TimeSecondsAgo(0) + "||ADT^" + event
                 + "^ADT_A01|" + controlId + "|P|2.4|||AL|NE|GBR\r"
                 + "EVN|" + event + "|" + TestDates.hl7TimeSecondsAgo(5) + "\r"
                 + "PID|1||" + pid3 + "~RX0000001^^^" + facility + "^MR||TESTCHILD^ROBIN^SAM^^^^L||20150302|2|||"
                 + "1 TEST STREET^^TESTTOWN^^ZZ99 9ZZ^GBR\r"
-                + "PV1|1|E|" + location + "^^^" + facility + "|||||||||||||||||V" + controlId
-                + "|||||||||||||||||||||||||" + TestDates.hl7TimeSecondsAgo(60) + "\r";
+                + "PV1|1|E|" + location + "^^^" + facility + "||||||||||||||||V" + controlId // PV1-19: a visit each
+                + "|||||||||||||||||||||||||" + TestDates.hl7TimeSecondsAgo(60) + "\r";     // PV1-44: arrival
     }
 }

@@ -169,4 +169,89 @@ abstract class MessageStoreCases {
                 .contains("\"retention-delete-history\",\"nhsNumber\":\"" + gone);
         LogPrivacy.assertNoneOf(java.util.List.of(gone, kept, recent));
     }
+
+    /** One message of visit {@code visit}, with PID-32 when {@code status} is given. */
+    static String ofVisit(String event, String controlId, String nhs, String visit, String status) {
+        String structure = event.equals("A40") ? "ADT_A39" : "ADT_A01";
+        return "MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|" + TestDates.hl7TimeSecondsAgo(0) + "||ADT^" + event + "^"
+                + structure + "|" + controlId + "|P|2.4|||AL|NE|GBR\r"
+                + "EVN|" + event + "|" + TestDates.hl7TimeSecondsAgo(5) + "\r"
+                + "PID|1||" + nhs + "^^^NHS^NH~RX7^^^R9Z01^MR||TESTCHILD^ROBIN||20150302|2" + "|".repeat(24)
+                + (status == null ? "" : status) + "\r"
+                + (event.equals("A40") ? "MRG|9990000034^^^NHS^NH\r" : "")
+                + "PV1|1|E|ED^^^R9Z01" + "|".repeat(16) + visit + "\r";
+    }
+
+    static AckText send(String message) throws Exception {
+        return AckText.of(Mllp.exchange(gateway.mllpPort, Mllp.frame(message.getBytes(StandardCharsets.UTF_8)), 1,
+                StandardCharsets.UTF_8).get(0));
+    }
+
+    /** The control IDs of the notifications on the authority's queue (read until it is quiet for 3 s). */
+    static java.util.List<String> notified(String authority) throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (jakarta.jms.JMSContext jms = gateway.connectAsAuthority(authority);
+             jakarta.jms.JMSConsumer queue = jms.createConsumer(jms.createQueue("cpis.notify." + authority))) {
+            for (jakarta.jms.Message m; (m = queue.receive(3_000)) != null; ) {
+                ids.add(new ObjectMapper().readTree(((jakarta.jms.TextMessage) m).getText())
+                        .at("/source/messageControlId").asText());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void aVisitIsNotifiedOnceAcrossItsMessagesAndAgainOnlyForANewNhsNumber() throws Exception {
+        notified("LA901");
+        notified("LA902"); // start from empty queues
+        String visit = "VIS" + Hl7Messages.newControlId();
+        String registered = Hl7Messages.newControlId();
+        String updated = Hl7Messages.newControlId();
+        String corrected = Hl7Messages.newControlId();
+        String merged = Hl7Messages.newControlId();
+
+        AckText first = send(ofVisit("A04", registered, "9990000018", visit, null));
+        assertThat(first.field("ZCS", 1)).isEqualTo("FLAGGED");
+        assertThat(first.field("ZCS", 5)).isEqualTo("QUEUED");
+        AckText update = send(ofVisit("A08", updated, "9990000018", visit, "NSTS01"));
+        assertThat(update.field("MSA", 1)).isEqualTo("AA");
+        assertThat(update.field("ZCS", 1)).isEqualTo("FLAGGED"); // the clerk still sees the flag
+        assertThat(update.field("ZCS", 5)).isEqualTo("NONE");    // nobody is told twice
+        assertThat(send(ofVisit("A01", Hl7Messages.newControlId(), "9990000018", visit, null)).field("ZCS", 5))
+                .isEqualTo("NONE");
+        assertThat(gateway.count("select count(*) from access_record where control_id in (?, ?)", registered,
+                updated)).isEqualTo(1);
+
+        // a corrected number on the same visit is a new look-up: LA902's looked after child
+        AckText correction = send(ofVisit("A08", corrected, "9990000026", visit, "NSTS01"));
+        assertThat(correction.field("ZCS", 1)).isEqualTo("FLAGGED");
+        assertThat(correction.field("ZCS", 5)).isEqualTo("QUEUED");
+        // a merge onto the mother's record (UCP, LA901): checked and notified under the surviving number
+        AckText merge = send(ofVisit("A40", merged, "9990000034", visit, null));
+        assertThat(merge.field("MSA", 1)).isEqualTo("AA");
+        assertThat(merge.field("ZCS", 1)).isEqualTo("FLAGGED");
+        assertThat(merge.field("ZCS", 5)).isEqualTo("QUEUED");
+        // a re-send of the first message gets its stored answer, and nothing more
+        assertThat(send(ofVisit("A04", registered, "9990000018", visit, null)).field("ZCS", 5)).isEqualTo("QUEUED");
+
+        assertThat(notified("LA901")).containsExactlyInAnyOrder(registered, merged);
+        assertThat(notified("LA902")).containsExactly(corrected);
+    }
+
+    @Test
+    void anUnverifiedNumberIsNotLookedUpUntilAMessageOfTheVisitSaysItIsVerified() throws Exception {
+        notified("LA901");
+        String visit = "VIS" + Hl7Messages.newControlId();
+        String untraced = Hl7Messages.newControlId();
+        String traced = Hl7Messages.newControlId();
+        AckText first = send(ofVisit("A04", untraced, "9990000018", visit, "NSTS02"));
+        assertThat(first.field("ZCS", 1)).isEqualTo("NOT_CHECKED");
+        assertThat(first.field("ZCS", 3)).isEqualTo("NHS_NUMBER_NOT_VERIFIED");
+        assertThat(first.field("ZCS", 2)).contains("not traced");
+        assertThat(gateway.count("select count(*) from access_record where control_id = ?", untraced)).isZero();
+        AckText then = send(ofVisit("A08", traced, "9990000018", visit, "NSTS01"));
+        assertThat(then.field("ZCS", 1)).isEqualTo("FLAGGED");
+        assertThat(then.field("ZCS", 5)).isEqualTo("QUEUED");
+        assertThat(notified("LA901")).containsExactly(traced);
+    }
 }

@@ -68,12 +68,12 @@ class OperationsEndpointTest {
         assertThat(new Terser(ack).get("/ZCS-1")).isEqualTo("FLAGGED");
         send(Hl7Messages.a04(Hl7Messages.newControlId(), NO_PLAN));
         send(Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z77", "ED", NO_PLAN + "^^^NHS^NH")); // not our facility
-        send(Hl7Messages.adt("A08", Hl7Messages.newControlId(), "R9Z01", "ED", CPP_CHILD + "^^^NHS^NH"));
+        send(Hl7Messages.adt("A03", Hl7Messages.newControlId(), "R9Z01", "ED", CPP_CHILD + "^^^NHS^NH"));
 
         String metrics = awaitMetric("cpis_notifications_sent_total{authority=\"LA901\"}");
         assertThat(value(metrics, "cpis_messages_received_total{event=\"A04\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(2);
         assertThat(value(metrics, "cpis_messages_received_total{event=\"A04\",sender=\"unmapped\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(value(metrics, "cpis_messages_received_total{event=\"A08\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(metrics, "cpis_messages_received_total{event=\"A03\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(1);
         assertThat(value(metrics, "cpis_acks_total{code=\"AA\"}")).isGreaterThanOrEqualTo(4);
         assertThat(value(metrics, "cpis_flag_results_total{reason=\"ACTIVE_PLAN\",status=\"FLAGGED\"}")).isGreaterThanOrEqualTo(1);
         assertThat(value(metrics, "cpis_flag_results_total{reason=\"NO_ACTIVE_PLAN\",status=\"NOT_FLAGGED\"}")).isGreaterThanOrEqualTo(2);

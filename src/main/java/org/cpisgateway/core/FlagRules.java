@@ -27,16 +27,19 @@ public class FlagRules {
     private final Set<String> events;
     private final ZoneId zone;
     private final java.time.Period visibleAfterEnd;
+    private final VisitHistory visits;
 
     /**
      * @param events          trigger events that are checked (upper case); other events are answered NOT_CHECKED
      * @param zone            the zone whose calendar date decides whether a plan is active on the day of the
      *                        attendance
      * @param visibleAfterEnd how long after its end a plan still flags the child (the national service: 12 months)
+     * @param visits          which visits were already checked, with which NHS number
      */
     public FlagRules(PlanSource plans, AccessHistorySource history, CareSettings settings, Authorities authorities,
-                     Set<String> events, ZoneId zone, java.time.Period visibleAfterEnd) {
+                     Set<String> events, ZoneId zone, java.time.Period visibleAfterEnd, VisitHistory visits) {
         this.visibleAfterEnd = visibleAfterEnd;
+        this.visits = visits;
         this.plans = plans;
         this.history = history;
         this.settings = settings;
@@ -45,8 +48,40 @@ public class FlagRules {
         this.zone = zone;
     }
 
-    /** @param receivedAt when the message arrived: the attendance time when the message carries none */
+    /**
+     * The answer for one message. A visit (see {@link #visitOf}) is checked and notified once: a later message of
+     * the same visit with the same NHS number gets the current answer and notifies nobody; one with another number
+     * (a correction or a merge) is checked and notified as a new look-up.
+     *
+     * @param receivedAt when the message arrived: the attendance time when the message carries none
+     */
     public CheckResult check(Attendance attendance, OffsetDateTime receivedAt) {
+        CheckResult result = lookUp(attendance, receivedAt);
+        String visit = visitOf(attendance, receivedAt);
+        if (visit == null || !result.lookedUp()) {
+            return result;
+        }
+        return attendance.nhsNumber().equals(visits.lastCheckedNhsNumber(visit))
+                ? result.repeatOfVisit(visit) : result.firstOfVisit(visit);
+    }
+
+    /**
+     * Which visit a message belongs to: the sender's visit number (PV1-19), else the sender's own patient
+     * identifier (PID-3) and the day of the attendance; null when the message has neither.
+     */
+    public String visitOf(Attendance attendance, OffsetDateTime receivedAt) {
+        String sender = attendance.sendingFacility() == null ? "" : attendance.sendingFacility();
+        if (attendance.visitNumber() != null && !attendance.visitNumber().isBlank()) {
+            return sender + "|visit|" + attendance.visitNumber().strip();
+        }
+        if (attendance.patientId() != null && !attendance.patientId().isBlank()) {
+            LocalDate day = attendance.timeOr(receivedAt).atZoneSameInstant(zone).toLocalDate();
+            return sender + "|patient|" + attendance.patientId().strip() + "|" + day;
+        }
+        return null;
+    }
+
+    private CheckResult lookUp(Attendance attendance, OffsetDateTime receivedAt) {
         CareSetting setting = settings.find(attendance.sendingFacility(), attendance.location());
         if (!events.contains(attendance.eventCode())) {
             return CheckResult.notChecked("EVENT_NOT_IN_SCOPE",
@@ -56,6 +91,10 @@ public class FlagRules {
             String problem = attendance.nhsNumberProblem();
             String code = problem == null || problem.startsWith("no ") ? "NO_NHS_NUMBER" : "INVALID_NHS_NUMBER";
             return CheckResult.notChecked(code, "Not checked: " + problem, setting);
+        }
+        CheckResult unverified = unverified(attendance, setting);
+        if (unverified != null) {
+            return unverified;
         }
         LocalDate day = attendance.timeOr(receivedAt).atZoneSameInstant(zone).toLocalDate();
         // plans in force on the day, and plans that ended within the window before it (both flag the child)
@@ -74,6 +113,31 @@ public class FlagRules {
                 : active.stream().map(Plan::authorityCode).distinct().toList();
         return new CheckResult(CheckResult.Status.FLAGGED, reason, summary(active, day), active, seen, setting,
                 notify);
+    }
+
+    /**
+     * The national rule: a number whose status (PID-32) says it is not verified is not looked up (a wrong or
+     * unconfirmed number must never show another child's record); the clerk is told why, and a later message of
+     * the visit with status 01 is checked. A number without a status is looked up (many feeds never send PID-32),
+     * unless the setting's sender is known to send it ({@code requiresNhsNumberStatus}). A status that is none of
+     * 01-08 counts as not verified. Null when the number may be looked up.
+     */
+    private static CheckResult unverified(Attendance attendance, CareSetting setting) {
+        String raw = attendance.nhsNumberStatus();
+        if (!NhsNumberStatus.present(raw)) {
+            return setting.requiresNhsNumberStatus()
+                    ? CheckResult.notChecked("NHS_NUMBER_STATUS_MISSING", "Not checked: the NHS number's verification "
+                    + "status (PID-32) is missing and this sender always sends it; check CP-IS once it is verified",
+                    setting)
+                    : null;
+        }
+        String code = NhsNumberStatus.code(raw);
+        if (NhsNumberStatus.VERIFIED.equals(code)) {
+            return null;
+        }
+        return CheckResult.notChecked("NHS_NUMBER_NOT_VERIFIED", "Not checked: NHS number not verified ("
+                + (code == null ? "status not recognised" : "status " + code + ", " + NhsNumberStatus.meaning(code))
+                + "); check CP-IS once it is traced and verified", setting);
     }
 
     /**

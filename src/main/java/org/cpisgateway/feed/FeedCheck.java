@@ -41,11 +41,17 @@ public class FeedCheck {
     private final InboundFrame frames;
     private final AttendanceReader reader;
     private final FlagRules rules;
+    private final Map<String, String> visitsSeen;
 
-    public FeedCheck(InboundFrame frames, AttendanceReader reader, FlagRules rules) {
+    /**
+     * @param visitsSeen the visits looked up so far in this run (visit to NHS number), which {@code rules} reads as
+     *                   its visit history: a later message of the same visit is reported as the live path treats it
+     */
+    public FeedCheck(InboundFrame frames, AttendanceReader reader, FlagRules rules, Map<String, String> visitsSeen) {
         this.frames = frames;
         this.reader = reader;
         this.rules = rules;
+        this.visitsSeen = visitsSeen;
     }
 
     /** Every regular file under the given files and folders, in name order. */
@@ -99,9 +105,13 @@ public class FeedCheck {
             Message message = reader.parse(frame.text());
             Attendance attendance = reader.read(message, frame.msh());
             CheckResult result = rules.check(attendance, now);
-            boolean looked = result.status() != CheckResult.Status.NOT_CHECKED;
+            boolean looked = result.lookedUp();
+            if (looked && result.visit() != null && !result.visitCheckedBefore()) {
+                visitsSeen.put(result.visit(), attendance.nhsNumber());
+            }
             return new Outcome(source, index, controlId, attendance.eventCode(), "AA", looked ? "LOOKUP" : "NOT_CHECKED",
-                    looked ? (result.setting().scheduled() ? "silent read if flagged" : "notifies if flagged")
+                    looked ? (result.visitCheckedBefore() ? "visit already checked: current answer, notifies nobody"
+                            : result.setting().scheduled() ? "silent read if flagged" : "notifies if flagged")
                             : result.reasonCode(),
                     reader.nhsNumberField(message, frame.msh()), attendance.nhsNumberStatus(),
                     result.setting().code(), result.setting().type(), result.setting().scheduled(),

@@ -99,7 +99,7 @@ public class AttendanceReader {
         String dob = get(pid, 7, 0, 1);
         return new Attendance(msh.sendingFacilityCode(), eventCode(msh, evn), nhsNumber, problem, get(pid, 32, 0, 1),
                 get(pid, 5, 0, 1), given(pid), dob == null ? null : Hl7Time.parseDate(dob), get(pid, 8, 0, 1),
-                get(pv1, 2, 0, 1), get(pv1, 3, 0, 1), attendanceTime);
+                get(pv1, 2, 0, 1), get(pv1, 3, 0, 1), attendanceTime, get(pv1, 19, 0, 1), get(pid, 3, 0, 1));
     }
 
     private static String eventCode(MshHeader msh, Segment evn) {

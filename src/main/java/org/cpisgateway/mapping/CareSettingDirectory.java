@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code mappings/care-settings.csv}: the sending facility (MSH-4), optionally refined by the point of care in PV1-3,
  * mapped to a setting code, name, type and scheduled flag. A row with an empty location is the facility's default.
  * An unmapped setting is treated as unscheduled (a missed notification is the worse error) and warned about once.
+ * Optional column {@code nhs_number_status}: {@code required} when the sender always sends PID-32, so that a number
+ * without it is not looked up (empty or {@code optional}: looked up).
  */
 public class CareSettingDirectory implements CareSettings {
 
@@ -45,9 +47,15 @@ public class CareSettingDirectory implements CareSettings {
                         + ": sending_facility is required and scheduled must be yes or no");
             }
             boolean isScheduled = scheduled.toLowerCase(Locale.ROOT).startsWith("y") || scheduled.equalsIgnoreCase("true");
+            String status = CsvTable.cell(row, "nhs_number_status");
+            if (status != null && !status.matches("(?i)required|optional")) {
+                throw new IllegalStateException(file + " line " + row.line()
+                        + ": nhs_number_status must be required or optional (empty: optional)");
+            }
             byKey.put(key(facility, CsvTable.cell(row, "location")),
                     new CareSetting(CsvTable.cell(row, "setting_code"), CsvTable.cell(row, "setting_name"),
-                            CsvTable.cell(row, "setting_type"), isScheduled, true));
+                            CsvTable.cell(row, "setting_type"), isScheduled, true,
+                            "required".equalsIgnoreCase(status)));
         }
         return new CareSettingDirectory(byKey);
     }

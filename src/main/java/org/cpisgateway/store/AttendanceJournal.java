@@ -175,8 +175,11 @@ public class AttendanceJournal {
         private void write(Connection c, Entry e) throws SQLException {
             long messageId = messages.insert(c, e.msh(), e.msh().dedupeKey(), e.raw(), e.receivedAt(), e.ack(), "AA",
                     e.result().status().name(), e.result().reasonCode());
-            if (e.result().flagged()) {
+            if (e.result().flagged() && !e.result().visitCheckedBefore()) {
                 AccessLog.insert(c, messageId, e.msh(), e.attendance(), e.result().setting(), e.receivedAt());
+            }
+            if (e.result().lookedUp() && e.result().visit() != null && !e.result().visitCheckedBefore()) {
+                VisitTable.checked(c, e.result().visit(), e.attendance().nhsNumber(), messageId, e.receivedAt());
             }
             for (Notification n : e.notifications()) {
                 OutboxTable.insert(c, n, e.receivedAt());

@@ -41,6 +41,7 @@ public class JournalRetention {
         try (Connection c = dataSource.getConnection()) {
             int n = messages.deleteReceivedBefore(c, cutoff);
             int m = outbox.deleteDeliveredBefore(c, cutoff);
+            VisitTable.deleteCheckedBefore(c, cutoff); // a visit is long over when its messages go
             if (n + m > 0) {
                 LOG.info("Retention: removed {} messages and {} delivered notifications older than {} days", n, m, days);
             }

@@ -383,7 +383,8 @@ public final class GatewayBenchmark {
             return ("MSH|^~\\&|BENCH-PAS|R9Z01|CPIS|CPIS|" + STARTED + "||ADT^A04^ADT_A01|" + id + "|P|2.4\r"
                     + "EVN|A04|" + STARTED + "\r"
                     + "PID|1||" + nhs + "^^^NHS^NH||BENCH^PATIENT||" + dob + "|2\r"
-                    + "PV1|1|E|" + location + "^^^R9Z01\r").getBytes(StandardCharsets.ISO_8859_1);
+                    + "PV1|1|E|" + location + "^^^R9Z01||||||||||||||||" + id + "\r") // PV1-19: a visit each
+                    .getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 

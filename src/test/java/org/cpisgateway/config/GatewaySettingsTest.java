@@ -32,7 +32,7 @@ class GatewaySettingsTest {
     void theShippedConfigurationReads() throws Exception {
         Map<String, String> values = shipped();
         GatewaySettings s = GatewaySettings.read(key -> Optional.ofNullable(values.get(key)));
-        assertThat(s.check().events()).containsExactly("A04");
+        assertThat(s.check().events()).containsExactlyInAnyOrder("A04", "A01", "A08", "A31", "A40");
         assertThat(s.check().zone()).isEqualTo(ZoneId.of("Europe/London"));
         assertThat(s.mllp().port()).isEqualTo(2575);
         assertThat(s.mllp().tls().enabled()).isFalse();

@@ -23,9 +23,9 @@ class FlagRulesTest {
 
     final List<Plan> plans = new ArrayList<>();
     final List<AccessRecord> accesses = new ArrayList<>();
-    final Map<String, CareSetting> settings = Map.of(
+    final Map<String, CareSetting> settings = new java.util.HashMap<>(Map.of(
             "ED", new CareSetting("R9Z01-ED", "Riverside ED", "ED", false, true),
-            "PAEDS", new CareSetting("R9Z01-PAEDS", "Community paediatrics", "COMMUNITY_PAEDIATRICS", true, true));
+            "PAEDS", new CareSetting("R9Z01-PAEDS", "Community paediatrics", "COMMUNITY_PAEDIATRICS", true, true)));
     final Authorities authorities = new Authorities() {
         @Override
         public Authority find(String code) {
@@ -37,11 +37,13 @@ class FlagRulesTest {
             return code.startsWith("LA9");
         }
     };
+    /** visit -> the NHS number it was last looked up with */
+    final java.util.Map<String, String> visits = new java.util.HashMap<>();
     final FlagRules rules = new FlagRules(
             nhs -> plans.stream().filter(p -> p.nhsNumber().equals(nhs)).toList(),
             (nhs, limit) -> accesses.stream().limit(limit).toList(),
             (facility, location) -> settings.getOrDefault(location, CareSetting.unmapped(facility)),
-            authorities, Set.of("A04"), LONDON, java.time.Period.ofMonths(12));
+            authorities, Set.of("A04"), LONDON, java.time.Period.ofMonths(12), visits::get);
 
     static Attendance attendance(String nhs, String location, String event) {
         return new Attendance("R9Z01", event, nhs, nhs == null ? "no NHS number in the message" : null, "NSTS01",
@@ -156,5 +158,63 @@ class FlagRulesTest {
         assertThat(none.history()).isEmpty();
         plans.add(new Plan("9990000069", PlanType.CPP, TODAY.minusYears(2), null, "LA901"));
         assertThat(rules.check(attendance("9990000069", "ED", "A04"), NOW).history()).hasSize(1);
+    }
+
+    static Attendance ofVisit(String nhs, String event, String visitNumber, String patientId, String status) {
+        return new Attendance("R9Z01", event, nhs, nhs == null ? "no NHS number in the message" : null, status,
+                "TESTCHILD", "ROBIN", LocalDate.of(2015, 3, 2), "2", "E", "ED", NOW.minusMinutes(1), visitNumber,
+                patientId);
+    }
+
+    @Test
+    void aVisitIsCheckedAndNotifiedOnceUnlessItsNhsNumberChanges() {
+        FlagRules allEvents = new FlagRules(
+                nhs -> plans.stream().filter(p -> p.nhsNumber().equals(nhs)).toList(), (nhs, limit) -> List.of(),
+                (facility, location) -> settings.getOrDefault(location, CareSetting.unmapped(facility)), authorities,
+                Set.of("A04", "A01", "A08", "A31", "A40"), LONDON, java.time.Period.ofMonths(12), visits::get);
+        plans.add(new Plan("9990000018", PlanType.CPP, TODAY.minusYears(2), null, "LA901"));
+        plans.add(new Plan("9990000026", PlanType.LAC, TODAY.minusYears(2), null, "LA902"));
+        CheckResult first = allEvents.check(ofVisit("9990000018", "A04", "V1", "H123", null), NOW);
+        assertThat(first.visit()).isEqualTo("R9Z01|visit|V1");
+        assertThat(first.visitCheckedBefore()).isFalse();
+        assertThat(first.authoritiesToNotify()).containsExactly("LA901");
+        visits.put(first.visit(), "9990000018"); // what recording the attendance does
+
+        CheckResult update = allEvents.check(ofVisit("9990000018", "A08", "V1", "H123", null), NOW);
+        assertThat(update.status()).isEqualTo(CheckResult.Status.FLAGGED); // the clerk still sees it
+        assertThat(update.visitCheckedBefore()).isTrue();
+        assertThat(update.authoritiesToNotify()).isEmpty();
+
+        CheckResult corrected = allEvents.check(ofVisit("9990000026", "A08", "V1", "H123", null), NOW);
+        assertThat(corrected.visitCheckedBefore()).isFalse();
+        assertThat(corrected.authoritiesToNotify()).containsExactly("LA902");
+
+        // no visit number: the sender's patient identifier and the day
+        CheckResult byPatient = allEvents.check(ofVisit("9990000018", "A04", null, "H123", null), NOW);
+        assertThat(byPatient.visit()).isEqualTo("R9Z01|patient|H123|" + NOW.atZoneSameInstant(LONDON).toLocalDate());
+        // neither: every message on its own
+        assertThat(allEvents.check(ofVisit("9990000018", "A04", null, null, null), NOW).visit()).isNull();
+    }
+
+    @Test
+    void anUnverifiedNumberIsNotLookedUpAndAMissingStatusOnlyWhereTheSenderAlwaysSendsIt() {
+        plans.add(new Plan("9990000018", PlanType.CPP, TODAY.minusYears(2), null, "LA901"));
+        assertThat(rules.check(ofVisit("9990000018", "A04", "V2", "H1", "NSTS01"), NOW).flagged()).isTrue();
+        assertThat(rules.check(ofVisit("9990000018", "A04", "V2", "H1", "01"), NOW).flagged()).isTrue();
+        assertThat(rules.check(ofVisit("9990000018", "A04", "V2", "H1", null), NOW).flagged()).isTrue();
+        CheckResult untraced = rules.check(ofVisit("9990000018", "A04", "V2", "H1", "NSTS02"), NOW);
+        assertThat(untraced.status()).isEqualTo(CheckResult.Status.NOT_CHECKED);
+        assertThat(untraced.reasonCode()).isEqualTo("NHS_NUMBER_NOT_VERIFIED");
+        assertThat(untraced.summary()).isEqualTo("Not checked: NHS number not verified (status 02, number present but "
+                + "not traced); check CP-IS once it is traced and verified");
+        assertThat(untraced.plans()).isEmpty();
+        assertThat(rules.check(ofVisit("9990000018", "A04", "V2", "H1", "08"), NOW).reasonCode())
+                .isEqualTo("NHS_NUMBER_NOT_VERIFIED");
+        assertThat(rules.check(ofVisit("9990000018", "A04", "V2", "H1", "XX"), NOW).summary())
+                .contains("status not recognised");
+        settings.put("ED", new CareSetting("R9Z01-ED", "ED", "ED", false, true, true)); // this sender always sends it
+        assertThat(rules.check(ofVisit("9990000018", "A04", "V2", "H1", null), NOW).reasonCode())
+                .isEqualTo("NHS_NUMBER_STATUS_MISSING");
+        assertThat(rules.check(ofVisit("9990000018", "A04", "V2", "H1", "NSTS01"), NOW).flagged()).isTrue();
     }
 }

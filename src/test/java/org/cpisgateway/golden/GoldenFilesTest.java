@@ -203,7 +203,7 @@ class GoldenFilesTest {
     }
 
     private static void resetStore(Path dir) throws Exception {
-        for (String table : List.of("notification_outbox", "access_record", "inbound_message", "plan")) {
+        for (String table : List.of("notification_outbox", "access_record", "inbound_message", "plan", "visit")) {
             execute("delete from " + table);
         }
         LocalDate today = LocalDate.now(CLOCK);
