@@ -39,7 +39,7 @@ final class InboundWiring {
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),
                 new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules,
                 new NotificationFactory(mappings.authorities(), s.notifications().queuePrefix(), s.notifications().unroutedQueue(),
-                        clock),
+                        clock, mappings.authorities()::notificationVersion),
                 ackWriter, store.messages(), store.journal(), clock);
         var registry = context.getRegistry();
         registry.bind("attendance", steps);

@@ -125,6 +125,14 @@ abstract class MessageStoreCases {
             }
             assertThat(found).as("the notification to LA902").isNotNull();
             assertThat(found.at("/plans/0/endDate").asText()).isEqualTo(ended.toString());
+            // LA902 takes version 2 (mappings/authorities.csv): it also says the plan has ended, the visit, the
+            // setting's phone and the child's recent attendances elsewhere
+            assertThat(found.path("schemaVersion").asText()).isEqualTo("2");
+            assertThat(found.at("/plans/0/ended").asBoolean()).isTrue();
+            assertThat(found.at("/attendance/visitNumber").asText()).isEqualTo("V" + id);
+            assertThat(found.at("/attendance/setting/phone").asText()).isEqualTo("01632 960500");
+            assertThat(found.path("recentAttendances").isArray()).isTrue();
+            GatewayEndToEndTest.assertValid(found);
         }
     }
 

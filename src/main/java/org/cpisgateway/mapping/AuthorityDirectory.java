@@ -17,13 +17,28 @@ public class AuthorityDirectory implements Authorities {
     static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,16}");
 
     private volatile Map<String, Authority> byCode;
+    private volatile Map<String, Integer> notificationVersions = Map.of();
 
     public AuthorityDirectory(Map<String, Authority> byCode) {
         this.byCode = Collections.unmodifiableMap(new LinkedHashMap<>(byCode));
     }
 
+    private AuthorityDirectory(Map<String, Authority> byCode, Map<String, Integer> versions) {
+        this(byCode);
+        this.notificationVersions = Map.copyOf(versions);
+    }
+
+    /**
+     * The notification version the authority takes: 1 unless its row says {@code notification_version} 2
+     * (optional column). Version 2 only adds fields; version 1's schema admits none it does not list.
+     */
+    public int notificationVersion(String code) {
+        return notificationVersions.getOrDefault(code, 1);
+    }
+
     public static AuthorityDirectory load(Path file) {
         Map<String, Authority> byCode = new LinkedHashMap<>();
+        Map<String, Integer> versions = new java.util.HashMap<>();
         for (var row : CsvTable.read(file, "code", "name", "office_hours_phone", "emergency_duty_phone")) {
             String code = CsvTable.cell(row, "code");
             if (code == null || !CODE.matcher(code).matches()) {
@@ -33,8 +48,16 @@ public class AuthorityDirectory implements Authorities {
             byCode.put(code, new Authority(code, CsvTable.cell(row, "name"),
                     nullToEmpty(CsvTable.cell(row, "office_hours_phone")),
                     nullToEmpty(CsvTable.cell(row, "emergency_duty_phone"))));
+            String version = CsvTable.cell(row, "notification_version");
+            if (version != null && !version.matches("[12]")) {
+                throw new IllegalStateException(file + " line " + row.line()
+                        + ": notification_version must be 1 or 2 (empty: 1)");
+            }
+            if (version != null) {
+                versions.put(code, Integer.parseInt(version));
+            }
         }
-        return new AuthorityDirectory(byCode);
+        return new AuthorityDirectory(byCode, versions);
     }
 
     private static String nullToEmpty(String s) {
@@ -43,6 +66,7 @@ public class AuthorityDirectory implements Authorities {
 
     /** Takes the other table's rows (a live edit of the file); lookups in progress see the old or the new table. */
     public void replaceWith(AuthorityDirectory other) {
+        this.notificationVersions = other.notificationVersions;
         this.byCode = other.byCode;
     }
 

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * mapped to a setting code, name, type and scheduled flag. A row with an empty location is the facility's default.
  * An unmapped setting is treated as unscheduled (a missed notification is the worse error) and warned about once.
  * Optional column {@code nhs_number_status}: {@code required} when the sender always sends PID-32, so that a number
- * without it is not looked up (empty or {@code optional}: looked up).
+ * without it is not looked up (empty or {@code optional}: looked up). Optional column {@code phone}: the number an
+ * authority calls at the setting (in version 2 notifications).
  */
 public class CareSettingDirectory implements CareSettings {
 
@@ -55,7 +56,7 @@ public class CareSettingDirectory implements CareSettings {
             byKey.put(key(facility, CsvTable.cell(row, "location")),
                     new CareSetting(CsvTable.cell(row, "setting_code"), CsvTable.cell(row, "setting_name"),
                             CsvTable.cell(row, "setting_type"), isScheduled, true,
-                            "required".equalsIgnoreCase(status)));
+                            "required".equalsIgnoreCase(status), CsvTable.cell(row, "phone")));
         }
         return new CareSettingDirectory(byKey);
     }

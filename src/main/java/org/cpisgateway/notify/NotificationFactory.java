@@ -28,6 +28,13 @@ import org.cpisgateway.core.Authorities;
 public class NotificationFactory {
 
     public static final String SCHEMA_VERSION = "1";
+    /**
+     * Version 2 adds fields (the visit number, the setting's phone, the child's recent attendances elsewhere, whether
+     * each plan has ended) and changes none. It is sent only to authorities that ask for it
+     * ({@code notification_version} in mappings/authorities.csv), because version 1's schema admits no unknown field:
+     * a consumer validating against it keeps receiving exactly what it validates.
+     */
+    public static final String SCHEMA_VERSION_2 = "2";
 
     private final Authorities authorities;
     private final String queuePrefix;
@@ -36,9 +43,17 @@ public class NotificationFactory {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final java.time.Clock clock;
+    private final java.util.function.ToIntFunction<String> versionOf;
 
     public NotificationFactory(Authorities authorities, String queuePrefix, String unroutedQueue,
                                java.time.Clock clock) {
+        this(authorities, queuePrefix, unroutedQueue, clock, code -> 1);
+    }
+
+    /** @param versionOf the notification version each authority takes (1 or 2) */
+    public NotificationFactory(Authorities authorities, String queuePrefix, String unroutedQueue,
+                               java.time.Clock clock, java.util.function.ToIntFunction<String> versionOf) {
+        this.versionOf = versionOf;
         this.clock = clock;
         this.authorities = authorities;
         this.queuePrefix = queuePrefix;
@@ -77,8 +92,11 @@ public class NotificationFactory {
     private Map<String, Object> body(String id, String code, MshHeader msh, Attendance a, CheckResult result,
                                      OffsetDateTime receivedAt) {
         Authority authority = authorities.find(code);
+        boolean v2 = versionOf.applyAsInt(code) >= 2;
+        java.time.LocalDate day = (a.attendanceTime() != null ? a.attendanceTime() : receivedAt)
+                .atZoneSameInstant(clock.getZone()).toLocalDate();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("schemaVersion", SCHEMA_VERSION);
+        body.put("schemaVersion", v2 ? SCHEMA_VERSION_2 : SCHEMA_VERSION);
         body.put("notificationId", id);
         body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
         Map<String, Object> named = new LinkedHashMap<>();
@@ -106,6 +124,9 @@ public class NotificationFactory {
             plan.put("description", p.type().snomedDisplay());
             plan.put("startDate", p.startDate().toString());
             plan.put("endDate", p.endDate() == null ? null : p.endDate().toString());
+            if (v2) {
+                plan.put("ended", !p.isActiveOn(day)); // ended within the visibility window (12 months)
+            }
             plans.add(plan);
         }
         body.put("plans", plans);
@@ -115,12 +136,31 @@ public class NotificationFactory {
         setting.put("name", result.setting().name());
         setting.put("type", result.setting().type());
         setting.put("scheduled", result.setting().scheduled());
+        if (v2) {
+            setting.put("phone", result.setting().phone());
+        }
         Map<String, Object> attendance = new LinkedHashMap<>();
         attendance.put("time", (a.attendanceTime() != null ? a.attendanceTime() : receivedAt).toString());
         attendance.put("patientClass", a.patientClass());
         attendance.put("location", a.location());
+        if (v2) {
+            attendance.put("visitNumber", a.visitNumber());
+        }
         attendance.put("setting", setting);
         body.put("attendance", attendance);
+        if (v2) {
+            // the child's earlier attendances at unscheduled settings, as the clerk's ACK shows them (ZCA)
+            List<Map<String, Object>> recent = new ArrayList<>();
+            for (var access : result.history()) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("time", access.accessedAt().toString());
+                r.put("settingCode", access.settingCode());
+                r.put("settingName", access.settingName());
+                r.put("settingType", access.settingType());
+                recent.add(r);
+            }
+            body.put("recentAttendances", recent);
+        }
 
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("sendingApplication", msh.firstComponent(msh.sendingApplication()));
