@@ -60,7 +60,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", store.dataSource());
         BrokerWiring broker = BrokerWiring.wire(context, s, mappings.authorities(), started);
         OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings, clock);
-        HttpAccessWiring.wire(context, s, clock);
+        HttpAccessWiring.wire(context, s, clock, store, mappings);
         InboundWiring.wire(context, s, mappings, store, operations, clock);
         DeliveryWiring.wire(context, s, store, operations, started);
         ReloadGate reloadGate = new ReloadGate();

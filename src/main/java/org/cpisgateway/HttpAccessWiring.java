@@ -13,10 +13,12 @@ import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
 import org.cpisgateway.config.GatewaySettings;
+import org.cpisgateway.ops.AuthorityReads;
 import org.cpisgateway.ops.OperationsAccess;
 import org.cpisgateway.ops.OperationsAudit;
 import org.cpisgateway.ops.OperatorAuthentication;
 import org.cpisgateway.ops.OperatorDirectory;
+import org.cpisgateway.store.AuthorityRecords;
 
 /**
  * Who may use the operations HTTP endpoint. Camel Main's HTTP server (Vert.x) authenticates every request under
@@ -24,11 +26,15 @@ import org.cpisgateway.ops.OperatorDirectory;
  * broker's), answering 401 before any route runs; each route then requires its role ({@code operationsAccess}),
  * answering 403 without it. Health ({@code /observe/health/*}) and metrics ({@code /observe/metrics}) stay open, for
  * probes and Prometheus: they carry no patient data, and the server listens on loopback unless told otherwise.
+ * Under {@code /authority/} an authority's system reads back its own records, logging in with its broker user.
  */
 final class HttpAccessWiring {
 
     static final String REALM = "cpis-gateway operations";
     static final List<String> PROTECTED_PATHS = List.of("/api/*", "/ops");
+    /** Authority systems' own API, with their broker user and password. */
+    static final String AUTHORITY_PATH = "/authority/*";
+    static final String AUTHORITY_REALM = "cpis-gateway authority records";
 
     private HttpAccessWiring() {
     }
@@ -44,10 +50,23 @@ final class HttpAccessWiring {
         return new OperatorDirectory(users, roles);
     }
 
-    static void wire(CamelContext context, GatewaySettings s, Clock clock) {
+    /** The broker's users and roles (and the demo's): authority systems log in to their HTTP API with them. */
+    static OperatorDirectory authoritySystems(GatewaySettings s) {
+        List<Path> users = new ArrayList<>(List.of(s.broker().usersFile()));
+        List<Path> roles = new ArrayList<>(List.of(s.broker().rolesFile()));
+        if (s.demo().enabled()) {
+            users.add(s.demo().brokerUsersFile());
+            roles.add(s.demo().brokerRolesFile());
+        }
+        return new OperatorDirectory(users, roles);
+    }
+
+    static void wire(CamelContext context, GatewaySettings s, Clock clock, StoreWiring store, Mappings mappings) {
         OperatorDirectory operators = operators(s); // its files were checked with the other start-up checks
         context.getRegistry().bind("operationsAccess", new OperationsAccess());
         context.getRegistry().bind("operationsAudit", new OperationsAudit(clock));
+        context.getRegistry().bind("authorityReads", new AuthorityReads(
+                new AuthorityRecords(store.dataSource(), s.check().zone()), mappings.authorities()::knows, clock));
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
             return; // camel.server.enabled = false: no HTTP endpoint to guard
@@ -55,17 +74,22 @@ final class HttpAccessWiring {
         AuthenticationConfig auth = server.getConfiguration().getAuthenticationConfig();
         OperatorAuthentication provider = new OperatorAuthentication(operators);
         for (String path : PROTECTED_PATHS) {
-            AuthenticationConfigEntry entry = new AuthenticationConfigEntry();
-            entry.setPath(path);
-            entry.setAuthenticationProviderFactory(vertx -> provider);
-            entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
-                @Override
-                public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T p) {
-                    return BasicAuthHandler.create(p, REALM);
-                }
-            });
-            auth.getEntries().add(entry);
+            auth.getEntries().add(basic(path, provider, REALM));
         }
+        auth.getEntries().add(basic(AUTHORITY_PATH, new OperatorAuthentication(authoritySystems(s)), AUTHORITY_REALM));
         auth.setEnabled(true);
+    }
+
+    private static AuthenticationConfigEntry basic(String path, OperatorAuthentication provider, String realm) {
+        AuthenticationConfigEntry entry = new AuthenticationConfigEntry();
+        entry.setPath(path);
+        entry.setAuthenticationProviderFactory(vertx -> provider);
+        entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+            @Override
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T p) {
+                return BasicAuthHandler.create(p, realm);
+            }
+        });
+        return entry;
     }
 }

@@ -262,4 +262,53 @@ abstract class MessageStoreCases {
         assertThat(then.field("ZCS", 5)).isEqualTo("QUEUED");
         assertThat(notified("LA901")).containsExactly(traced);
     }
+
+    @Test
+    void anAuthorityReadsItsOwnPlansAndAccessesAndNothingOfAnotherAuthority() throws Exception {
+        String[] la901 = {"la901-system", "la901-demo-password"};
+        String[] la902 = {"la902-system", "la902-demo-password"};
+        int http = gateway.httpPort;
+        String id = Hl7Messages.newControlId();
+        assertThat(send(ofVisit("A04", id, "9990000018", "VA" + id, null)).field("ZCS", 1)).isEqualTo("FLAGGED");
+
+        var plans = Http.call(http, "GET", "/authority/plans", la901);
+        assertThat(plans.statusCode()).isEqualTo(200);
+        JsonNode planRows = new ObjectMapper().readTree(plans.body());
+        assertThat(planRows.toString()).contains("9990000018").doesNotContain("9990000026"); // 26 is LA902's
+        for (JsonNode row : planRows) {
+            assertThat(row.path("plan_type").asText()).isNotEmpty();
+        }
+
+        var mine = Http.call(http, "GET", "/authority/accesses?nhsNumber=9990000018", la901);
+        assertThat(mine.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(mine.body()).size()).isGreaterThanOrEqualTo(1);
+        // LA902 holds no plan for this child: it sees nothing, as if the child were not there
+        var theirs = Http.call(http, "GET", "/authority/accesses?nhsNumber=9990000018", la902);
+        assertThat(theirs.statusCode()).isEqualTo(200);
+        assertThat(theirs.body()).isEqualTo("[]");
+
+        var range = Http.call(http, "GET", "/authority/accesses?from=" + TestDates.iso("today-1d") + "&to="
+                + TestDates.iso("today") + "&format=csv", la901);
+        assertThat(range.statusCode()).isEqualTo(200);
+        assertThat(range.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(range.body()).startsWith("nhs_number,accessed_at,attendance_at,setting_code").contains("9990000018");
+
+        assertThat(Http.call(http, "GET", "/authority/plans", null).statusCode()).isEqualTo(401);
+        assertThat(Http.call(http, "GET", "/authority/plans", new String[] {"la901-system", "wrong"}).statusCode())
+                .isEqualTo(401);
+        assertThat(Http.call(http, "GET", "/authority/plans", Http.OPERATOR).statusCode()).isEqualTo(401);
+        assertThat(Http.call(http, "GET", "/authority/plans?authority=LA902", la901).statusCode()).isEqualTo(403);
+        assertThat(Http.call(http, "GET", "/authority/accesses", la901).statusCode()).isEqualTo(400);
+        assertThat(Http.call(http, "GET", "/authority/accesses?from=2026-13-01&to=2026-12-01", la901).statusCode())
+                .isEqualTo(400);
+
+        java.nio.file.Path audit = java.nio.file.Path.of("target/test-logs/audit.log");
+        String lines = "";
+        for (int i = 0; i < 50 && !lines.contains("\"user\":\"la902-system\",\"authority\":\"LA902\""); i++) {
+            Thread.sleep(100);
+            lines = java.nio.file.Files.readString(audit);
+        }
+        assertThat(lines).contains("\"action\":\"authority-read\",\"user\":\"la901-system\",\"authority\":\"LA901\","
+                + "\"what\":\"plans\"").contains("\"user\":\"la902-system\",\"authority\":\"LA902\"");
+    }
 }
