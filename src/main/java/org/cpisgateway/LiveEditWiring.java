@@ -35,7 +35,8 @@ final class LiveEditWiring {
 
     static void wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
                      BrokerWiring broker, ReloadLog reloadLog, ReloadGate reloadGate, Clock clock) throws Exception {
-        context.getRegistry().bind("planUpload", new PlanUpload(store.plans(), broker.security(), clock));
+        context.getRegistry().bind("planUpload", new PlanUpload(store.plans(), broker.security(), clock,
+                s.upload().snapshotMaxEndPercent()));
         UploadRoutes uploadRoutes = new UploadRoutes(mappings.authorities());
         context.addStartupListener(new ExtendedStartupListener() {
             @Override

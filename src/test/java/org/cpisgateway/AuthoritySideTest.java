@@ -90,6 +90,16 @@ public class AuthoritySideTest {
         }
     }
 
+    /** The CPR07 sub-code of a rejected row, or null. */
+    static String ruleOfRow(JsonNode report, int row) {
+        for (JsonNode r : report.path("rejectedRows")) {
+            if (r.path("row").asInt() == row) {
+                return r.path("rule").isNull() ? null : r.path("rule").asText();
+            }
+        }
+        return null;
+    }
+
     static String codeOfRow(JsonNode report, int row) {
         for (JsonNode r : report.path("rejectedRows")) {
             if (r.path("row").asInt() == row) {
@@ -130,6 +140,14 @@ public class AuthoritySideTest {
             assertThat(codeOfRow(report, 7)).startsWith("CPR07").contains("another authority");
             assertThat(codeOfRow(report, 8)).startsWith("CPR07").contains("before start_date");
             assertThat(codeOfRow(report, 9)).isEqualTo("CPR06");
+            // every CPR07 names the rule it broke
+            assertThat(ruleOfRow(report, 4)).isEqualTo("CPR07-01");
+            assertThat(ruleOfRow(report, 5)).isEqualTo("CPR07-03");
+            assertThat(ruleOfRow(report, 6)).isEqualTo("CPR07-02");
+            assertThat(ruleOfRow(report, 7)).isEqualTo("CPR07-06");
+            assertThat(ruleOfRow(report, 8)).isEqualTo("CPR07-05");
+            assertThat(ruleOfRow(report, 2)).isNull(); // CPR04 needs no sub-code
+            assertThat(report.path("outcome").asText()).isEqualTo("APPLIED");
 
             assertThat(ownerOf("9990000077", "CPP")).isEqualTo("LA901:");
             assertThat(ownerOf("9990000107", "LAC")).isEqualTo("LA901:");
@@ -293,4 +311,49 @@ public class AuthoritySideTest {
         }
     }
 
+
+    @Test
+    void aBatchOlderThanTheLastAppliedIsRefusedWholeSoItCannotUndoANewerOne() throws Exception {
+        String child = "9990003343";
+        try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
+            JsonNode today = uploadByQueue(jms, "LA901", "# cpis: sequence=20\nnhs_number,plan_type,start_date,end_date\n"
+                    + child + ",CPP," + TestDates.iso("today-1y") + "," + TestDates.iso("today-2m") + "\n");
+            assertThat(today.path("outcome").asText()).isEqualTo("APPLIED");
+            assertThat(today.path("sequence").asLong()).isEqualTo(20);
+            // yesterday's batch, re-sent: it would re-open the plan that today's ended
+            JsonNode yesterday = uploadByQueue(jms, "LA901", "# cpis: sequence=19\nnhs_number,plan_type,start_date\n"
+                    + child + ",CPP," + TestDates.iso("today-1y") + "\n");
+            assertThat(yesterday.path("outcome").asText()).isEqualTo("STALE_SEQUENCE");
+            assertThat(yesterday.path("accepted").asInt()).isZero();
+            assertThat(yesterday.path("error").asText()).contains("not after the last applied upload's 20");
+            assertThat(ownerOf(child, "CPP")).isEqualTo("LA901:" + TestDates.iso("today-2m"));
+            JsonNode next = uploadByQueue(jms, "LA901", "{\"sequence\": 21, \"plans\": [{\"nhs_number\": \"" + child
+                    + "\", \"plan_type\": \"CPP\", \"start_date\": \"" + TestDates.iso("today-1y") + "\"}]}");
+            assertThat(next.path("outcome").asText()).isEqualTo("APPLIED");
+            assertThat(ownerOf(child, "CPP")).isEqualTo("LA901:");
+        }
+    }
+
+    @Test
+    void aSnapshotEndsWhatItLeavesOutAfterADryRunAndOnlyWithForceWhenItEndsMuch() throws Exception {
+        // LA902's open plans (demo): 9990000026 LAC and 9990000050 UCP. A snapshot with only the first ends the second.
+        String snapshot = "nhs_number,plan_type,start_date\n9990000026,LAC," + TestDates.iso("today-30m") + "\n";
+        try (JMSContext jms = gateway.connectAsAuthority("LA902")) {
+            JsonNode dryRun = uploadByQueue(jms, "LA902", "# cpis: mode=snapshot dry-run\n" + snapshot);
+            assertThat(dryRun.path("outcome").asText()).isEqualTo("DRY_RUN");
+            assertThat(dryRun.path("mode").asText()).isEqualTo("snapshot");
+            assertThat(dryRun.path("plansEnded").toString()).contains("9990000050 UCP " + TestDates.iso("today-4m"));
+            assertThat(ownerOf("9990000050", "UCP")).isEqualTo("LA902:"); // nothing changed
+
+            JsonNode tooMuch = uploadByQueue(jms, "LA902", "# cpis: mode=snapshot\n" + snapshot);
+            assertThat(tooMuch.path("outcome").asText()).isEqualTo("SNAPSHOT_TOO_LARGE");
+            assertThat(tooMuch.path("error").asText()).contains("would end 1 of 2 open plans");
+            assertThat(ownerOf("9990000050", "UCP")).isEqualTo("LA902:");
+
+            JsonNode forced = uploadByQueue(jms, "LA902", "# cpis: mode=snapshot force\n" + snapshot);
+            assertThat(forced.path("outcome").asText()).isEqualTo("APPLIED");
+            assertThat(ownerOf("9990000050", "UCP")).isEqualTo("LA902:" + TestDates.iso("today"));
+            assertThat(ownerOf("9990000026", "LAC")).isEqualTo("LA902:"); // in the snapshot: untouched
+        }
+    }
 }

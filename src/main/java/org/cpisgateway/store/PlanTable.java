@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,5 +96,54 @@ public class PlanTable implements PlanSource {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The authority's plans open on {@code day} (no end date, or ending on or after it): NHS number, type, start. */
+    public List<Plan> openPlansOf(Connection c, String authority, LocalDate day) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select nhs_number, plan_type, start_date, end_date from plan "
+                + "where authority_code = ? and (end_date is null or end_date >= ?) order by nhs_number, start_date")) {
+            ps.setString(1, authority);
+            ps.setDate(2, Date.valueOf(day));
+            List<Plan> plans = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Date end = rs.getDate(4);
+                    plans.add(new Plan(rs.getString(1).trim(), PlanType.fromCode(rs.getString(2)),
+                            rs.getDate(3).toLocalDate(), end == null ? null : end.toLocalDate(), authority));
+                }
+            }
+            return plans;
+        }
+    }
+
+    /** The last upload sequence number applied for the authority, or null when none was. */
+    public Long lastSequence(String authority) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select last_sequence from upload_sequence where authority_code = ?")) {
+            ps.setString(1, authority);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /** Records {@code sequence} as the authority's last applied upload (in the upload's transaction). */
+    public void recordSequence(Connection c, String authority, long sequence) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "update upload_sequence set last_sequence = ?, applied_at = ? where authority_code = ?")) {
+            update.setLong(1, sequence);
+            update.setObject(2, OffsetDateTime.now(clock));
+            update.setString(3, authority);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement(
+                "insert into upload_sequence (authority_code, last_sequence, applied_at) values (?, ?, ?)")) {
+            insert.setString(1, authority);
+            insert.setLong(2, sequence);
+            insert.setObject(3, OffsetDateTime.now(clock));
+            insert.executeUpdate();
+        }
     }
 }

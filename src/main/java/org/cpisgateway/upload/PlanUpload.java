@@ -37,8 +37,18 @@ public class PlanUpload {
     private final BrokerSecurity security;
 
     private final java.time.Clock clock;
+    private final int snapshotMaxEndPercent;
 
     public PlanUpload(PlanTable store, BrokerSecurity security, java.time.Clock clock) {
+        this(store, security, clock, 10);
+    }
+
+    /**
+     * @param snapshotMaxEndPercent a snapshot that would end more than this share of the authority's open plans is
+     *                              refused unless it says {@code force}
+     */
+    public PlanUpload(PlanTable store, BrokerSecurity security, java.time.Clock clock, int snapshotMaxEndPercent) {
+        this.snapshotMaxEndPercent = snapshotMaxEndPercent;
         this.clock = clock;
         this.store = store;
         this.security = security;
@@ -68,29 +78,131 @@ public class PlanUpload {
     public UploadReport process(String body, String authority, String source, String name, String sentBy) {
         String receivedAt = now();
         String uploadId = UUID.randomUUID().toString();
-        String format = PlanRowReader.looksLikeJson(body == null ? "" : body) ? "json" : "csv";
+        String text = body == null ? "" : body;
+        String format = PlanRowReader.looksLikeJson(text) ? "json" : "csv";
         List<PlanRow> rows;
+        UploadOptions options;
         try {
-            rows = PlanRowReader.read(body == null ? "" : body);
+            options = UploadOptions.of(text);
+            rows = PlanRowReader.read(text);
         } catch (PlanRowReader.UnreadableUpload e) {
             LOG.warn("Upload {} ({} {}) from authority {} unreadable: {}", uploadId, source, name, authority,
                     e.getMessage());
             return new UploadReport(uploadId, authority, source, name, sentBy, format, receivedAt, now(), 0, 0, 0,
                     e.getMessage(), List.of());
         }
+        String mode = options.snapshot() ? "snapshot" : "delta";
+        try {
+            Long last = options.sequence() == null ? null : store.lastSequence(authority);
+            if (last != null && options.sequence() <= last) {
+                LOG.warn("Upload {} ({} {}) from authority {} refused: sequence {} is not after {}", uploadId, source,
+                        name, authority, options.sequence(), last);
+                return new UploadReport(uploadId, authority, source, name, sentBy, format, receivedAt, now(),
+                        rows.size(), 0, 0, "sequence " + options.sequence() + " is not after the last applied upload's "
+                        + last + ": nothing applied (an older batch must not undo a newer one)", List.of(),
+                        UploadReport.STALE_SEQUENCE, options.sequence(), mode, options.dryRun(), List.of());
+            }
+        } catch (SQLException storeDown) {
+            throw new org.cpisgateway.core.StoreUnavailableException("flag store unavailable", storeDown);
+        }
+        if (options.snapshot() || options.dryRun()) {
+            return whole(rows, options, uploadId, authority, source, name, sentBy, format, receivedAt);
+        }
         List<RowOutcome> outcomes = apply(rows, authority);
+        if (options.sequence() != null) {
+            recordSequence(authority, options.sequence());
+        }
         Database.syncToDisk(store.dataSource()); // the report promises these rows: make them survive a power cut first
         List<RowOutcome> rejected = outcomes.stream().filter(o -> !o.accepted()).toList();
         LOG.info("Upload {} ({} {}) from authority {}: {} rows, {} accepted, {} rejected", uploadId, source, name,
                 authority, rows.size(), rows.size() - rejected.size(), rejected.size());
         return new UploadReport(uploadId, authority, source, name, sentBy, format, receivedAt, now(), rows.size(),
-                rows.size() - rejected.size(), rejected.size(), null, rejected);
+                rows.size() - rejected.size(), rejected.size(), null, rejected, UploadReport.APPLIED,
+                options.sequence(), mode, false, List.of());
+    }
+
+    /**
+     * A snapshot, or a dry run: every row in one transaction; for a snapshot, the authority's open plans that the
+     * upload does not mention are ended today. A dry run, or a snapshot that would end more than the allowed share
+     * without {@code force}, is rolled back: the report says what would have changed.
+     */
+    private UploadReport whole(List<PlanRow> rows, UploadOptions options, String uploadId, String authority,
+                               String source, String name, String sentBy, String format, String receivedAt) {
+        LocalDate today = LocalDate.now(clock);
+        try (Connection c = store.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Plan> openBefore = options.snapshot() ? store.openPlansOf(c, authority, today) : List.of();
+                List<RowOutcome> outcomes = new ArrayList<>(rows.size());
+                java.util.Set<String> mentioned = new java.util.HashSet<>();
+                for (PlanRow row : rows) {
+                    RowOutcome outcome = applyRow(c, row, authority);
+                    outcomes.add(outcome);
+                    if (outcome.accepted()) {
+                        mentioned.add(identity(NhsNumber.normalise(row.nhsNumber()),
+                                PlanType.fromCode(row.planType()), date(row.startDate())));
+                    }
+                }
+                List<String> ended = new ArrayList<>();
+                for (Plan p : openBefore) {
+                    if (!mentioned.contains(identity(p.nhsNumber(), p.type(), p.startDate()))) {
+                        store.upsert(c, new Plan(p.nhsNumber(), p.type(), p.startDate(), today, authority));
+                        ended.add(p.nhsNumber() + " " + p.type() + " " + p.startDate());
+                    }
+                }
+                List<RowOutcome> rejected = outcomes.stream().filter(o -> !o.accepted()).toList();
+                String outcome = UploadReport.APPLIED;
+                String error = null;
+                boolean tooMany = options.snapshot() && !options.force()
+                        && ended.size() * 100L > (long) snapshotMaxEndPercent * openBefore.size();
+                if (options.dryRun()) {
+                    outcome = UploadReport.DRY_RUN;
+                } else if (tooMany) {
+                    outcome = UploadReport.SNAPSHOT_TOO_LARGE;
+                    error = "this snapshot would end " + ended.size() + " of " + openBefore.size() + " open plans, "
+                            + "more than " + snapshotMaxEndPercent + "% (cpis.uploads.snapshot-max-end-percent): "
+                            + "nothing applied; check the list, then send it again with force";
+                }
+                if (outcome.equals(UploadReport.APPLIED)) {
+                    if (options.sequence() != null) {
+                        store.recordSequence(c, authority, options.sequence());
+                    }
+                    c.commit();
+                    Database.syncToDisk(store.dataSource());
+                } else {
+                    c.rollback();
+                }
+                LOG.info("Upload {} ({} {}) from authority {}: {} {} rows, {} accepted, {} rejected, {} plans ended: {}",
+                        uploadId, source, name, authority, options.snapshot() ? "snapshot" : "delta", rows.size(),
+                        rows.size() - rejected.size(), rejected.size(), ended.size(), outcome);
+                return new UploadReport(uploadId, authority, source, name, sentBy, format, receivedAt, now(),
+                        rows.size(), rows.size() - rejected.size(), rejected.size(), error, rejected, outcome,
+                        options.sequence(), options.snapshot() ? "snapshot" : "delta", options.dryRun(), ended);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException storeDown) {
+            throw new org.cpisgateway.core.StoreUnavailableException("flag store unavailable", storeDown);
+        }
+    }
+
+    private static String identity(String nhs, PlanType type, LocalDate start) {
+        return nhs + "|" + type + "|" + start;
+    }
+
+    private void recordSequence(String authority, long sequence) {
+        try (Connection c = store.dataSource().getConnection()) {
+            store.recordSequence(c, authority, sequence);
+        } catch (SQLException storeDown) {
+            throw new org.cpisgateway.core.StoreUnavailableException("flag store unavailable", storeDown);
+        }
     }
 
     private UploadReport refused(String authority, String source, String name, String why) {
         String t = now();
         return new UploadReport(UUID.randomUUID().toString(), authority, source, name, null, null, t, t, 0, 0, 0,
-                why, List.of());
+                why, List.of(), UploadReport.REFUSED, null, null, false, List.of());
     }
 
     List<RowOutcome> apply(List<PlanRow> rows, String authority) {
@@ -123,7 +235,8 @@ public class PlanUpload {
                     } catch (SQLException rowFailure) {
                         c.rollback();
                         outcomes.add(new RowOutcome(row.row(), row.nhsNumber(), RowOutcome.REJECTED,
-                                "could not be stored: " + rowFailure.getClass().getSimpleName()));
+                                "could not be stored: " + rowFailure.getClass().getSimpleName(),
+                                RowOutcome.NOT_STORED));
                     }
                 }
                 return outcomes;
@@ -141,56 +254,59 @@ public class PlanUpload {
         }
         PlanType type = PlanType.fromCode(row.planType());
         if (type == null) {
-            return reject(row, RowOutcome.REJECTED, "unknown plan type '" + nz(row.planType()) + "': use CPP, LAC or UCP");
+            return reject(row, RowOutcome.PLAN_TYPE, "unknown plan type '" + nz(row.planType()) + "': use CPP, LAC or UCP");
         }
         if (row.authorityCode() != null && !row.authorityCode().equalsIgnoreCase(authority)) {
-            return reject(row, RowOutcome.REJECTED, "row names authority " + row.authorityCode()
+            return reject(row, RowOutcome.OTHER_AUTHORITY_NAMED, "row names authority " + row.authorityCode()
                     + " but this upload is from " + authority);
         }
         LocalDate start = date(row.startDate());
         if (start == null) {
-            return reject(row, RowOutcome.REJECTED, "start_date missing or not a date (YYYY-MM-DD)");
+            return reject(row, RowOutcome.START_DATE, "start_date missing or not a date (YYYY-MM-DD)");
         }
         LocalDate end = null;
         if (row.endDate() != null) {
             end = date(row.endDate());
             if (end == null) {
-                return reject(row, RowOutcome.REJECTED, "end_date is not a date (YYYY-MM-DD)");
+                return reject(row, RowOutcome.END_DATE, "end_date is not a date (YYYY-MM-DD)");
             }
             if (end.isBefore(start)) {
-                return reject(row, RowOutcome.REJECTED, "end_date is before start_date");
+                return reject(row, RowOutcome.END_BEFORE_START, "end_date is before start_date");
             }
         }
         String action = row.action() == null ? "UPSERT" : PlanRowReader.upper(row.action());
         String owner = store.ownerOf(c, nhs, type, start);
         if (owner != null && !owner.equals(authority)) {
-            return reject(row, RowOutcome.REJECTED, "this plan is held by another authority");
+            return reject(row, RowOutcome.HELD_BY_ANOTHER, "this plan is held by another authority");
         }
         switch (action) {
             case "UPSERT", "CREATE", "UPDATE" -> store.upsert(c, new Plan(nhs, type, start, end, authority));
             case "END" -> {
                 if (end == null) {
-                    return reject(row, RowOutcome.REJECTED, "END needs an end_date");
+                    return reject(row, RowOutcome.END_WITHOUT_DATE, "END needs an end_date");
                 }
                 if (owner == null) {
-                    return reject(row, RowOutcome.REJECTED, "no such plan to end (NHS number, type and start date)");
+                    return reject(row, RowOutcome.NO_SUCH_PLAN, "no such plan to end (NHS number, type and start date)");
                 }
                 store.upsert(c, new Plan(nhs, type, start, end, authority));
             }
             case "DELETE" -> store.delete(c, nhs, type, start);
             default -> {
-                return reject(row, RowOutcome.REJECTED, "unknown action '" + row.action()
+                return reject(row, RowOutcome.UNKNOWN_ACTION, "unknown action '" + row.action()
                         + "': use UPSERT (or empty), END or DELETE");
             }
         }
         return new RowOutcome(row.row(), row.nhsNumber(), RowOutcome.ACCEPTED, null);
     }
 
-    private static RowOutcome reject(PlanRow row, String code, String reason) {
-        return new RowOutcome(row.row(), row.nhsNumber(), code, reason);
+    /** @param rule CPR04, or a CPR07 sub-code (the row is then CPR07 with that rule) */
+    private static RowOutcome reject(PlanRow row, String rule, String reason) {
+        return rule.startsWith(RowOutcome.REJECTED)
+                ? new RowOutcome(row.row(), row.nhsNumber(), RowOutcome.REJECTED, reason, rule)
+                : new RowOutcome(row.row(), row.nhsNumber(), rule, reason, null);
     }
 
-    private static LocalDate date(String s) {
+    static LocalDate date(String s) {
         if (s == null) {
             return null;
         }
