@@ -89,7 +89,8 @@ public class FlagRules {
         }
         if (attendance.nhsNumber() == null) {
             String problem = attendance.nhsNumberProblem();
-            String code = problem == null || problem.startsWith("no ") ? "NO_NHS_NUMBER" : "INVALID_NHS_NUMBER";
+            String code = problem == null || problem.startsWith("no ") ? "NO_NHS_NUMBER"
+                    : problem.startsWith("conflicting") ? "CONFLICTING_NHS_NUMBERS" : "INVALID_NHS_NUMBER";
             return CheckResult.notChecked(code, "Not checked: " + problem, setting);
         }
         CheckResult unverified = unverified(attendance, setting);

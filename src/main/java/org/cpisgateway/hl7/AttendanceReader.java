@@ -91,6 +91,11 @@ public class AttendanceReader {
             }
         }
         String problem = NhsNumber.problem(nhsNumber);
+        if (problem == null && distinctNhsNumbers(pid, 3).size() > 1) {
+            // two NHS numbers for one patient: either may be wrong, and the wrong one would show another child
+            problem = "conflicting NHS numbers in PID-3 (two different numbers marked NHS); the sender must correct "
+                    + "the record";
+        }
         if (problem != null) {
             nhsNumber = null;
         }
@@ -134,6 +139,26 @@ public class AttendanceReader {
      * identifier type is NH. Fields other than PID-3 fall back to their first repetition (old feeds put a bare number
      * there); PID-19 is a plain string.
      */
+    /** Every valid NHS number the field's repetitions mark as one (by assigning authority, OID or type NH). */
+    static java.util.Set<String> distinctNhsNumbers(Segment pid, int field) {
+        java.util.Set<String> numbers = new java.util.TreeSet<>();
+        if (pid == null) {
+            return numbers;
+        }
+        for (int rep = 0; rep < repetitions(pid, field); rep++) {
+            String authority = get(pid, field, rep, 4);
+            String authorityOid = getSub(pid, field, rep, 4, 2);
+            String type = get(pid, field, rep, 5);
+            if ("NHS".equalsIgnoreCase(authority) || NHS_NUMBER_OID.equals(authorityOid) || "NH".equalsIgnoreCase(type)) {
+                String number = NhsNumber.normalise(get(pid, field, rep, 1));
+                if (number != null && NhsNumber.problem(number) == null) {
+                    numbers.add(number);
+                }
+            }
+        }
+        return numbers;
+    }
+
     static String findNhsNumber(Segment pid, int field, boolean strict) {
         if (pid == null) {
             return null;
