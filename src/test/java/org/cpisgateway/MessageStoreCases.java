@@ -333,4 +333,23 @@ abstract class MessageStoreCases {
         assertThat(gateway.count("select last_sequence from upload_sequence where authority_code = 'LA901'"))
                 .isEqualTo(7);
     }
+
+    @Test
+    void outOfOrderMessagesAndAMergeWithoutANumberAreAnsweredAndNotifiedOnce() throws Exception {
+        notified("LA901");
+        String visit = "VIS" + Hl7Messages.newControlId();
+        String update = Hl7Messages.newControlId();
+        String registration = Hl7Messages.newControlId();
+        // the update arrives before the registration it updates: the first message of the visit is the one checked
+        assertThat(send(ofVisit("A08", update, "9990000018", visit, null)).field("ZCS", 5)).isEqualTo("QUEUED");
+        assertThat(send(ofVisit("A04", registration, "9990000018", visit, null)).field("ZCS", 5)).isEqualTo("NONE");
+        // a merge whose PID carries no NHS number: answered, kept, nothing looked up
+        String merge = Hl7Messages.newControlId();
+        AckText ack = send(ofVisit("A40", merge, "", visit, null).replace("PID|1||^^^NHS^NH~", "PID|1||"));
+        assertThat(ack.field("MSA", 1)).isEqualTo("AA");
+        assertThat(ack.field("ZCS", 1)).isEqualTo("NOT_CHECKED");
+        assertThat(ack.field("ZCS", 3)).isEqualTo("NO_NHS_NUMBER");
+        assertThat(gateway.count("select count(*) from inbound_message where control_id = ?", merge)).isEqualTo(1);
+        assertThat(notified("LA901")).containsExactly(update);
+    }
 }
