@@ -33,7 +33,9 @@ final class InboundWiring {
         Timer lookupTimer = operations.metrics().lookupTimer();
         PlanSource timedPlans = nhsNumber -> lookupTimer.record(() -> store.plans().plansFor(nhsNumber));
         FlagRules rules = new FlagRules(timedPlans, store.accesses(), mappings.settings(), mappings.authorities(),
-                s.check().events(), s.check().zone(), s.check().planVisibleAfterEnd(), store.visits());
+                s.check().events(), s.check().zone(), s.check().planVisibleAfterEnd(), store.visits(),
+                new org.cpisgateway.core.PatternRules(s.check().patternSettings(), s.check().patternSettingsDays(),
+                        s.check().patternRepeats(), s.check().patternRepeatsDays()));
         AckWriter ackWriter = new AckWriter(mappings.authorities(), s.check().ackSendingApplication(),
                 s.check().ackDefaultVersion(), clock);
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),

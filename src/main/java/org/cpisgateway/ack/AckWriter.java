@@ -145,6 +145,11 @@ public class AckWriter {
             zcs.set(6, result.setting().code(), result.setting().name(), result.setting().type());
             zcs.set(7, result.setting().scheduled() ? "S" : "U");
         }
+        if (result.pattern() != null) {
+            // a pattern no single setting sees: kind^what the clerk reads^count^days
+            zcs.set(8, result.pattern().kind().name(), "Pattern: " + result.pattern().summary(),
+                    String.valueOf(result.pattern().count()), String.valueOf(result.pattern().days()));
+        }
         zcs.end();
         for (Plan plan : result.plans()) {
             Authority authority = authorities.find(plan.authorityCode());

@@ -28,6 +28,7 @@ public class FlagRules {
     private final ZoneId zone;
     private final java.time.Period visibleAfterEnd;
     private final VisitHistory visits;
+    private final PatternRules patterns;
 
     /**
      * @param events          trigger events that are checked (upper case); other events are answered NOT_CHECKED
@@ -38,6 +39,14 @@ public class FlagRules {
      */
     public FlagRules(PlanSource plans, AccessHistorySource history, CareSettings settings, Authorities authorities,
                      Set<String> events, ZoneId zone, java.time.Period visibleAfterEnd, VisitHistory visits) {
+        this(plans, history, settings, authorities, events, zone, visibleAfterEnd, visits, null);
+    }
+
+    /** @param patterns the pattern rules (null: none are looked for) */
+    public FlagRules(PlanSource plans, AccessHistorySource history, CareSettings settings, Authorities authorities,
+                     Set<String> events, ZoneId zone, java.time.Period visibleAfterEnd, VisitHistory visits,
+                     PatternRules patterns) {
+        this.patterns = patterns;
         this.visibleAfterEnd = visibleAfterEnd;
         this.visits = visits;
         this.plans = plans;
@@ -108,12 +117,14 @@ public class FlagRules {
                     List.of(), setting, List.of());
         }
         String reason = active.stream().anyMatch(p -> p.isActiveOn(day)) ? "ACTIVE_PLAN" : "RECENTLY_ENDED_PLAN";
-        List<AccessRecord> seen = AccessHistory.collapse(history.recentAccesses(attendance.nhsNumber(), HISTORY_SCAN),
-                HISTORY_SIZE);
+        List<AccessRecord> stored = history.recentAccesses(attendance.nhsNumber(), HISTORY_SCAN);
+        List<AccessRecord> seen = AccessHistory.collapse(stored, HISTORY_SIZE);
+        Pattern pattern = patterns == null ? null : patterns.find(stored,
+                new AccessRecord(receivedAt, setting.code(), setting.name(), setting.type(), setting.scheduled()));
         List<String> notify = setting.scheduled() ? List.of()
                 : active.stream().map(Plan::authorityCode).distinct().toList();
         return new CheckResult(CheckResult.Status.FLAGGED, reason, summary(active, day), active, seen, setting,
-                notify);
+                notify).withPattern(pattern);
     }
 
     /**
