@@ -72,7 +72,7 @@ public class AuthoritySideTest {
         jms.createProducer().send(jms.createQueue("cpis.upload." + authority), m);
         try (JMSConsumer responses = jms.createConsumer(jms.createQueue("cpis.upload." + authority + ".response"),
                 "JMSCorrelationID = '" + m.getJMSCorrelationID() + "'")) {
-            TextMessage report = (TextMessage) responses.receive(20_000);
+            TextMessage report = (TextMessage) responses.receive(60_000); // generous: a loaded CI machine
             assertThat(report).as("upload report").isNotNull();
             return JSON.readTree(report.getText());
         }

@@ -352,4 +352,42 @@ abstract class MessageStoreCases {
         assertThat(gateway.count("select count(*) from inbound_message where control_id = ?", merge)).isEqualTo(1);
         assertThat(notified("LA901")).containsExactly(update);
     }
+
+    @Test
+    void aPatternAcrossSettingsAlertsTheAuthorityOncePerPattern() throws Exception {
+        String child = "9990003378";
+        plan(child, "LAC", TestDates.day("today-2y"), null, "LA902"); // LA902 takes version 2
+        for (String[] earlier : new String[][] {{"R9Z02-UTC", "20"}, {"R9Z03-MIU", "9"}}) {
+            try (var c = gateway.store().getConnection(); var ps = c.prepareStatement("insert into access_record "
+                    + "(nhs_number, accessed_at, setting_code, setting_name, setting_type, scheduled) "
+                    + "values (?, ?, ?, 'earlier setting', 'UTC', false)")) {
+                ps.setString(1, child);
+                ps.setObject(2, java.time.OffsetDateTime.now().minusDays(Long.parseLong(earlier[1])));
+                ps.setString(3, earlier[0]);
+                ps.executeUpdate();
+            }
+        }
+        notified("LA902");
+        String first = Hl7Messages.newControlId();
+        AckText ack = send(ofVisit("A04", first, child, "VP" + first, null));
+        assertThat(ack.field("ZCS", 8)).startsWith("SETTINGS^Pattern: seen at 3 care settings in 30 days");
+        // the same pattern seen again (a new visit at the same ED the same day): no second alert
+        String again = Hl7Messages.newControlId();
+        assertThat(send(ofVisit("A04", again, child, "VP" + again, null)).field("ZCS", 8)).startsWith("SETTINGS");
+
+        java.util.List<JsonNode> received = new java.util.ArrayList<>();
+        try (jakarta.jms.JMSContext jms = gateway.connectAsAuthority("LA902");
+             jakarta.jms.JMSConsumer queue = jms.createConsumer(jms.createQueue("cpis.notify.LA902"))) {
+            for (jakarta.jms.Message m; (m = queue.receive(3_000)) != null; ) {
+                received.add(new ObjectMapper().readTree(((jakarta.jms.TextMessage) m).getText()));
+            }
+        }
+        java.util.List<JsonNode> patterns = received.stream().filter(n -> "pattern".equals(n.path("type").asText()))
+                .toList();
+        assertThat(patterns).hasSize(1);
+        assertThat(patterns.get(0).at("/pattern/count").asInt()).isEqualTo(3);
+        assertThat(patterns.get(0).at("/pattern/attendances").size()).isEqualTo(3);
+        assertThat(received.stream().filter(n -> "attendance".equals(n.path("type").asText())).count()).isEqualTo(2);
+        received.forEach(GatewayEndToEndTest::assertValid);
+    }
 }

@@ -70,6 +70,12 @@ public class NotificationFactory {
             try {
                 notifications.add(new Notification(id, code, queue,
                         json.writeValueAsString(body(id, code, msh, attendance, result, receivedAt))));
+                if (result.pattern() != null && !result.visitCheckedBefore() && versionOf.applyAsInt(code) >= 2) {
+                    String patternId = UUID.nameUUIDFromBytes(("pattern|" + attendance.nhsNumber() + "|" + code + "|"
+                            + result.pattern().key()).getBytes(StandardCharsets.UTF_8)).toString();
+                    notifications.add(new Notification(patternId, code, queue, json.writeValueAsString(
+                            patternBody(patternId, code, msh, attendance, result, receivedAt)), true));
+                }
             } catch (JsonProcessingException impossible) {
                 throw new IllegalStateException("notification could not be written as JSON", impossible);
             }
@@ -97,6 +103,9 @@ public class NotificationFactory {
                 .atZoneSameInstant(clock.getZone()).toLocalDate();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("schemaVersion", v2 ? SCHEMA_VERSION_2 : SCHEMA_VERSION);
+        if (v2) {
+            body.put("type", "attendance");
+        }
         body.put("notificationId", id);
         body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
         Map<String, Object> named = new LinkedHashMap<>();
@@ -167,6 +176,54 @@ public class NotificationFactory {
         source.put("sendingFacility", msh.sendingFacilityCode());
         source.put("messageControlId", msh.controlId());
         source.put("messageType", msh.messageType() + "^" + a.eventCode());
+        source.put("receivedAt", receivedAt.toString());
+        body.put("source", source);
+        return body;
+    }
+
+    /**
+     * A pattern alert (version 2 only): the same envelope as an attendance notification, {@code "type": "pattern"},
+     * and the attendances that make the pattern. Its id is derived from the child, the authority and the pattern, so
+     * it is sent once per pattern, by whichever gateway sees it first.
+     */
+    private Map<String, Object> patternBody(String id, String code, MshHeader msh, Attendance a, CheckResult result,
+                                            OffsetDateTime receivedAt) {
+        Authority authority = authorities.find(code);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("schemaVersion", SCHEMA_VERSION_2);
+        body.put("type", "pattern");
+        body.put("notificationId", id);
+        body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
+        Map<String, Object> named = new LinkedHashMap<>();
+        named.put("code", authority.code());
+        named.put("name", authority.name());
+        body.put("authority", named);
+        Map<String, Object> child = new LinkedHashMap<>();
+        child.put("nhsNumber", a.nhsNumber());
+        child.put("familyName", a.familyName());
+        child.put("givenNames", a.givenNames());
+        child.put("dateOfBirth", a.dateOfBirth() == null ? null : a.dateOfBirth().toString());
+        body.put("child", child);
+        var p = result.pattern();
+        Map<String, Object> pattern = new LinkedHashMap<>();
+        pattern.put("kind", p.kind().name());
+        pattern.put("count", p.count());
+        pattern.put("days", p.days());
+        pattern.put("summary", p.summary());
+        List<Map<String, Object>> attendances = new ArrayList<>();
+        for (var access : p.attendances()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("time", access.accessedAt().toString());
+            r.put("settingCode", access.settingCode());
+            r.put("settingName", access.settingName());
+            r.put("settingType", access.settingType());
+            attendances.add(r);
+        }
+        pattern.put("attendances", attendances);
+        body.put("pattern", pattern);
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("sendingFacility", msh.sendingFacilityCode());
+        source.put("messageControlId", msh.controlId());
         source.put("receivedAt", receivedAt.toString());
         body.put("source", source);
         return body;

@@ -126,19 +126,21 @@ public class AttendanceJournal {
 
         private void writeBatch(List<Pending> batch) {
             List<Boolean> duplicate = new ArrayList<>(batch.size());
+            List<List<Notification>> written = new ArrayList<>(batch.size());
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
                     for (Pending p : batch) {
                         Savepoint sp = c.setSavepoint();
                         try {
-                            write(c, p.entry());
+                            written.add(write(c, p.entry()));
                             duplicate.add(false);
                         } catch (SQLException e) {
                             c.rollback(sp);
                             if (!MessageLog.isDuplicateKey(e)) {
                                 throw e;
                             }
+                            written.add(List.of());
                             duplicate.add(true); // recorded before (or earlier in this batch): its answer is given
                         }
                     }
@@ -160,7 +162,7 @@ public class AttendanceJournal {
                 Entry e = batch.get(i).entry();
                 CompletableFuture<Recorded> done = batch.get(i).done();
                 if (!duplicate.get(i)) {
-                    done.complete(new Recorded(e.ack(), e.notifications()));
+                    done.complete(new Recorded(e.ack(), written.get(i)));
                     continue;
                 }
                 try {
@@ -172,7 +174,8 @@ public class AttendanceJournal {
             }
         }
 
-        private void write(Connection c, Entry e) throws SQLException {
+        /** Writes the entry; returns the notifications it put in the outbox (a pattern alert already there is not). */
+        private List<Notification> write(Connection c, Entry e) throws SQLException {
             long messageId = messages.insert(c, e.msh(), e.msh().dedupeKey(), e.raw(), e.receivedAt(), e.ack(), "AA",
                     e.result().status().name(), e.result().reasonCode());
             if (e.result().flagged() && !e.result().visitCheckedBefore()) {
@@ -181,9 +184,16 @@ public class AttendanceJournal {
             if (e.result().lookedUp() && e.result().visit() != null && !e.result().visitCheckedBefore()) {
                 VisitTable.checked(c, e.result().visit(), e.attendance().nhsNumber(), messageId, e.receivedAt());
             }
+            List<Notification> queued = new ArrayList<>(e.notifications().size());
             for (Notification n : e.notifications()) {
-                OutboxTable.insert(c, n, e.receivedAt());
+                if (!n.patternAlert()) {
+                    OutboxTable.insert(c, n, e.receivedAt());
+                    queued.add(n);
+                } else if (OutboxTable.insertOnce(c, n, e.receivedAt())) {
+                    queued.add(n);
+                }
             }
+            return queued;
         }
     }
 }

@@ -33,6 +33,32 @@ public class OutboxTable {
     public record AuthorityCounts(String authority, long delivered, long unrouted, long waiting) {
     }
 
+    /**
+     * A notification to be sent once whoever records it (a pattern alert, whose id is derived from the pattern):
+     * inserted unless the outbox already has it. Returns whether it was inserted.
+     */
+    static boolean insertOnce(Connection c, Notification n, OffsetDateTime createdAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from notification_outbox where notification_id = ?")) {
+            ps.setString(1, n.notificationId());
+            try (var rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return false;
+                }
+            }
+        }
+        java.sql.Savepoint sp = c.setSavepoint();
+        try {
+            insert(c, n, createdAt);
+            return true;
+        } catch (SQLException e) {
+            c.rollback(sp); // another gateway recorded it a moment ago
+            if (MessageLog.isDuplicateKey(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     static void insert(Connection c, Notification n, OffsetDateTime createdAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into notification_outbox (notification_id, authority_code, queue_name, payload, created_at) "
