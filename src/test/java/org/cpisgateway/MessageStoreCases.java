@@ -313,28 +313,6 @@ abstract class MessageStoreCases {
     }
 
     @Test
-    void anUploadsSequenceAndSnapshotAreKeptInTheStore() throws Exception {
-        String child = "9990003351";
-        try (jakarta.jms.JMSContext jms = gateway.connectAsAuthority("LA901")) {
-            JsonNode first = AuthoritySideTest.uploadByQueue(jms, "LA901", "# cpis: sequence=7\n"
-                    + "nhs_number,plan_type,start_date\n" + child + ",CPP," + TestDates.iso("today-1y") + "\n");
-            assertThat(first.path("outcome").asText()).as("report %s", first).isEqualTo("APPLIED");
-            JsonNode stale = AuthoritySideTest.uploadByQueue(jms, "LA901", "# cpis: sequence=7\n"
-                    + "nhs_number,plan_type,start_date,end_date\n" + child + ",CPP," + TestDates.iso("today-1y") + ","
-                    + TestDates.iso("today-1d") + "\n");
-            assertThat(stale.path("outcome").asText()).isEqualTo("STALE_SEQUENCE");
-            JsonNode dryRun = AuthoritySideTest.uploadByQueue(jms, "LA901", "# cpis: mode=snapshot dry-run\n"
-                    + "nhs_number,plan_type,start_date\n" + child + ",CPP," + TestDates.iso("today-1y") + "\n");
-            assertThat(dryRun.path("outcome").asText()).isEqualTo("DRY_RUN");
-            assertThat(dryRun.path("plansEnded").size()).isGreaterThanOrEqualTo(1); // the demo's LA901 plans
-        }
-        assertThat(gateway.count("select count(*) from plan where nhs_number = ? and end_date is null", child))
-                .isEqualTo(1);
-        assertThat(gateway.count("select last_sequence from upload_sequence where authority_code = 'LA901'"))
-                .isEqualTo(7);
-    }
-
-    @Test
     void outOfOrderMessagesAndAMergeWithoutANumberAreAnsweredAndNotifiedOnce() throws Exception {
         notified("LA901");
         String visit = "VIS" + Hl7Messages.newControlId();
