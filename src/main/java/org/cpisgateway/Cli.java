@@ -221,7 +221,7 @@ public final class Cli {
                     new AttendanceReader(mappings.locations(), s.check().zone(), HapiSetup.lenientContext()),
                     new FlagRules(nhs -> List.of(), (nhs, limit) -> List.of(), mappings.settings(),
                             mappings.authorities(), s.check().events(), s.check().zone(),
-                            s.check().planVisibleAfterEnd(), visitsSeen::get), visitsSeen);
+                            s.check().planVisibleAfterEnd(), org.cpisgateway.core.VisitHistory.NONE), visitsSeen);
             List<FeedCheck.Outcome> outcomes = new ArrayList<>();
             java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
             for (Path input : FeedCheck.files(inputs)) {

@@ -58,16 +58,20 @@ public class FlagRules {
     }
 
     /**
-     * The answer for one message. A visit (see {@link #visitOf}) is checked and notified once: a later message of
-     * the same visit with the same NHS number gets the current answer and notifies nobody; one with another number
-     * (a correction or a merge) is checked and notified as a new look-up.
+     * The answer for one message. A visit (see {@link #visitOf}) is notified once: a later message of the same visit
+     * with the same NHS number gets the current answer and notifies nobody; one with another number (a correction
+     * or a merge) is checked and notified as a new look-up. Only flagged answers are remembered per visit, so a plan
+     * that appears during a visit is notified at the visit's next message.
      *
      * @param receivedAt when the message arrived: the attendance time when the message carries none
      */
     public CheckResult check(Attendance attendance, OffsetDateTime receivedAt) {
         CheckResult result = lookUp(attendance, receivedAt);
+        if (!result.flagged()) {
+            return result; // nothing to notify, so no visit to remember: the common case costs no visit look-up
+        }
         String visit = visitOf(attendance, receivedAt);
-        if (visit == null || !result.lookedUp()) {
+        if (visit == null) {
             return result;
         }
         return attendance.nhsNumber().equals(visits.lastCheckedNhsNumber(visit))

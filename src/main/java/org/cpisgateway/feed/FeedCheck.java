@@ -44,8 +44,8 @@ public class FeedCheck {
     private final Map<String, String> visitsSeen;
 
     /**
-     * @param visitsSeen the visits looked up so far in this run (visit to NHS number), which {@code rules} reads as
-     *                   its visit history: a later message of the same visit is reported as the live path treats it
+     * @param visitsSeen the visits looked up so far in this run (visit to NHS number): a later message of the same
+     *                   visit is reported as the live path would treat it if the child were flagged
      */
     public FeedCheck(InboundFrame frames, AttendanceReader reader, FlagRules rules, Map<String, String> visitsSeen) {
         this.frames = frames;
@@ -106,11 +106,14 @@ public class FeedCheck {
             Attendance attendance = reader.read(message, frame.msh());
             CheckResult result = rules.check(attendance, now);
             boolean looked = result.lookedUp();
-            if (looked && result.visit() != null && !result.visitCheckedBefore()) {
-                visitsSeen.put(result.visit(), attendance.nhsNumber());
+            // no store here: every look-up is treated as if it flagged, to say which would notify
+            String visit = looked ? rules.visitOf(attendance, now) : null;
+            boolean repeat = visit != null && attendance.nhsNumber().equals(visitsSeen.get(visit));
+            if (visit != null && !repeat) {
+                visitsSeen.put(visit, attendance.nhsNumber());
             }
             return new Outcome(source, index, controlId, attendance.eventCode(), "AA", looked ? "LOOKUP" : "NOT_CHECKED",
-                    looked ? (result.visitCheckedBefore() ? "visit already checked: current answer, notifies nobody"
+                    looked ? (repeat ? "visit already checked: current answer, notifies nobody"
                             : result.setting().scheduled() ? "silent read if flagged" : "notifies if flagged")
                             : result.reasonCode(),
                     reader.nhsNumberField(message, frame.msh()), attendance.nhsNumberStatus(),

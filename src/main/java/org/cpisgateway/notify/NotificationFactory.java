@@ -108,10 +108,7 @@ public class NotificationFactory {
         }
         body.put("notificationId", id);
         body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
-        Map<String, Object> named = new LinkedHashMap<>();
-        named.put("code", authority.code());
-        named.put("name", authority.name());
-        body.put("authority", named);
+        body.put("authority", named(authority));
 
         Map<String, Object> child = new LinkedHashMap<>();
         child.put("nhsNumber", a.nhsNumber());
@@ -159,16 +156,7 @@ public class NotificationFactory {
         body.put("attendance", attendance);
         if (v2) {
             // the child's earlier attendances at unscheduled settings, as the clerk's ACK shows them (ZCA)
-            List<Map<String, Object>> recent = new ArrayList<>();
-            for (var access : result.history()) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("time", access.accessedAt().toString());
-                r.put("settingCode", access.settingCode());
-                r.put("settingName", access.settingName());
-                r.put("settingType", access.settingType());
-                recent.add(r);
-            }
-            body.put("recentAttendances", recent);
+            body.put("recentAttendances", attendances(result.history()));
         }
 
         Map<String, Object> source = new LinkedHashMap<>();
@@ -194,10 +182,7 @@ public class NotificationFactory {
         body.put("type", "pattern");
         body.put("notificationId", id);
         body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
-        Map<String, Object> named = new LinkedHashMap<>();
-        named.put("code", authority.code());
-        named.put("name", authority.name());
-        body.put("authority", named);
+        body.put("authority", named(authority));
         Map<String, Object> child = new LinkedHashMap<>();
         child.put("nhsNumber", a.nhsNumber());
         child.put("familyName", a.familyName());
@@ -210,16 +195,7 @@ public class NotificationFactory {
         pattern.put("count", p.count());
         pattern.put("days", p.days());
         pattern.put("summary", p.summary());
-        List<Map<String, Object>> attendances = new ArrayList<>();
-        for (var access : p.attendances()) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("time", access.accessedAt().toString());
-            r.put("settingCode", access.settingCode());
-            r.put("settingName", access.settingName());
-            r.put("settingType", access.settingType());
-            attendances.add(r);
-        }
-        pattern.put("attendances", attendances);
+        pattern.put("attendances", attendances(p.attendances()));
         body.put("pattern", pattern);
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("sendingFacility", msh.sendingFacilityCode());
@@ -227,5 +203,26 @@ public class NotificationFactory {
         source.put("receivedAt", receivedAt.toString());
         body.put("source", source);
         return body;
+    }
+
+    private static Map<String, Object> named(Authority authority) {
+        Map<String, Object> named = new LinkedHashMap<>();
+        named.put("code", authority.code());
+        named.put("name", authority.name());
+        return named;
+    }
+
+    /** Attendances as version 2 lists them: when, and at which setting. */
+    private static List<Map<String, Object>> attendances(List<org.cpisgateway.core.AccessRecord> accesses) {
+        List<Map<String, Object>> list = new ArrayList<>(accesses.size());
+        for (var access : accesses) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("time", access.accessedAt().toString());
+            r.put("settingCode", access.settingCode());
+            r.put("settingName", access.settingName());
+            r.put("settingType", access.settingType());
+            list.add(r);
+        }
+        return list;
     }
 }

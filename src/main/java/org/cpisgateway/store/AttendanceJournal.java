@@ -181,7 +181,7 @@ public class AttendanceJournal {
             if (e.result().flagged() && !e.result().visitCheckedBefore()) {
                 AccessLog.insert(c, messageId, e.msh(), e.attendance(), e.result().setting(), e.receivedAt());
             }
-            if (e.result().lookedUp() && e.result().visit() != null && !e.result().visitCheckedBefore()) {
+            if (e.result().flagged() && e.result().visit() != null && !e.result().visitCheckedBefore()) {
                 VisitTable.checked(c, e.result().visit(), e.attendance().nhsNumber(), messageId, e.receivedAt());
             }
             List<Notification> queued = new ArrayList<>(e.notifications().size());
