@@ -34,8 +34,7 @@ final class InboundWiring {
         PlanSource timedPlans = nhsNumber -> lookupTimer.record(() -> store.plans().plansFor(nhsNumber));
         FlagRules rules = new FlagRules(timedPlans, store.accesses(), mappings.settings(), mappings.authorities(),
                 s.check().events(), s.check().zone(), s.check().planVisibleAfterEnd(), store.visits(),
-                new org.cpisgateway.core.PatternRules(s.check().patternSettings(), s.check().patternSettingsDays(),
-                        s.check().patternRepeats(), s.check().patternRepeatsDays()));
+                mappings.patterns());
         AckWriter ackWriter = new AckWriter(mappings.authorities(), s.check().ackSendingApplication(),
                 s.check().ackDefaultVersion(), clock);
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),

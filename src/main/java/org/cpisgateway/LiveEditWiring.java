@@ -13,6 +13,7 @@ import org.cpisgateway.config.GatewaySettings;
 import org.cpisgateway.mapping.AuthorityDirectory;
 import org.cpisgateway.mapping.CareSettingDirectory;
 import org.cpisgateway.mapping.NhsNumberLocations;
+import org.cpisgateway.mapping.PatternRuleTable;
 import org.cpisgateway.reload.MappingReloader;
 import org.cpisgateway.reload.ReloadGate;
 import org.cpisgateway.reload.ReloadLog;
@@ -73,7 +74,9 @@ final class LiveEditWiring {
                 "care-settings.csv", new MappingReloader.Table<>(CareSettingDirectory::load,
                         mappings.settings()::replaceWith),
                 "nhs-number-locations.csv", new MappingReloader.Table<>(NhsNumberLocations::load,
-                        mappings.locations()::replaceWith)), reloadLog);
+                        mappings.locations()::replaceWith),
+                "pattern-rules.csv", new MappingReloader.Table<>(PatternRuleTable::load,
+                        mappings.patterns()::replaceWith)), reloadLog);
         watch(ctx, routesDir, (name, resource) -> routeReloader.reload(pathOf(resource)));
         watch(ctx, mappings.dir(), (name, resource) -> mappingReloader.reload(pathOf(resource)));
         LOG.info("Live edits on: {} and {} are watched (cpis.reload.enabled)", routesDir, mappings.dir());

@@ -207,6 +207,42 @@ class LiveEditTest {
     }
 
     @Test
+    void patternThresholdsAreEditedWhileItRuns() throws Exception {
+        Path file = work.resolve("mappings/pattern-rules.csv");
+        String good = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            int before = outcomes("pattern-rules.csv");
+            Files.writeString(file, good.replace("settings,3,30", "settings,2,30"), StandardCharsets.UTF_8);
+            assertThat(awaitOutcome("pattern-rules.csv", before).path("outcome").asText()).isEqualTo("APPLIED");
+            send(Hl7Messages.a04(Hl7Messages.newControlId(), CPP_CHILD));
+            Message ack = send(Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z02", "", CPP_CHILD + "^^^NHS^NH"));
+            assertThat(new Terser(ack).get("/ZCS-8-1")).isEqualTo("SETTINGS");
+            assertThat(new Terser(ack).get("/ZCS-8-2")).isEqualTo("Pattern: seen at 2 care settings in 30 days");
+
+            before = outcomes("pattern-rules.csv");
+            String broken = good.replace("settings,3,30", "settings,1,30");
+            Files.writeString(file, broken, StandardCharsets.UTF_8);
+            JsonNode refused = awaitOutcome("pattern-rules.csv", before);
+            assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
+            assertThat(refused.path("detail").asText()).contains("pattern-rules.csv line " + lineOf(broken, "settings,1"))
+                    .contains("at_least 1 would alert on every attendance");
+            ack = send(Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z02", "", CPP_CHILD + "^^^NHS^NH"));
+            assertThat(new Terser(ack).get("/ZCS-8-1")).as("the last good rules are still in use").isEqualTo("SETTINGS");
+
+            before = outcomes("pattern-rules.csv");
+            Files.writeString(file, good.replace("settings,3,30", "settings,0,30").replace("repeats,4,30", "repeats,0,30"),
+                    StandardCharsets.UTF_8);
+            assertThat(awaitOutcome("pattern-rules.csv", before).path("outcome").asText()).isEqualTo("APPLIED");
+            ack = send(Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z02", "", CPP_CHILD + "^^^NHS^NH"));
+            assertThat(new Terser(ack).get("/ZCS-8-1")).as("both rules off").isNull();
+        } finally {
+            int before = outcomes("pattern-rules.csv");
+            Files.writeString(file, good, StandardCharsets.UTF_8);
+            awaitOutcome("pattern-rules.csv", before);
+        }
+    }
+
+    @Test
     void aNewAuthorityGetsItsUploadRoutesWithoutARestart() throws Exception {
         Path file = work.resolve("mappings/authorities.csv");
         String good = Files.readString(file, StandardCharsets.UTF_8);

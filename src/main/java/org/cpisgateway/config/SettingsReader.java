@@ -35,6 +35,13 @@ public final class SettingsReader {
         return value.get().trim();
     }
 
+    /** A key of an earlier release whose setting now lives elsewhere: setting it is a problem that says where. */
+    public void moved(String key, String nowIn) {
+        if (lookup.apply(key).isPresent()) {
+            problems.add(key + " is no longer read: set it in " + nowIn);
+        }
+    }
+
     public int integer(String key) {
         if (lookup.apply(key).isEmpty()) {
             text(key); // reports it missing

@@ -28,7 +28,7 @@ public class FlagRules {
     private final ZoneId zone;
     private final java.time.Period visibleAfterEnd;
     private final VisitHistory visits;
-    private final PatternRules patterns;
+    private final java.util.function.Supplier<PatternRules> patterns;
 
     /**
      * @param events          trigger events that are checked (upper case); other events are answered NOT_CHECKED
@@ -42,10 +42,13 @@ public class FlagRules {
         this(plans, history, settings, authorities, events, zone, visibleAfterEnd, visits, null);
     }
 
-    /** @param patterns the pattern rules (null: none are looked for) */
+    /**
+     * @param patterns the pattern rules in force, asked at each check so that an edit applies to the next message
+     *                 (null: none are looked for)
+     */
     public FlagRules(PlanSource plans, AccessHistorySource history, CareSettings settings, Authorities authorities,
                      Set<String> events, ZoneId zone, java.time.Period visibleAfterEnd, VisitHistory visits,
-                     PatternRules patterns) {
+                     java.util.function.Supplier<PatternRules> patterns) {
         this.patterns = patterns;
         this.visibleAfterEnd = visibleAfterEnd;
         this.visits = visits;
@@ -123,7 +126,7 @@ public class FlagRules {
         String reason = active.stream().anyMatch(p -> p.isActiveOn(day)) ? "ACTIVE_PLAN" : "RECENTLY_ENDED_PLAN";
         List<AccessRecord> stored = history.recentAccesses(attendance.nhsNumber(), HISTORY_SCAN);
         List<AccessRecord> seen = AccessHistory.collapse(stored, HISTORY_SIZE);
-        Pattern pattern = patterns == null ? null : patterns.find(stored,
+        Pattern pattern = patterns == null ? null : patterns.get().find(stored,
                 new AccessRecord(receivedAt, setting.code(), setting.name(), setting.type(), setting.scheduled()));
         List<String> notify = setting.scheduled() ? List.of()
                 : active.stream().map(Plan::authorityCode).distinct().toList();

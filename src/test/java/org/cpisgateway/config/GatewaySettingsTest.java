@@ -43,6 +43,16 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void aPatternSettingOfAnEarlierReleaseSaysWhereItLivesNow() throws Exception {
+        Map<String, String> values = shipped();
+        values.put("cpis.patterns.settings", "3");
+        assertThatThrownBy(() -> GatewaySettings.read(key -> Optional.ofNullable(values.get(key))))
+                .isInstanceOf(ConfigurationProblems.class)
+                .satisfies(e -> assertThat(((ConfigurationProblems) e).problems()).containsExactly(
+                        "cpis.patterns.settings is no longer read: set it in mappings/pattern-rules.csv (live-editable)"));
+    }
+
+    @Test
     void everyBadValueIsNamedOnce() throws Exception {
         Map<String, String> values = shipped();
         values.put("cpis.mllp.port", "twenty");
