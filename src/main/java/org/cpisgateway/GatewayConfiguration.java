@@ -61,7 +61,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         BrokerWiring broker = BrokerWiring.wire(context, s, mappings.authorities(), started);
         OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings, clock);
         HttpAccessWiring.wire(context, s, clock, store, mappings);
-        InboundWiring.wire(context, s, mappings, store, operations, clock);
+        InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);
+        FhirWiring.wire(context, s, mappings, store, checking, clock);
         DeliveryWiring.wire(context, s, store, operations, started);
         ReloadGate reloadGate = new ReloadGate();
         MllpWiring.wire(context, s.mllp(), reloadGate);

@@ -27,8 +27,12 @@ final class InboundWiring {
     private InboundWiring() {
     }
 
-    static void wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
-                     OperationsWiring operations, Clock clock) {
+    /** The rules and the notification builder, shared with the FHIR API's searches. */
+    record Checking(FlagRules rules, NotificationFactory notifications) {
+    }
+
+    static Checking wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
+                         OperationsWiring operations, Clock clock) {
         HapiContext hapi = HapiSetup.lenientContext();
         Timer lookupTimer = operations.metrics().lookupTimer();
         PlanSource timedPlans = nhsNumber -> lookupTimer.record(() -> store.plans().plansFor(nhsNumber));
@@ -37,15 +41,17 @@ final class InboundWiring {
                 mappings.patterns());
         AckWriter ackWriter = new AckWriter(mappings.authorities(), s.check().ackSendingApplication(),
                 s.check().ackDefaultVersion(), clock);
+        NotificationFactory notifications = new NotificationFactory(mappings.authorities(),
+                s.notifications().queuePrefix(), s.notifications().unroutedQueue(), clock,
+                mappings.authorities()::notificationVersion);
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),
-                new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules,
-                new NotificationFactory(mappings.authorities(), s.notifications().queuePrefix(), s.notifications().unroutedQueue(),
-                        clock, mappings.authorities()::notificationVersion),
+                new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules, notifications,
                 ackWriter, store.messages(), store.journal(), clock);
         var registry = context.getRegistry();
         registry.bind("attendance", steps);
         registry.bind("accessAudit", new AccessAudit());
         registry.bind("failurePolicy", new FailurePolicy(steps, ackWriter, store.messages()));
         registry.bind("messageReplay", new MessageReplay(store.messages(), context.createProducerTemplate(), ackWriter));
+        return new Checking(rules, notifications);
     }
 }

@@ -97,9 +97,22 @@ public class FlagRules {
         return null;
     }
 
+    /**
+     * A search by a care setting's own system (the FHIR API): the answer an attendance at that setting would get
+     * now, and an access like one (recorded, notified unless the setting is scheduled). Not a message, so no event
+     * scope and no visit; the system searches with a number it has verified, so no PID-32 either.
+     */
+    public CheckResult checkSearch(Attendance search, OffsetDateTime at) {
+        return lookUp(search, at, false);
+    }
+
     private CheckResult lookUp(Attendance attendance, OffsetDateTime receivedAt) {
+        return lookUp(attendance, receivedAt, true);
+    }
+
+    private CheckResult lookUp(Attendance attendance, OffsetDateTime receivedAt, boolean message) {
         CareSetting setting = settings.find(attendance.sendingFacility(), attendance.location());
-        if (!events.contains(attendance.eventCode())) {
+        if (message && !events.contains(attendance.eventCode())) {
             return CheckResult.notChecked("EVENT_NOT_IN_SCOPE",
                     "Not checked: event " + attendance.eventCode() + " is not in scope", setting);
         }
@@ -109,7 +122,7 @@ public class FlagRules {
                     : problem.startsWith("conflicting") ? "CONFLICTING_NHS_NUMBERS" : "INVALID_NHS_NUMBER";
             return CheckResult.notChecked(code, "Not checked: " + problem, setting);
         }
-        CheckResult unverified = unverified(attendance, setting);
+        CheckResult unverified = message ? unverified(attendance, setting) : null;
         if (unverified != null) {
             return unverified;
         }

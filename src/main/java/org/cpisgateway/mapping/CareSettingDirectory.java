@@ -76,6 +76,24 @@ public class CareSettingDirectory implements CareSettings {
         return table.facilities().contains(facility.toUpperCase(Locale.ROOT));
     }
 
+    /** Where a setting's messages come from: its sending facility and point of care (empty: the facility's default). */
+    public record Place(String facility, String location, CareSetting setting) {
+    }
+
+    /** The row whose setting code is {@code settingCode} (its first, when several rows share it). */
+    public java.util.Optional<Place> placeOf(String settingCode) {
+        return table.byKey().entrySet().stream()
+                .filter(e -> e.getValue().code() != null && e.getValue().code().equalsIgnoreCase(settingCode))
+                .map(e -> {
+                    String key = e.getKey();
+                    int bar = key.indexOf('|');
+                    String location = key.substring(bar + 1);
+                    return new Place(key.substring(0, bar), location.isEmpty() ? null : location, e.getValue());
+                })
+                .sorted(java.util.Comparator.comparing(p -> p.location() == null ? "" : p.location()))
+                .findFirst();
+    }
+
     @Override
     public CareSetting find(String sendingFacility, String location) {
         String facility = sendingFacility == null ? "" : sendingFacility;

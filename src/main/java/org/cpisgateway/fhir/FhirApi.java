@@ -1,0 +1,327 @@
+package org.cpisgateway.fhir;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.cpisgateway.core.Attendance;
+import org.cpisgateway.core.CheckResult;
+import org.cpisgateway.core.FlagRules;
+import org.cpisgateway.core.NhsNumber;
+import org.cpisgateway.core.StoreUnavailableException;
+import org.cpisgateway.hl7.MshHeader;
+import org.cpisgateway.notify.Notification;
+import org.cpisgateway.notify.NotificationFactory;
+import org.cpisgateway.store.AttendanceJournal;
+import org.cpisgateway.store.AuthorityRecords;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of {@code routes/fhir.camel.yaml}: the CapabilityStatement, Flag search by a care setting's system (an
+ * access like an attendance: checked by the same rules, recorded in the same transaction as a message would be,
+ * notified when the setting is unscheduled), AuditEvent search by an authority's system (its own children only),
+ * and errors as OperationOutcome. JSON unless {@code _format} or {@code Accept} asks for XML.
+ */
+public class FhirApi {
+
+    /** The exchange property the route reads to wake the notification sender. */
+    public static final String NOTIFY = "cpisFhirNotify";
+    static final String REALM = "cpis-gateway FHIR";
+    private static final Logger LOG = LoggerFactory.getLogger(FhirApi.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger("cpis.audit");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PATIENT_IDENTIFIER = "patient.identifier";
+    private static final Set<String> FLAG_PARAMETERS = Set.of(PATIENT_IDENTIFIER, "_format");
+    private static final Set<String> AUDIT_PARAMETERS = Set.of(PATIENT_IDENTIFIER, "date", "_format");
+
+    private final FhirContext fhir;
+    private final FhirClients clients;
+    private final FhirResources resources;
+    private final FlagRules rules;
+    private final NotificationFactory notifications;
+    private final AttendanceJournal journal;
+    private final AuthorityRecords records;
+    private final Clock clock;
+    private final String version;
+    private final Date started;
+
+    public FhirApi(FhirContext fhir, FhirClients clients, FhirResources resources, FlagRules rules,
+                   NotificationFactory notifications, AttendanceJournal journal, AuthorityRecords records, Clock clock,
+                   String version) {
+        this.fhir = fhir;
+        this.clients = clients;
+        this.resources = resources;
+        this.rules = rules;
+        this.notifications = notifications;
+        this.journal = journal;
+        this.records = records;
+        this.clock = clock;
+        this.version = version;
+        this.started = Date.from(clock.instant());
+    }
+
+    /** {@code GET /fhir/metadata}: open, as FHIR servers are. */
+    public void metadata(Exchange exchange) {
+        respond(exchange, 200, FhirResources.capabilities(version, started));
+    }
+
+    /** {@code GET /fhir/Flag?patient.identifier=https://fhir.nhs.uk/Id/nhs-number|<n>}: the child's CP-IS flags. */
+    public void searchFlags(Exchange exchange) throws SQLException {
+        FhirClients.Client client = clients.authenticate(header(exchange, "Authorization"));
+        if (client.setting() == null) {
+            throw FhirProblem.forbidden("Flag search is for a care setting's system: this user acts for no care "
+                    + "setting (role " + FhirClients.SETTING_ROLE_PREFIX + "<setting code>)");
+        }
+        Map<String, List<String>> params = parameters(exchange, FLAG_PARAMETERS);
+        String nhs = nhsNumber(params);
+        if (nhs == null) {
+            throw FhirProblem.badRequest("patient.identifier=" + FhirResources.NHS_NUMBER_SYSTEM
+                    + "|<NHS number> is required");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        var place = client.setting();
+        Attendance search = new Attendance(place.facility(), "SEARCH", nhs, null, null, null, null, null, null, null,
+                place.location(), now, null, null);
+        CheckResult result = rules.checkSearch(search, now);
+        MshHeader msh = new MshHeader('|', MshHeader.DEFAULT_ENCODING, "FHIR-API", place.facility(), "CPIS-GATEWAY",
+                "", "FHIR", "SEARCH", "FHIR-" + UUID.randomUUID(), "P", "", "");
+        List<Notification> notify = notifications.forResult(msh, search, result, now);
+        LocalDate today = now.atZoneSameInstant(resources.zone()).toLocalDate();
+        List<Flag> flags = result.flagged()
+                ? result.plans().stream().map(p -> resources.flag(p, today)).toList() : List.of();
+        String request = "GET /fhir/Flag?" + query(exchange) + " user=" + client.user();
+        AttendanceJournal.Recorded recorded = journal.record(new AttendanceJournal.Entry(
+                request.getBytes(StandardCharsets.UTF_8), now, msh, search, result, notify,
+                "FHIR Flag search " + result.status() + " " + result.reasonCode()));
+        exchange.setProperty(NOTIFY, !recorded.notifications().isEmpty());
+        audit(now, client.user(), "fhir-flag-search", Map.of("controlId", msh.controlId(), "nhsNumber", nhs,
+                "setting", result.setting().code(), "result", result.status().name(), "plans", flags.size(),
+                "authoritiesNotified", result.authoritiesToNotify()));
+        respond(exchange, 200, resources.searchset(selfUrl(exchange, "Flag"), flags));
+    }
+
+    /**
+     * {@code GET /fhir/AuditEvent?patient.identifier=...|<n>} (newest first), or {@code ?date=ge<day>&date=le<day>}
+     * (oldest first): the accesses to the children of the caller's authorities, and to no other.
+     */
+    public void searchAccesses(Exchange exchange) throws SQLException {
+        FhirClients.Client client = clients.authenticate(header(exchange, "Authorization"));
+        if (client.authorities().isEmpty()) {
+            throw FhirProblem.forbidden("AuditEvent search is for an authority's system, logged in with its broker "
+                    + "user: this user acts for no authority");
+        }
+        Map<String, List<String>> params = parameters(exchange, AUDIT_PARAMETERS);
+        String nhs = nhsNumber(params);
+        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+        String from = null;
+        String to = null;
+        if (nhs != null) {
+            for (String authority : client.authorities()) {
+                records.accessesOf(authority, nhs).forEach(r -> rows.putIfAbsent(key(r), r));
+            }
+        } else {
+            LocalDate[] range = dateRange(params.getOrDefault("date", List.of()));
+            from = range[0].toString();
+            to = range[1].toString();
+            for (String authority : client.authorities()) {
+                records.accessesBetween(authority, range[0], range[1]).forEach(r -> rows.putIfAbsent(key(r), r));
+            }
+        }
+        List<Map<String, Object>> ordered = new ArrayList<>(rows.values());
+        java.util.Comparator<Map<String, Object>> byTime = java.util.Comparator.comparing(
+                r -> OffsetDateTime.parse((String) r.get("accessed_at")).toInstant());
+        ordered.sort(nhs != null ? byTime.reversed() : byTime);
+        List<AuditEvent> events = ordered.stream().map(resources::accessEvent).toList();
+        Map<String, Object> what = new LinkedHashMap<>();
+        what.put("authorities", client.authorities());
+        what.put("nhsNumber", nhs);
+        what.put("from", from);
+        what.put("to", to);
+        what.put("rows", events.size());
+        audit(OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)), client.user(), "fhir-audit-event-search", what);
+        respond(exchange, 200, resources.searchset(selfUrl(exchange, "AuditEvent"), events));
+    }
+
+    /** Anything under /fhir that is not offered: 404, as an OperationOutcome. */
+    public void notFound(Exchange exchange) {
+        throw new FhirProblem(404, IssueType.NOTSUPPORTED, "not offered here: see /fhir/metadata");
+    }
+
+    /** The route configuration's answer to any failure: an OperationOutcome with the matching status. */
+    public void failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        FhirProblem problem;
+        if (e instanceof FhirProblem p) {
+            problem = p;
+        } else if (e instanceof StoreUnavailableException || e instanceof SQLException) {
+            LOG.warn("FHIR request not answered: the store is unavailable ({})", e.getClass().getSimpleName());
+            problem = new FhirProblem(503, IssueType.TRANSIENT, "the flag store is unavailable; try again shortly");
+        } else {
+            LOG.error("FHIR request failed: {}", e == null ? "unknown" : e.getClass().getName());
+            problem = new FhirProblem(500, IssueType.EXCEPTION, "the gateway could not answer; see its log");
+        }
+        respond(exchange, problem.status(), FhirResources.outcome(problem.issue(), problem.getMessage()));
+        if (problem instanceof FhirClients.Unauthorized) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+        }
+    }
+
+    private void respond(Exchange exchange, int status, IBaseResource resource) {
+        boolean xml = wantsXml(exchange);
+        IParser parser = xml ? fhir.newXmlParser() : fhir.newJsonParser();
+        String body = parser.encodeResourceToString(resource);
+        Message m = exchange.getMessage();
+        m.removeHeaders("*"); // request headers and query parameters never go back out
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, (xml ? "application/fhir+xml" : "application/fhir+json") + ";charset=utf-8");
+        m.setBody(body);
+    }
+
+    private static boolean wantsXml(Exchange exchange) {
+        String format = null;
+        for (String pair : query(exchange).split("&")) {
+            if (pair.startsWith("_format=")) {
+                format = decode(pair.substring(8));
+            }
+        }
+        if (format != null) {
+            return format.contains("xml");
+        }
+        String accept = header(exchange, "Accept");
+        return accept != null && accept.contains("xml") && !accept.contains("json");
+    }
+
+    /** The query parameters; one the search does not offer is refused, so a misspelt one never widens a search. */
+    private static Map<String, List<String>> parameters(Exchange exchange, Set<String> offered) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        String query = query(exchange);
+        if (query.isEmpty()) {
+            return params;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (name.equals("patient:Patient.identifier")) {
+                name = PATIENT_IDENTIFIER;
+            }
+            if (!offered.contains(name)) {
+                throw FhirProblem.badRequest("search parameter '" + name + "' is not offered here; offered: "
+                        + String.join(", ", new java.util.TreeSet<>(offered)));
+            }
+            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return params;
+    }
+
+    /** The NHS number of {@code patient.identifier} ({@code system|value} or the value alone), checked. */
+    private static String nhsNumber(Map<String, List<String>> params) {
+        List<String> values = params.get(PATIENT_IDENTIFIER);
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw FhirProblem.badRequest("give patient.identifier once");
+        }
+        String token = values.get(0);
+        int bar = token.indexOf('|');
+        if (bar >= 0 && !token.substring(0, bar).equals(FhirResources.NHS_NUMBER_SYSTEM)) {
+            throw FhirProblem.badRequest("patient.identifier must be in the system " + FhirResources.NHS_NUMBER_SYSTEM);
+        }
+        String number = NhsNumber.normalise(bar >= 0 ? token.substring(bar + 1) : token);
+        String problem = number == null ? "no NHS number given" : NhsNumber.problem(number);
+        if (problem != null) {
+            throw FhirProblem.badRequest("patient.identifier: " + problem);
+        }
+        return number;
+    }
+
+    private static LocalDate[] dateRange(List<String> dates) {
+        LocalDate from = null;
+        LocalDate to = null;
+        for (String d : dates) {
+            try {
+                if (d.startsWith("ge")) {
+                    from = LocalDate.parse(d.substring(2));
+                } else if (d.startsWith("le")) {
+                    to = LocalDate.parse(d.substring(2));
+                } else {
+                    throw FhirProblem.badRequest("date must be ge<YYYY-MM-DD> and le<YYYY-MM-DD>");
+                }
+            } catch (DateTimeParseException e) {
+                throw FhirProblem.badRequest("date must be ge<YYYY-MM-DD> and le<YYYY-MM-DD>");
+            }
+        }
+        if (from == null || to == null) {
+            throw FhirProblem.badRequest("give patient.identifier, or date=ge<YYYY-MM-DD>&date=le<YYYY-MM-DD>");
+        }
+        if (to.isBefore(from) || to.isAfter(from.plusDays(366))) {
+            throw FhirProblem.badRequest("the le date must be on or after the ge date, and at most 366 days after it");
+        }
+        return new LocalDate[] {from, to};
+    }
+
+    private static String key(Map<String, Object> row) {
+        return row.get("nhs_number") + "|" + row.get("accessed_at") + "|" + row.get("setting_code");
+    }
+
+    private static String selfUrl(Exchange exchange, String type) {
+        String host = header(exchange, "Host");
+        String query = query(exchange);
+        return "http://" + (host == null ? "localhost" : host) + "/fhir/" + type + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    private static String query(Exchange exchange) {
+        String q = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+        return q == null ? "" : q;
+    }
+
+    private static String header(Exchange exchange, String name) {
+        return exchange.getMessage().getHeader(name, String.class);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void audit(OffsetDateTime at, String user, String action, Map<String, Object> what) {
+        if (!AUDIT.isInfoEnabled()) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("at", at.toString());
+        line.put("action", action);
+        line.put("user", user);
+        line.putAll(what);
+        try {
+            AUDIT.info(JSON.writeValueAsString(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}
