@@ -36,6 +36,14 @@ public final class OperatorDirectory {
     private final List<Path> userFiles;
     private final List<Path> roleFiles;
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Map.of());
+    /**
+     * Passwords already checked against a stored hash: PBKDF2 is slow on purpose, too slow to run on every request
+     * of a system that calls many times a second. Keyed by user and a SHA-256 of the password, valued with the hash
+     * it matched, so a rotated or removed password is checked afresh. Only matches are kept, at most
+     * {@link #VERIFIED_MAX} (then the cache starts over).
+     */
+    private final Map<String, String> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int VERIFIED_MAX = 10_000;
 
     /** @param userFiles users files, each with the roles file at the same position in {@code roleFiles} */
     public OperatorDirectory(List<Path> userFiles, List<Path> roleFiles) {
@@ -50,18 +58,34 @@ public final class OperatorDirectory {
         if (hash == null || password == null || !PasswordMaskingUtil.isEncMasked(hash)) {
             return null;
         }
-        try {
-            if (!PasswordMaskingUtil.getHashProcessor().compare(password.toCharArray(), hash)) {
+        String key = user + '\u0000' + sha256(password);
+        if (!hash.equals(verified.get(key))) {
+            try {
+                if (!PasswordMaskingUtil.getHashProcessor().compare(password.toCharArray(), hash)) {
+                    return null;
+                }
+            } catch (Exception unreadableHash) {
                 return null;
             }
-        } catch (Exception unreadableHash) {
-            return null;
+            if (verified.size() >= VERIFIED_MAX) {
+                verified.clear();
+            }
+            verified.put(key, hash);
         }
         Set<String> roles = new TreeSet<>(current.roles.getOrDefault(user, Set.of()));
         if (roles.contains(ADMIN)) {
             roles.add(OPERATOR);
         }
         return roles;
+    }
+
+    private static String sha256(String password) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** Problems with the files (missing file, a password that is not hashed), for start-up checks. */
