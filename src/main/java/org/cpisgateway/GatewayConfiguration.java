@@ -63,7 +63,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         HttpAccessWiring.wire(context, s, clock, store, mappings);
         InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);
         FhirWiring.wire(context, s, mappings, store, checking, clock);
-        DeliveryWiring.wire(context, s, store, operations, started);
+        DeliveryWiring.wire(context, s, store, operations, started, clock);
         ReloadGate reloadGate = new ReloadGate();
         MllpWiring.wire(context, s.mllp(), reloadGate);
         LiveEditWiring.wire(context, s, mappings, store, broker, operations.reloadLog(), reloadGate, clock);

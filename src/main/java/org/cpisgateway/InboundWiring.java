@@ -46,7 +46,7 @@ final class InboundWiring {
                 mappings.authorities()::notificationVersion);
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),
                 new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules, notifications,
-                ackWriter, store.messages(), store.journal(), clock);
+                ackWriter, store.messages(), store.journal(), clock, mappings.pasAlerts());
         var registry = context.getRegistry();
         registry.bind("attendance", steps);
         registry.bind("accessAudit", new AccessAudit());

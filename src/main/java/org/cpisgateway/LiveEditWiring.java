@@ -14,6 +14,7 @@ import org.cpisgateway.mapping.AuthorityDirectory;
 import org.cpisgateway.mapping.CareSettingDirectory;
 import org.cpisgateway.mapping.NhsNumberLocations;
 import org.cpisgateway.mapping.PatternRuleTable;
+import org.cpisgateway.pasalert.PasAlerts;
 import org.cpisgateway.reload.MappingReloader;
 import org.cpisgateway.reload.ReloadGate;
 import org.cpisgateway.reload.ReloadLog;
@@ -76,7 +77,12 @@ final class LiveEditWiring {
                 "nhs-number-locations.csv", new MappingReloader.Table<>(NhsNumberLocations::load,
                         mappings.locations()::replaceWith),
                 "pattern-rules.csv", new MappingReloader.Table<>(PatternRuleTable::load,
-                        mappings.patterns()::replaceWith)), reloadLog);
+                        mappings.patterns()::replaceWith),
+                // the table and its templates: an edit of either re-reads both
+                PasAlerts.TABLE, new MappingReloader.Table<>(
+                        changed -> Mappings.loadPasAlerts(mappings.dir(), authorities),
+                        mappings.pasAlerts()::replaceWith)), reloadLog);
+        mappingReloader.alsoFor(name -> name.endsWith(".hl7") && mappings.pasAlerts().uses(name), PasAlerts.TABLE);
         watch(ctx, routesDir, (name, resource) -> routeReloader.reload(pathOf(resource)));
         watch(ctx, mappings.dir(), (name, resource) -> mappingReloader.reload(pathOf(resource)));
         LOG.info("Live edits on: {} and {} are watched (cpis.reload.enabled)", routesDir, mappings.dir());

@@ -40,7 +40,11 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(String... extraProperties) throws Exception {
-        Path dataDir = Files.createTempDirectory("cpis-gateway-test");
+        return start(Files.createTempDirectory("cpis-gateway-test"), extraProperties);
+    }
+
+    /** A gateway on the data folder of an earlier one (a restart: the same embedded store and broker journal). */
+    public static RunningGateway start(Path dataDir, String... extraProperties) throws Exception {
         int mllpPort = freePort();
         int brokerPort = freePort();
         int httpPort = freePort();

@@ -12,6 +12,7 @@ import org.cpisgateway.hl7.AttendanceReader;
 import org.cpisgateway.hl7.CorrelationId;
 import org.cpisgateway.hl7.InboundFrame;
 import org.cpisgateway.notify.NotificationFactory;
+import org.cpisgateway.pasalert.PasAlerts;
 import org.cpisgateway.store.AttendanceJournal;
 import org.cpisgateway.store.MessageLog;
 
@@ -30,10 +31,12 @@ public class AttendanceSteps {
     private final MessageLog messages;
     private final AttendanceJournal journal;
     private final Clock clock;
+    private final PasAlerts pasAlerts;
 
     public AttendanceSteps(InboundFrame frames, AttendanceReader reader, FlagRules rules,
                            NotificationFactory notifications, AckWriter acks, MessageLog messages,
-                           AttendanceJournal journal, Clock clock) {
+                           AttendanceJournal journal, Clock clock, PasAlerts pasAlerts) {
+        this.pasAlerts = pasAlerts;
         this.frames = frames;
         this.reader = reader;
         this.rules = rules;
@@ -81,6 +84,14 @@ public class AttendanceSteps {
         m.notify(notifications.forResult(m.msh(), m.attendance(), m.result(), m.receivedAt()));
     }
 
+    /**
+     * For a sender whose PAS shows nothing of the ACK beyond MSA (mappings/pas-alerts.csv): the alert message its PAS
+     * is sent, once per FLAGGED visit, written with the attendance and sent off the ACK path.
+     */
+    public void pasAlert(InboundMessage m) {
+        m.alertPas(pasAlerts.forResult(m.msh(), m.attendance(), m.result(), m.receivedAt()));
+    }
+
     /** The AA with the CP-IS result for the clerk. */
     public void ack(InboundMessage m) {
         m.answer(acks.forResult(m.msh(), m.result()));
@@ -92,9 +103,9 @@ public class AttendanceSteps {
      */
     public void record(InboundMessage m) throws SQLException {
         AttendanceJournal.Recorded recorded = journal.record(new AttendanceJournal.Entry(m.raw(), m.receivedAt(),
-                m.msh(), m.attendance(), m.result(), m.notifications(), m.ack()));
+                m.msh(), m.attendance(), m.result(), m.notifications(), m.ack(), m.pasAlert()));
         if (!recorded.ack().equals(m.ack())) {
-            m.answerAsBefore(recorded.ack());
+            m.answerAsBefore(recorded.ack()); // the original wrote the PAS alert, if any
         } else {
             m.notify(recorded.notifications());
         }

@@ -26,6 +26,7 @@ public final class InboundMessage {
     private List<Notification> notifications = List.of();
     private String ack;
     private boolean answeredBefore;
+    private org.cpisgateway.store.PasAlertTable.Alert pasAlert;
 
     public InboundMessage(InboundFrame.Frame frame, OffsetDateTime receivedAt) {
         this.frame = frame;
@@ -68,6 +69,15 @@ public final class InboundMessage {
         return notifications;
     }
 
+    /** The alert for the sender's own PAS (mappings/pas-alerts.csv), or null. */
+    public org.cpisgateway.store.PasAlertTable.Alert pasAlert() {
+        return pasAlert;
+    }
+
+    void alertPas(org.cpisgateway.store.PasAlertTable.Alert alert) {
+        this.pasAlert = alert;
+    }
+
     /** The ACK text (segments ended by CR), once decided. */
     public String ack() {
         return ack;
@@ -104,5 +114,6 @@ public final class InboundMessage {
         this.ack = previousAck;
         this.answeredBefore = true;
         this.notifications = List.of();
+        this.pasAlert = null;
     }
 }

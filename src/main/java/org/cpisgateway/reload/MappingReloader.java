@@ -35,12 +35,33 @@ public class MappingReloader {
         this.reloadLog = reloadLog;
     }
 
+    /** Files a table reads besides itself (templates): an edit of one reloads the table {@code tableName}. */
+    private final java.util.List<Map.Entry<java.util.function.Predicate<String>, String>> companions =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void alsoFor(java.util.function.Predicate<String> fileNames, String tableName) {
+        companions.add(Map.entry(fileNames, tableName));
+    }
+
     public boolean handles(Path file) {
-        return tables.containsKey(file.getFileName().toString());
+        return tables.containsKey(tableFor(file.getFileName().toString()));
+    }
+
+    private String tableFor(String fileName) {
+        if (tables.containsKey(fileName)) {
+            return fileName;
+        }
+        for (var companion : companions) {
+            if (companion.getKey().test(fileName)) {
+                return companion.getValue();
+            }
+        }
+        return fileName;
     }
 
     public synchronized boolean reload(Path file) {
-        String fileName = file.getFileName().toString();
+        String fileName = tableFor(file.getFileName().toString());
+        boolean companion = !fileName.equals(file.getFileName().toString());
         Table<?> table = tables.get(fileName);
         if (table == null) {
             return false;
@@ -51,7 +72,7 @@ public class MappingReloader {
             if (text == null) {
                 throw new IllegalStateException("was deleted; the table in use is unchanged");
             }
-            if (text.equals(lastRefused.get(fileName))) {
+            if (!companion && text.equals(lastRefused.get(fileName))) {
                 return false; // the same edit reported again
             }
             lastRefused.remove(fileName);

@@ -33,7 +33,14 @@ public class AttendanceJournal {
 
     /** One answered attendance to record. */
     public record Entry(byte[] raw, OffsetDateTime receivedAt, MshHeader msh, Attendance attendance,
-                        CheckResult result, List<Notification> notifications, String ack) {
+                        CheckResult result, List<Notification> notifications, String ack,
+                        PasAlertTable.Alert pasAlert) {
+
+        /** An entry with no alert for the sender's PAS. */
+        public Entry(byte[] raw, OffsetDateTime receivedAt, MshHeader msh, Attendance attendance, CheckResult result,
+                     List<Notification> notifications, String ack) {
+            this(raw, receivedAt, msh, attendance, result, notifications, ack, null);
+        }
     }
 
     /**
@@ -183,6 +190,9 @@ public class AttendanceJournal {
             }
             if (e.result().flagged() && e.result().visit() != null && !e.result().visitCheckedBefore()) {
                 VisitTable.checked(c, e.result().visit(), e.attendance().nhsNumber(), messageId, e.receivedAt());
+            }
+            if (e.pasAlert() != null) {
+                PasAlertTable.insertOnce(c, e.pasAlert(), e.receivedAt());
             }
             List<Notification> queued = new ArrayList<>(e.notifications().size());
             for (Notification n : e.notifications()) {

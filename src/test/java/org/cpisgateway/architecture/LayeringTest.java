@@ -45,22 +45,25 @@ class LayeringTest {
             .layer("tools").definedBy("org.cpisgateway.tools..")
             .layer("feed").definedBy("org.cpisgateway.feed..")
             .layer("fhir").definedBy("org.cpisgateway.fhir..")
+            .layer("pasalert").definedBy("org.cpisgateway.pasalert..")
             .layer("app").definedBy("org.cpisgateway")
             .whereLayer("app").mayNotBeAccessedByAnyLayer()
             .whereLayer("tools").mayOnlyBeAccessedByLayers("app")
             .whereLayer("feed").mayOnlyBeAccessedByLayers("app")
             .whereLayer("fhir").mayOnlyBeAccessedByLayers("app")
+            .whereLayer("pasalert").mayOnlyBeAccessedByLayers("inbound", "app")
             .whereLayer("upload").mayOnlyBeAccessedByLayers("app")
             .whereLayer("reload").mayOnlyBeAccessedByLayers("upload", "app")
             .whereLayer("broker").mayOnlyBeAccessedByLayers("upload", "app")
             .whereLayer("delivery").mayOnlyBeAccessedByLayers("app")
             .whereLayer("ops").mayOnlyBeAccessedByLayers("delivery", "fhir", "app")
             .whereLayer("inbound").mayOnlyBeAccessedByLayers("ops", "feed", "app")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("inbound", "ops", "delivery", "upload", "fhir", "app")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("inbound", "ops", "delivery", "upload", "fhir", "pasalert", "app")
             .whereLayer("notify").mayOnlyBeAccessedByLayers("store", "inbound", "delivery", "fhir", "app")
             .whereLayer("ack").mayOnlyBeAccessedByLayers("inbound", "feed", "app")
-            .whereLayer("hl7").mayOnlyBeAccessedByLayers("ack", "notify", "store", "inbound", "ops", "feed", "fhir", "app")
-            .whereLayer("mapping").mayOnlyBeAccessedByLayers("hl7", "upload", "reload", "tools", "fhir", "app")
+            .whereLayer("hl7").mayOnlyBeAccessedByLayers("ack", "notify", "store", "inbound", "ops", "feed", "fhir", "pasalert",
+                    "app")
+            .whereLayer("mapping").mayOnlyBeAccessedByLayers("hl7", "upload", "reload", "tools", "fhir", "pasalert", "app")
             .whereLayer("config").mayOnlyBeAccessedByLayers("app");
 
     /** Camel stays in the adapters that talk to it: the rules, the mapping tables and the HL7 model never see it. */
