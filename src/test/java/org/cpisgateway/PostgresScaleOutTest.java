@@ -119,6 +119,66 @@ class PostgresScaleOutTest {
     }
 
     @Test
+    void aPatternSeenByBothGatewaysAtOnceIsAlertedOnceAndItsWindowOutlivesARestart() throws Exception {
+        String child = "9990003424"; // LA902 takes notification version 2, so pattern alerts
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+        try (var c = a.store().getConnection()) {
+            try (var ps = c.prepareStatement("insert into plan (nhs_number, plan_type, start_date, authority_code, "
+                    + "updated_at) values (?, 'CPP', ?, 'LA902', ?)")) {
+                ps.setString(1, child);
+                ps.setObject(2, TestDates.day("today-1y"));
+                ps.setObject(3, now);
+                ps.executeUpdate();
+            }
+            for (String[] earlier : new String[][] {{"R9Z02-UTC", "12"}, {"R9Z03-MIU", "5"}}) {
+                try (var ps = c.prepareStatement("insert into access_record (nhs_number, accessed_at, setting_code, "
+                        + "setting_name, setting_type, scheduled) values (?, ?, ?, 'earlier setting', 'UTC', false)")) {
+                    ps.setString(1, child);
+                    ps.setObject(2, now.minusDays(Long.parseLong(earlier[1])));
+                    ps.setString(3, earlier[0]);
+                    ps.executeUpdate();
+                }
+            }
+        }
+        BrokerOutageTest.receive(brokerPort, "LA902", 0);
+        // the same emergency department, two visits, one to each gateway at once: the pattern is the same one
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Pas toA = Pas.connect(a.mllpPort); Pas toB = Pas.connect(b.mllpPort)) {
+            Future<String> viaA = pool.submit((Callable<String>) () ->
+                    toA.sendForText(Hl7Messages.a04(Hl7Messages.newControlId(), child)));
+            Future<String> viaB = pool.submit((Callable<String>) () ->
+                    toB.sendForText(Hl7Messages.a04(Hl7Messages.newControlId(), child)));
+            for (Future<String> ack : List.of(viaA, viaB)) {
+                Terser t = new Terser(Pas.HAPI.getPipeParser().parse(ack.get(60, TimeUnit.SECONDS)));
+                assertThat(t.get("/ZCS-8-1")).isEqualTo("SETTINGS");
+                assertThat(t.get("/ZCS-8-3")).isEqualTo("3");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // gateway b restarts: the window is in the store, so the next visit still shows the pattern, alerted already
+        b.close();
+        b = gateway();
+        try (Pas toB = Pas.connect(b.mllpPort)) {
+            Terser t = new Terser(Pas.HAPI.getPipeParser().parse(
+                    toB.sendForText(Hl7Messages.a04(Hl7Messages.newControlId(), child))));
+            assertThat(t.get("/ZCS-8-1")).isEqualTo("SETTINGS");
+        }
+        List<String> types = new ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var cf = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("tcp://127.0.0.1:"
+                + brokerPort); var jms = cf.createContext("la902-system", "la902-demo-password");
+             var consumer = jms.createConsumer(jms.createQueue("cpis.notify.LA902"))) {
+            for (jakarta.jms.TextMessage m; (m = (jakarta.jms.TextMessage) consumer.receive(
+                    types.size() < 4 ? 20_000 : 3_000)) != null; ) {
+                types.add(json.readTree(m.getText()).path("type").asText());
+            }
+        }
+        assertThat(types).filteredOn("pattern"::equals).as("one alert for the pattern, not one per gateway").hasSize(1);
+        assertThat(types).filteredOn("attendance"::equals).hasSize(3);
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE) // stops gateway a
     void whenTheSendingGatewayStopsAnotherTakesOverSending() throws Exception {
         // a started first and took the relay lease (the advisory lock) at its first relay round
