@@ -45,11 +45,17 @@ public final class RunningGateway implements AutoCloseable {
 
     /** A gateway on the data folder of an earlier one (a restart: the same embedded store and broker journal). */
     public static RunningGateway start(Path dataDir, String... extraProperties) throws Exception {
+        return start(java.time.Clock.systemUTC(), dataDir, extraProperties);
+    }
+
+    /** A gateway whose one clock is {@code clock} (a benchmark moving time through a month). */
+    public static RunningGateway start(java.time.Clock clock, Path dataDir, String... extraProperties)
+            throws Exception {
         int mllpPort = freePort();
         int brokerPort = freePort();
         int httpPort = freePort();
         String vm = "vm://" + VM_IDS.incrementAndGet();
-        Main main = GatewayMain.create();
+        Main main = GatewayMain.create(clock);
         main.addOverrideProperty("cpis.mllp.host", "127.0.0.1");
         main.addOverrideProperty("cpis.mllp.port", String.valueOf(mllpPort));
         main.addOverrideProperty("cpis.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP");
