@@ -7,7 +7,6 @@ import org.cpisgateway.config.GatewaySettings;
 import org.cpisgateway.delivery.NotificationRelay;
 import org.cpisgateway.delivery.RelayLease;
 import org.cpisgateway.pasalert.PasAlertSender;
-import org.cpisgateway.store.PasAlertTable;
 
 /**
  * The one notification sender (routes/notifications.camel.yaml), the one PAS alert sender (routes/pas-alerts.camel.yaml)
@@ -27,7 +26,7 @@ final class DeliveryWiring {
         context.getRegistry().bind("notificationRelay", new NotificationRelay(store.outbox(),
                 context.createProducerTemplate(), s.notifications().retryMinAgeSeconds(), operations.metrics(), lease,
                 s.notifications().unroutedQueue()));
-        context.getRegistry().bind("pasAlertSender", new PasAlertSender(new PasAlertTable(store.dataSource(), clock),
+        context.getRegistry().bind("pasAlertSender", new PasAlertSender(store.pasAlerts(),
                 context.createProducerTemplate(), lease::held,
                 java.time.Duration.ofMinutes(s.notifications().pasAlertGiveUpMinutes()), clock));
     }

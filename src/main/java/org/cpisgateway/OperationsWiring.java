@@ -39,10 +39,14 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
         }
         Readiness readiness = new Readiness(context, store.dataSource(), broker.connectionFactory(),
                 s.healthTimeoutMs());
-        OperationsView view = new OperationsView(context, store.messages(), store.outbox(), readiness, clock,
-                Cli.version());
+        OperationsView view = new OperationsView(context, store.messages(), store.outbox(), store.pasAlerts(),
+                readiness, clock, Cli.version());
         metrics.gauge("cpis.notifications.pending", "Notifications in the outbox not yet delivered (-1: store down)",
                 view, OperationsView::pendingNotifications);
+        metrics.gauge("cpis.pas.alerts.waiting", "Alerts to PAS systems not yet accepted (-1: store down)",
+                view, v -> v.pasAlerts().waiting());
+        metrics.gauge("cpis.pas.alerts.given.up", "Alerts to PAS systems given up, too old to help (-1: store down)",
+                view, v -> v.pasAlerts().gaveUp());
         metrics.gauge("cpis.mllp.connections.open", "PAS connections open", readiness, Readiness::mllpConnections);
         ReloadLog reloadLog = new ReloadLog(clock);
         var registry = context.getRegistry();

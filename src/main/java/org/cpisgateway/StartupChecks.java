@@ -12,7 +12,10 @@ import java.util.function.Function;
 import org.cpisgateway.config.GatewaySettings;
 import org.cpisgateway.config.SettingsReader;
 import org.cpisgateway.mapping.AuthorityDirectory;
+import org.cpisgateway.hl7.HapiSetup;
 import org.cpisgateway.mapping.CareSettingDirectory;
+import org.cpisgateway.mapping.PatternRuleTable;
+import org.cpisgateway.pasalert.PasAlerts;
 import org.cpisgateway.mapping.NhsNumberLocations;
 
 /**
@@ -54,6 +57,10 @@ final class StartupChecks {
         checks.loads(mappings.resolve("authorities.csv"), AuthorityDirectory::load);
         checks.loads(mappings.resolve("care-settings.csv"), CareSettingDirectory::load);
         checks.loads(mappings.resolve("nhs-number-locations.csv"), NhsNumberLocations::load);
+        checks.loadsIfPresent(mappings.resolve("pattern-rules.csv"), PatternRuleTable::load);
+        // the authorities are only asked when an alert is built, never while the table and templates are read
+        checks.loadsIfPresent(mappings.resolve(PasAlerts.TABLE), file -> PasAlerts.load(mappings,
+                HapiSetup.lenientContext(), null));
         checks.fileExists("broker users file (cpis.broker.security.users-file)", s.broker().usersFile());
         checks.fileExists("broker roles file (cpis.broker.security.roles-file)", s.broker().rolesFile());
         if (s.demo().enabled()) {
@@ -69,6 +76,13 @@ final class StartupChecks {
     private void fileExists(String what, Path file) {
         if (!Files.isRegularFile(file)) {
             problems.problem(what + " " + file.toAbsolutePath().normalize() + " is missing");
+        }
+    }
+
+    /** An optional table (its absence has a meaning): checked only when it is there. */
+    private void loadsIfPresent(Path file, Function<Path, ?> loader) {
+        if (Files.isRegularFile(file)) {
+            loads(file, loader);
         }
     }
 

@@ -14,6 +14,7 @@ import org.cpisgateway.store.Database;
 import org.cpisgateway.store.JournalRetention;
 import org.cpisgateway.store.MessageLog;
 import org.cpisgateway.store.OutboxTable;
+import org.cpisgateway.store.PasAlertTable;
 import org.cpisgateway.store.PlanFile;
 import org.cpisgateway.store.PlanRetention;
 import org.cpisgateway.store.PlanTable;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /** The store: the pool (migrated by Flyway), one object per table, the journal writer, retention, demo plans. */
 record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog accesses, MessageLog messages,
                    OutboxTable outbox, AttendanceJournal journal, JournalRetention retention,
-                   PlanRetention planRetention, VisitTable visits) {
+                   PlanRetention planRetention, VisitTable visits, PasAlertTable pasAlerts) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreWiring.class);
 
@@ -44,6 +45,6 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
         return new StoreWiring(dataSource, plans, new AccessLog(dataSource), messages, outbox, journal,
                 new JournalRetention(dataSource, messages, outbox, clock),
                 new PlanRetention(dataSource, settings.check().planVisibleAfterEnd(), clock),
-                new VisitTable(dataSource));
+                new VisitTable(dataSource), new PasAlertTable(dataSource, clock));
     }
 }

@@ -54,6 +54,26 @@ class CheckConfigTest {
     }
 
     @Test
+    void aPasAlertTemplateWithAMistakeIsNamed() throws Exception {
+        Path mappings = Files.createTempDirectory("cpis-mappings");
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, mappings.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(mappings.resolve("pas-alerts.csv"),
+                "sending_facility,host,port,template\nR9Z01,127.0.0.1,2576,pas-alert-a08.hl7\n");
+        Files.writeString(mappings.resolve("pas-alert-a08.hl7"), Files.readString(Path.of("mappings/pas-alert-a08.hl7"))
+                .replace("${alertText}", "${alertTxt}"));
+        Path properties = settingsWith(copyOfRoutes());
+        Files.writeString(properties, Files.readString(properties) + "cpis.mappings.dir = " + mappings + "\n");
+        Object[] result = checkConfig(properties);
+        assertThat(result[0]).isEqualTo(1);
+        assertThat((String) result[1]).contains("pas-alerts.csv line 2: pas-alert-a08.hl7: unknown placeholder "
+                + "${alertTxt}");
+    }
+
+    @Test
     void eachRouteFileProblemIsNamedWithItsFileAndLine() throws Exception {
         Path routes = copyOfRoutes();
         Files.writeString(routes.resolve("broken-yaml.camel.yaml"), """

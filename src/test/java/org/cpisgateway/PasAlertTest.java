@@ -130,6 +130,11 @@ class PasAlertTest {
             }
             assertThat(gateway.count("select count(*) from pas_alert where attempts > 0 and sent_at is null",
                     new Object[0])).as("tried and kept").isEqualTo(1);
+            com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(Http.asOperator(gateway.httpPort, "/api/ops/summary").body());
+            assertThat(summary.at("/pasAlerts/waiting").asLong()).isEqualTo(1);
+            assertThat(summary.at("/pasAlerts/sent").asLong()).isEqualTo(1);
+            assertThat(Http.get(gateway.httpPort, "/observe/metrics").body()).contains("cpis_pas_alerts_waiting 1.0");
         }
         // back after a restart of both: the waiting alert is sent
         try (FakePas pas = new FakePas(pasPort); RunningGateway gateway = RunningGateway.start(data, settings)) {

@@ -14,6 +14,7 @@ import org.apache.camel.Header;
 import org.apache.camel.Route;
 import org.cpisgateway.store.MessageLog;
 import org.cpisgateway.store.OutboxTable;
+import org.cpisgateway.store.PasAlertTable;
 
 /**
  * What the operations page shows, as JSON: traffic and flag counts per hour from the message journal (so the chart
@@ -25,12 +26,14 @@ public class OperationsView {
     private final CamelContext context;
     private final MessageLog messages;
     private final OutboxTable outbox;
+    private final PasAlertTable pasAlerts;
     private final Readiness readiness;
     private final java.time.Clock clock;
     private final String version;
 
-    public OperationsView(CamelContext context, MessageLog messages, OutboxTable outbox, Readiness readiness,
-                          java.time.Clock clock, String version) {
+    public OperationsView(CamelContext context, MessageLog messages, OutboxTable outbox, PasAlertTable pasAlerts,
+                          Readiness readiness, java.time.Clock clock, String version) {
+        this.pasAlerts = pasAlerts;
         this.version = version;
         this.context = context;
         this.messages = messages;
@@ -59,9 +62,20 @@ public class OperationsView {
                     "waiting", a.waiting()));
         }
         summary.put("notifications", notifications);
+        PasAlertTable.Counts alerts = pasAlerts.counts();
+        summary.put("pasAlerts", Map.of("sent", alerts.sent(), "waiting", alerts.waiting(), "gaveUp", alerts.gaveUp()));
         summary.put("routes", routes());
         summary.put("mllpConnections", readiness.mllpConnections());
         return summary;
+    }
+
+    /** Alerts to PAS systems by state, all time (for the gauges; -1 each while the store is down). */
+    public PasAlertTable.Counts pasAlerts() {
+        try {
+            return pasAlerts.counts();
+        } catch (SQLException storeDown) {
+            return new PasAlertTable.Counts(-1, -1, -1);
+        }
     }
 
     /** Notifications not yet delivered (for the pending gauge; -1 while the store is down). */
