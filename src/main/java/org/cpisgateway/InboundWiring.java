@@ -9,6 +9,8 @@ import org.cpisgateway.ack.AckWriter;
 import org.cpisgateway.config.GatewaySettings;
 import org.cpisgateway.core.FlagRules;
 import org.cpisgateway.core.PlanSource;
+import org.cpisgateway.fhir.FhirNotifications;
+import org.cpisgateway.fhir.FhirResources;
 import org.cpisgateway.hl7.AttendanceReader;
 import org.cpisgateway.hl7.HapiSetup;
 import org.cpisgateway.hl7.InboundFrame;
@@ -43,7 +45,10 @@ final class InboundWiring {
                 s.check().ackDefaultVersion(), clock);
         NotificationFactory notifications = new NotificationFactory(mappings.authorities(),
                 s.notifications().queuePrefix(), s.notifications().unroutedQueue(), clock,
-                mappings.authorities()::notificationVersion);
+                mappings.authorities()::notificationVersion,
+                code -> "fhir-r4".equals(mappings.authorities().notificationFormat(code)),
+                new FhirNotifications(ca.uhn.fhir.context.FhirContext.forR4Cached(),
+                        new FhirResources(mappings.authorities(), s.check().zone())));
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),
                 new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules, notifications,
                 ackWriter, store.messages(), store.journal(), clock, mappings.pasAlerts());

@@ -173,7 +173,7 @@ public final class FhirResources {
         return UUID.nameUUIDFromBytes(String.join("|", parts).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    ZoneId zone() {
+    public ZoneId zone() {
         return zone;
     }
 }

@@ -18,6 +18,7 @@ public class AuthorityDirectory implements Authorities {
 
     private volatile Map<String, Authority> byCode;
     private volatile Map<String, Integer> notificationVersions = Map.of();
+    private volatile Map<String, String> notificationFormats = Map.of();
 
     public AuthorityDirectory(Map<String, Authority> byCode) {
         this.byCode = Collections.unmodifiableMap(new LinkedHashMap<>(byCode));
@@ -36,9 +37,18 @@ public class AuthorityDirectory implements Authorities {
         return notificationVersions.getOrDefault(code, 1);
     }
 
+    /**
+     * The form the authority's notifications take: {@code json} (the gateway's JSON, by version) unless its row says
+     * {@code notification_format} {@code fhir-r4} (a FHIR R4 message Bundle).
+     */
+    public String notificationFormat(String code) {
+        return notificationFormats.getOrDefault(code, "json");
+    }
+
     public static AuthorityDirectory load(Path file) {
         Map<String, Authority> byCode = new LinkedHashMap<>();
         Map<String, Integer> versions = new java.util.HashMap<>();
+        Map<String, String> formats = new java.util.HashMap<>();
         for (var row : CsvTable.read(file, "code", "name", "office_hours_phone", "emergency_duty_phone")) {
             String code = CsvTable.cell(row, "code");
             if (code == null || !CODE.matcher(code).matches()) {
@@ -56,8 +66,18 @@ public class AuthorityDirectory implements Authorities {
             if (version != null) {
                 versions.put(code, Integer.parseInt(version));
             }
+            String format = CsvTable.cell(row, "notification_format");
+            if (format != null && !format.matches("json|fhir-r4")) {
+                throw new IllegalStateException(file + " line " + row.line()
+                        + ": notification_format must be json or fhir-r4 (empty: json)");
+            }
+            if (format != null) {
+                formats.put(code, format);
+            }
         }
-        return new AuthorityDirectory(byCode, versions);
+        AuthorityDirectory directory = new AuthorityDirectory(byCode, versions);
+        directory.notificationFormats = Map.copyOf(formats);
+        return directory;
     }
 
     private static String nullToEmpty(String s) {
@@ -66,6 +86,7 @@ public class AuthorityDirectory implements Authorities {
 
     /** Takes the other table's rows (a live edit of the file); lookups in progress see the old or the new table. */
     public void replaceWith(AuthorityDirectory other) {
+        this.notificationFormats = other.notificationFormats;
         this.notificationVersions = other.notificationVersions;
         this.byCode = other.byCode;
     }

@@ -44,6 +44,8 @@ public class NotificationFactory {
 
     private final java.time.Clock clock;
     private final java.util.function.ToIntFunction<String> versionOf;
+    private final java.util.function.Predicate<String> takesFhir;
+    private final NotificationRenderer fhir;
 
     public NotificationFactory(Authorities authorities, String queuePrefix, String unroutedQueue,
                                java.time.Clock clock) {
@@ -53,6 +55,18 @@ public class NotificationFactory {
     /** @param versionOf the notification version each authority takes (1 or 2) */
     public NotificationFactory(Authorities authorities, String queuePrefix, String unroutedQueue,
                                java.time.Clock clock, java.util.function.ToIntFunction<String> versionOf) {
+        this(authorities, queuePrefix, unroutedQueue, clock, versionOf, code -> false, null);
+    }
+
+    /**
+     * @param takesFhir true for an authority that takes its notifications as FHIR R4 ({@code notification_format})
+     * @param fhir      writes the FHIR form from the content of a version 2 notification
+     */
+    public NotificationFactory(Authorities authorities, String queuePrefix, String unroutedQueue,
+                               java.time.Clock clock, java.util.function.ToIntFunction<String> versionOf,
+                               java.util.function.Predicate<String> takesFhir, NotificationRenderer fhir) {
+        this.takesFhir = takesFhir;
+        this.fhir = fhir;
         this.versionOf = versionOf;
         this.clock = clock;
         this.authorities = authorities;
@@ -67,14 +81,16 @@ public class NotificationFactory {
             String id = notificationId(msh, code);
             // an authority missing from the directory has no queue: its notification is parked, never dropped
             String queue = authorities.knows(code) ? queuePrefix + code : unroutedQueue;
+            boolean asFhir = fhir != null && takesFhir.test(code);
+            boolean v2 = asFhir || versionOf.applyAsInt(code) >= 2; // the FHIR form is written from version 2
             try {
                 notifications.add(new Notification(id, code, queue,
-                        json.writeValueAsString(body(id, code, msh, attendance, result, receivedAt))));
-                if (result.pattern() != null && !result.visitCheckedBefore() && versionOf.applyAsInt(code) >= 2) {
+                        write(body(id, code, msh, attendance, result, receivedAt, v2), asFhir)));
+                if (result.pattern() != null && !result.visitCheckedBefore() && v2) {
                     String patternId = UUID.nameUUIDFromBytes(("pattern|" + attendance.nhsNumber() + "|" + code + "|"
                             + result.pattern().key()).getBytes(StandardCharsets.UTF_8)).toString();
-                    notifications.add(new Notification(patternId, code, queue, json.writeValueAsString(
-                            patternBody(patternId, code, msh, attendance, result, receivedAt)), true));
+                    notifications.add(new Notification(patternId, code, queue,
+                            write(patternBody(patternId, code, msh, attendance, result, receivedAt), asFhir), true));
                 }
             } catch (JsonProcessingException impossible) {
                 throw new IllegalStateException("notification could not be written as JSON", impossible);
@@ -95,10 +111,13 @@ public class NotificationFactory {
         return UUID.nameUUIDFromBytes((key + "|" + authorityCode).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    private String write(Map<String, Object> body, boolean asFhir) throws JsonProcessingException {
+        return asFhir ? fhir.render(body) : json.writeValueAsString(body);
+    }
+
     private Map<String, Object> body(String id, String code, MshHeader msh, Attendance a, CheckResult result,
-                                     OffsetDateTime receivedAt) {
+                                     OffsetDateTime receivedAt, boolean v2) {
         Authority authority = authorities.find(code);
-        boolean v2 = versionOf.applyAsInt(code) >= 2;
         java.time.LocalDate day = (a.attendanceTime() != null ? a.attendanceTime() : receivedAt)
                 .atZoneSameInstant(clock.getZone()).toLocalDate();
         Map<String, Object> body = new LinkedHashMap<>();
