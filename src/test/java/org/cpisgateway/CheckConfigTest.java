@@ -31,13 +31,7 @@ class CheckConfigTest {
     }
 
     static Path copyOfRoutes() throws Exception {
-        Path routes = Files.createTempDirectory("cpis-routes");
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, routes.resolve(f.getFileName()));
-            }
-        }
-        return routes;
+        return TestFolders.copyOf(Path.of("routes"));
     }
 
     static Path settingsWith(Path routes) throws Exception {
@@ -55,12 +49,7 @@ class CheckConfigTest {
 
     @Test
     void aPasAlertTemplateWithAMistakeIsNamed() throws Exception {
-        Path mappings = Files.createTempDirectory("cpis-mappings");
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, mappings.resolve(f.getFileName()));
-            }
-        }
+        Path mappings = TestFolders.copyOf(Path.of("mappings"));
         Files.writeString(mappings.resolve("pas-alerts.csv"),
                 "sending_facility,host,port,template\nR9Z01,127.0.0.1,2576,pas-alert-a08.hl7\n");
         Files.writeString(mappings.resolve("pas-alert-a08.hl7"), Files.readString(Path.of("mappings/pas-alert-a08.hl7"))

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import ca.uhn.hl7v2.util.Terser;
 import jakarta.jms.JMSConsumer;
@@ -32,12 +31,7 @@ class FhirNotificationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path mappings = Files.createTempDirectory("cpis-fhir-notify");
-        try (Stream<Path> files = Files.list(Path.of("mappings"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, mappings.resolve(f.getFileName()));
-            }
-        }
+        Path mappings = TestFolders.copyOf(Path.of("mappings"));
         Path authorities = mappings.resolve("authorities.csv");
         Files.writeString(authorities, Files.readString(authorities, StandardCharsets.UTF_8)
                 .replace("01632 960002,", "01632 960002,,fhir-r4"), StandardCharsets.UTF_8);

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.HL7Service;
@@ -18,7 +17,6 @@ import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
 import ca.uhn.hl7v2.util.Terser;
 import org.cpisgateway.hl7.HapiSetup;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,26 +29,15 @@ class PasAlertTest {
 
     static final String CPP_CHILD = "9990000018";
     static final String OTHER_CPP_CHILD = "9990000050";
-    static Path work;
+    static Path mappings;
     static int pasPort;
 
     @BeforeAll
     static void prepare() throws Exception {
-        work = Files.createTempDirectory("cpis-pas-alert");
-        Files.createDirectories(work.resolve("mappings"));
-        try (Stream<Path> files = Files.list(Path.of("mappings"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, work.resolve("mappings").resolve(f.getFileName()));
-            }
-        }
+        mappings = TestFolders.copyOf(Path.of("mappings"));
         pasPort = RunningGateway.freePort();
-        Files.writeString(work.resolve("mappings/pas-alerts.csv"), "sending_facility,host,port,template\n"
+        Files.writeString(mappings.resolve("pas-alerts.csv"), "sending_facility,host,port,template\n"
                 + "R9Z01,127.0.0.1," + pasPort + ",pas-alert-a08.hl7\n", StandardCharsets.UTF_8);
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        // temp folders go with the machine
     }
 
     /** A PAS's MLLP listener: HAPI's server, answering every message AA and keeping it. */
@@ -93,7 +80,7 @@ class PasAlertTest {
     @Test
     void aFlaggedVisitAlertsItsPasOnceAndAnAlertWaitsForAPasThatIsDown() throws Exception {
         Path data = Files.createTempDirectory("cpis-pas-alert-data");
-        String[] settings = {"cpis.mappings.dir", work.resolve("mappings").toString()};
+        String[] settings = {"cpis.mappings.dir", mappings.toString()};
         String waiting = "VPAS" + Hl7Messages.newControlId();
         try (FakePas pas = new FakePas(pasPort)) {
             try (RunningGateway gateway = RunningGateway.start(data, settings); Pas clerk = Pas.connect(gateway.mllpPort)) {

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import ca.uhn.hl7v2.util.Terser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,13 +138,7 @@ public final class PatternMonthBenchmark {
         visits.sort(Comparator.comparing(Visit::at));
 
         Path work = Files.createTempDirectory("cpis-pattern-month");
-        Path mappings = work.resolve("mappings");
-        Files.createDirectories(mappings);
-        try (Stream<Path> files = Files.list(Path.of("mappings"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, mappings.resolve(f.getFileName()));
-            }
-        }
+        Path mappings = org.cpisgateway.TestFolders.copyOf(Path.of("mappings"));
         StringBuilder settings = new StringBuilder("sending_facility,location,setting_code,setting_name,setting_type,"
                 + "scheduled\n");
         for (int s = 0; s < SETTINGS; s++) {
