@@ -29,8 +29,17 @@ public final class GatewayProcess implements AutoCloseable {
         this.extra = List.of(extraProperties);
     }
 
+    private List<String> prefix = List.of();
+
+    /** Runs the gateway on these CPUs only ({@code taskset -c}), e.g. "1" (benchmarks keep the load generator off them). */
+    public GatewayProcess pinnedTo(String cpus) {
+        this.prefix = cpus == null ? List.of() : List.of("taskset", "-c", cpus);
+        return this;
+    }
+
     public GatewayProcess start() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", runtimeClasspath(),
                 "-Dlogback.configurationFile=conf/logback.xml",
                 "-Dcpis.mllp.host=127.0.0.1",
@@ -40,6 +49,10 @@ public final class GatewayProcess implements AutoCloseable {
                 "-Dcpis.data.dir=" + dataDir.toAbsolutePath()));
         for (int i = 0; i + 1 < extra.size(); i += 2) {
             cmd.add("-D" + extra.get(i) + "=" + extra.get(i + 1));
+        }
+        String jvmOptions = System.getenv("CPIS_TEST_GATEWAY_JVM_OPTIONS"); // e.g. a JFR recording when profiling
+        if (jvmOptions != null && !jvmOptions.isBlank()) {
+            cmd.addAll(List.of(jvmOptions.trim().split("\\s+")));
         }
         cmd.add("org.cpisgateway.GatewayMain");
         Files.createDirectories(Path.of("target"));

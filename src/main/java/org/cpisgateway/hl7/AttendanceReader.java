@@ -24,6 +24,12 @@ import org.cpisgateway.mapping.NhsNumberLocations;
  */
 public class AttendanceReader {
 
+    /**
+     * The events read straight from the text: those whose message structure (ADT_A01, ADT_A05) has PID, PV1 and EVN
+     * at its top level, where the first segment of each name in the text is the one HAPI's model holds.
+     */
+    static final Set<String> TEXT_EVENTS = Set.of("A01", "A04", "A08", "A13", "A05", "A14", "A28", "A31");
+
     /** OID of the NHS number as an assigning authority (HL7 UK). */
     static final String NHS_NUMBER_OID = "2.16.840.1.113883.2.1.4.1";
 
@@ -63,7 +69,7 @@ public class AttendanceReader {
      * mappings/nhs-number-locations.csv lists them), or null when none of them holds one: for feed assurance.
      */
     public String nhsNumberField(Message message, MshHeader msh) {
-        Segment pid = segment(new Terser(message), "PID");
+        SegmentFields pid = fields(segment(new Terser(message), "PID"));
         for (String field : locations.fieldsFor(msh.sendingFacilityCode())) {
             if (NhsNumber.normalise(findNhsNumber(pid, Integer.parseInt(field.substring(4)), field.equals("PID-3")))
                     != null) {
@@ -73,15 +79,44 @@ public class AttendanceReader {
         return null;
     }
 
+    /** The attendance in a message parsed by HAPI. */
     public Attendance read(Message message, MshHeader msh) {
+        requireAdtType(msh);
+        Terser terser = new Terser(message);
+        return read(fields(segment(terser, "PID")), fields(segment(terser, "PV1")), fields(segment(terser, "EVN")),
+                msh);
+    }
+
+    /**
+     * The attendance read straight from the message text, without HAPI's model, for the plain case (standard
+     * encoding characters, well-formed segments, a PID); null when the text is not that case, and HAPI's parser
+     * reads it instead ({@link #parse}, {@link #read(Message, MshHeader)}). Both give the same attendance
+     * ({@code AttendanceReaderTest}).
+     */
+    public Attendance readText(String text, MshHeader msh) {
+        requireAdtType(msh);
+        if (!TEXT_EVENTS.contains(msh.triggerEvent().toUpperCase(Locale.ROOT))) {
+            return null; // other structures (A40's patient groups, A45's merge groups) are HAPI's to read
+        }
+        Er7Segments segments = Er7Segments.of(text);
+        if (segments == null || !segments.structureIsOneOf("ADT_A01", "ADT_A05")) {
+            return null;
+        }
+        Er7Segments.Segment pid = segments.first("PID");
+        if (pid == null) {
+            return null;
+        }
+        return read(pid, segments.first("PV1"), segments.first("EVN"), msh);
+    }
+
+    private static void requireAdtType(MshHeader msh) {
         if (!"ADT".equalsIgnoreCase(msh.messageType())) {
             throw new MessageRejectedException(200, "MSH", 9,
                     "Unsupported message type '" + msh.messageType() + "': this interface takes ADT messages only");
         }
-        Terser terser = new Terser(message);
-        Segment pid = segment(terser, "PID");
-        Segment pv1 = segment(terser, "PV1");
-        Segment evn = segment(terser, "EVN");
+    }
+
+    private Attendance read(SegmentFields pid, SegmentFields pv1, SegmentFields evn, MshHeader msh) {
 
         String nhsNumber = null;
         for (String field : locations.fieldsFor(msh.sendingFacilityCode())) {
@@ -107,7 +142,7 @@ public class AttendanceReader {
                 get(pv1, 2, 0, 1), get(pv1, 3, 0, 1), attendanceTime, get(pv1, 19, 0, 1), get(pid, 3, 0, 1));
     }
 
-    private static String eventCode(MshHeader msh, Segment evn) {
+    private static String eventCode(MshHeader msh, SegmentFields evn) {
         String event = msh.triggerEvent();
         if (event.isEmpty()) {
             event = get(evn, 1, 0, 1); // HL7 2.1/2.2 put the event in EVN-1 only
@@ -125,7 +160,7 @@ public class AttendanceReader {
         return null;
     }
 
-    private static String given(Segment pid) {
+    private static String given(SegmentFields pid) {
         String given = get(pid, 5, 0, 2);
         String middle = get(pid, 5, 0, 3);
         if (given == null) {
@@ -140,7 +175,7 @@ public class AttendanceReader {
      * there); PID-19 is a plain string.
      */
     /** Every valid NHS number the field's repetitions mark as one (by assigning authority, OID or type NH). */
-    static java.util.Set<String> distinctNhsNumbers(Segment pid, int field) {
+    static java.util.Set<String> distinctNhsNumbers(SegmentFields pid, int field) {
         java.util.Set<String> numbers = new java.util.TreeSet<>();
         if (pid == null) {
             return numbers;
@@ -159,7 +194,7 @@ public class AttendanceReader {
         return numbers;
     }
 
-    static String findNhsNumber(Segment pid, int field, boolean strict) {
+    static String findNhsNumber(SegmentFields pid, int field, boolean strict) {
         if (pid == null) {
             return null;
         }
@@ -183,28 +218,43 @@ public class AttendanceReader {
         }
     }
 
-    private static int repetitions(Segment segment, int field) {
-        try {
-            return field <= segment.numFields() ? segment.getField(field).length : 0;
-        } catch (HL7Exception | RuntimeException e) {
-            return 0;
-        }
+    private static int repetitions(SegmentFields segment, int field) {
+        return segment == null ? 0 : segment.repetitions(field);
     }
 
-    static String get(Segment segment, int field, int rep, int component) {
+    static String get(SegmentFields segment, int field, int rep, int component) {
         return getSub(segment, field, rep, component, 1);
     }
 
-    static String getSub(Segment segment, int field, int rep, int component, int sub) {
-        if (segment == null || rep >= repetitions(segment, field)) {
+    static String getSub(SegmentFields segment, int field, int rep, int component, int sub) {
+        if (segment == null || rep >= segment.repetitions(field)) {
             return null;
         }
-        try {
-            String value = Terser.get(segment, field, rep, component, sub);
-            return value == null || value.isBlank() ? null : value.trim();
-        } catch (HL7Exception | RuntimeException e) {
-            return null;
-        }
+        return segment.get(field, rep, component, sub);
+    }
+
+    /** A segment of HAPI's model as {@link SegmentFields} (null stays null). */
+    static SegmentFields fields(Segment segment) {
+        return segment == null ? null : new SegmentFields() {
+            @Override
+            public int repetitions(int field) {
+                try {
+                    return field <= segment.numFields() ? segment.getField(field).length : 0;
+                } catch (HL7Exception | RuntimeException e) {
+                    return 0;
+                }
+            }
+
+            @Override
+            public String get(int field, int rep, int component, int sub) {
+                try {
+                    String value = Terser.get(segment, field, rep, component, sub);
+                    return value == null || value.isBlank() ? null : value.trim();
+                } catch (HL7Exception | RuntimeException e) {
+                    return null;
+                }
+            }
+        };
     }
 
     /** Events named in {@code cpis.events} (comma-separated), upper case. */

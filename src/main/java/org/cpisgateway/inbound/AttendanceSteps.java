@@ -60,9 +60,18 @@ public class AttendanceSteps {
         reader.requireAdt(m.msh(), m.raw());
     }
 
-    /** Parses the message with HAPI and reads the attendance: NHS number, child, setting, time. */
+    /**
+     * Reads the attendance: NHS number, child, setting, time. Straight from the text for the plain case; anything
+     * else is parsed by HAPI, whose errors are the answers the failure policy gives.
+     */
     public void read(InboundMessage m) throws HL7Exception, java.io.UnsupportedEncodingException {
-        var message = reader.parse(m.frame().text());
+        String text = m.frame().text();
+        var attendance = reader.readText(text, m.msh());
+        if (attendance != null) {
+            m.parsed(null, attendance);
+            return;
+        }
+        var message = reader.parse(text);
         m.parsed(message, reader.read(message, m.msh()));
     }
 

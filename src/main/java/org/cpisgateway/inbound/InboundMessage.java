@@ -53,6 +53,7 @@ public final class InboundMessage {
         return receivedAt;
     }
 
+    /** HAPI's model of the message, when it was parsed by HAPI (null when read straight from the text). */
     public Message hl7() {
         return hl7;
     }

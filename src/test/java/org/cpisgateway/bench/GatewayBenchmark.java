@@ -83,6 +83,17 @@ public final class GatewayBenchmark {
             System.out.println(String.join(" ", r.row(connections)));
             System.exit(0);
         }
+        // fair measurement: the server under test (baseline, then gateway) on the last CPU, this load generator on the
+        // others, the same way for both, so the ratio compares servers and not their share of a contended CPU
+        String serverCpu = null;
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (!"false".equals(o.get("pin")) && cpus >= 2 && new java.io.File("/usr/bin/taskset").canExecute()) {
+            serverCpu = String.valueOf(cpus - 1);
+            String loadCpus = cpus == 2 ? "0" : "0-" + (cpus - 2);
+            new ProcessBuilder("taskset", "-a", "-cp", loadCpus, String.valueOf(ProcessHandle.current().pid()))
+                    .inheritIO().start().waitFor();
+            System.out.printf("pinned: server under test on CPU %s, load generator on CPU %s%n", serverCpu, loadCpus);
+        }
         Path data = Files.createTempDirectory("cpis-bench");
         Workload workload = Workload.prepare(data, Integer.parseInt(o.get("plans")),
                 Integer.parseInt(o.get("accesses")), Double.parseDouble(o.get("child-share")),
@@ -91,8 +102,13 @@ public final class GatewayBenchmark {
         List<String[]> rows = new ArrayList<>();
 
         int barePort = RunningGateway.freePort();
-        Process bare = new ProcessBuilder(java(), "-Xmx512m", "-cp", GatewayProcess.classpath(),
-                "-Dlogback.configurationFile=conf/logback.xml", BareMllpServer.class.getName(), String.valueOf(barePort))
+        List<String> bareCmd = new ArrayList<>();
+        if (serverCpu != null) {
+            bareCmd.addAll(List.of("taskset", "-c", serverCpu));
+        }
+        bareCmd.addAll(List.of(java(), "-Xmx512m", "-cp", GatewayProcess.classpath(),
+                "-Dlogback.configurationFile=conf/logback.xml", BareMllpServer.class.getName(), String.valueOf(barePort)));
+        Process bare = new ProcessBuilder(bareCmd)
                 .redirectErrorStream(true).redirectOutput(Path.of("target/bench-bare.log").toFile()).start();
         waitForPort(barePort);
         Result bareMax = closedLoop("baseline", barePort, connections, warmup, seconds, workload);
@@ -113,7 +129,7 @@ public final class GatewayBenchmark {
             }
         }
         try (GatewayProcess gateway = new GatewayProcess(data, gatewayProps.toArray(new String[0]))) {
-            gateway.start();
+            gateway.pinnedTo(serverCpu).start();
             gwMax = closedLoop("gateway", gateway.mllpPort, connections, warmup, seconds, workload);
             gwPipe = pipelined("gateway", gateway.mllpPort, connections, pipeline, seconds, workload);
             long pid = gateway.pid();
@@ -148,8 +164,9 @@ public final class GatewayBenchmark {
                 bareHalf.histogram.getValueAtPercentile(99) / 1000.0);
         System.out.printf("gateway at half load: CPU %.0f µs/message, RSS %d MB, heap after GC %d MB%n",
                 res.cpuMicrosPerMessage, res.rssMb, res.heapAfterGcMb);
-        System.out.printf("store: %d plans, %d access records; workload %s%n", workload.planCount,
-                workload.accessCount, o);
+        System.out.printf("store: %d plans, %d access records; workload %s; %s%n", workload.planCount,
+                workload.accessCount, o, serverCpu == null ? "not pinned"
+                        : "server pinned to CPU " + serverCpu + ", load generator to the other CPUs");
         System.exit(0);
     }
 

@@ -1,0 +1,124 @@
+package org.cpisgateway.hl7;
+
+import java.util.regex.Pattern;
+
+import ca.uhn.hl7v2.parser.EncodingCharacters;
+import ca.uhn.hl7v2.parser.Escape;
+
+/**
+ * The segments of an ER7 (pipe-delimited) message read straight from its text, for the few fields the CP-IS check
+ * needs, without building HAPI's model: a message the check reads in microseconds instead of the whole structure.
+ * Values are unescaped with HAPI's own {@link Escape}. {@link #of} declines (null) anything but the plain case,
+ * a message starting MSH with the four standard-length encoding characters and well-formed segment names, so that
+ * everything else still goes through HAPI's parser and its answers.
+ */
+public final class Er7Segments {
+
+    private static final Pattern SEGMENT_NAME = Pattern.compile("[A-Z][A-Z0-9]{2}");
+
+    private final String[] segments;
+    private final char field;
+    private final char component;
+    private final char repetition;
+    private final char subcomponent;
+    private final EncodingCharacters encoding;
+
+    private Er7Segments(String[] segments, char field, String encodingCharacters) {
+        this.segments = segments;
+        this.field = field;
+        this.component = encodingCharacters.charAt(0);
+        this.repetition = encodingCharacters.charAt(1);
+        this.subcomponent = encodingCharacters.charAt(3);
+        this.encoding = new EncodingCharacters(field, encodingCharacters);
+    }
+
+    /** The message's segments, or null when it is not the plain case this reader takes (HAPI reads it instead). */
+    public static Er7Segments of(String text) {
+        if (text == null || !text.startsWith("MSH") || text.length() < 9) {
+            return null;
+        }
+        char field = text.charAt(3);
+        int end = text.indexOf(field, 4);
+        if (end != 8) {
+            return null; // MSH-2 is not exactly four encoding characters
+        }
+        String enc = text.substring(4, 8);
+        if (enc.indexOf(field) >= 0 || enc.chars().distinct().count() != 4
+                || enc.chars().anyMatch(c -> Character.isLetterOrDigit(c) || c < 0x21 || c > 0x7e)) {
+            return null;
+        }
+        String[] segments = text.split("\r");
+        for (String s : segments) {
+            if (!s.isEmpty() && (s.length() < 3 || !SEGMENT_NAME.matcher(s.substring(0, 3)).matches()
+                    || (s.length() > 3 && s.charAt(3) != field))) {
+                return null;
+            }
+        }
+        return new Er7Segments(segments, field, enc);
+    }
+
+    /** True when MSH-9-3 (the message structure) is empty or one of these. */
+    public boolean structureIsOneOf(String... structures) {
+        String[] msh = split(segments[0], field);
+        String structure = msh.length > 8 ? part(msh[8], component, 2) : null;
+        return structure == null || structure.isEmpty() || java.util.Arrays.asList(structures).contains(structure);
+    }
+
+    /** The first segment of that name, or null. */
+    public Segment first(String name) {
+        for (String s : segments) {
+            if (s.startsWith(name) && (s.length() == 3 || s.charAt(3) == field)) {
+                return new Segment(s);
+            }
+        }
+        return null;
+    }
+
+    /** One segment's fields (not MSH, whose first field is the separator itself). */
+    public final class Segment implements SegmentFields {
+        private final String[] fields;
+
+        private Segment(String text) {
+            this.fields = split(text, field);
+        }
+
+        @Override
+        public int repetitions(int n) {
+            return n >= fields.length || fields[n].isEmpty() ? 0 : split(fields[n], repetition).length;
+        }
+
+        @Override
+        public String get(int n, int rep, int comp, int sub) {
+            if (n >= fields.length) {
+                return null;
+            }
+            String value = part(part(part(fields[n], repetition, rep), component, comp - 1), subcomponent, sub - 1);
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            String unescaped = value.indexOf(encoding.getEscapeCharacter()) >= 0 ? Escape.unescape(value, encoding)
+                    : value;
+            return unescaped.isBlank() ? null : unescaped.trim();
+        }
+    }
+
+    private static String part(String value, char separator, int index) {
+        if (value == null) {
+            return null;
+        }
+        int start = 0;
+        for (int i = 0; i < index; i++) {
+            int next = value.indexOf(separator, start);
+            if (next < 0) {
+                return null;
+            }
+            start = next + 1;
+        }
+        int end = value.indexOf(separator, start);
+        return end < 0 ? value.substring(start) : value.substring(start, end);
+    }
+
+    private static String[] split(String text, char separator) {
+        return text.split(Pattern.quote(String.valueOf(separator)), -1);
+    }
+}
