@@ -51,7 +51,7 @@ final class InboundWiring {
                         new FhirResources(mappings.authorities(), s.check().zone())));
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),
                 new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules, notifications,
-                ackWriter, store.messages(), store.journal(), clock, mappings.pasAlerts());
+                ackWriter, store.journal(), clock, mappings.pasAlerts());
         var registry = context.getRegistry();
         registry.bind("attendance", steps);
         registry.bind("accessAudit", new AccessAudit());

@@ -47,7 +47,7 @@ public final class Er7Segments {
                 || enc.chars().anyMatch(c -> Character.isLetterOrDigit(c) || c < 0x21 || c > 0x7e)) {
             return null;
         }
-        String[] segments = text.split("\r");
+        String[] segments = split(text, '\r');
         for (String s : segments) {
             if (!s.isEmpty() && (s.length() < 3 || !SEGMENT_NAME.matcher(s.substring(0, 3)).matches()
                     || (s.length() > 3 && s.charAt(3) != field))) {
@@ -118,7 +118,20 @@ public final class Er7Segments {
         return end < 0 ? value.substring(start) : value.substring(start, end);
     }
 
+    /** Every piece between separators, empty ones included (String.split would compile a pattern each time). */
     private static String[] split(String text, char separator) {
-        return text.split(Pattern.quote(String.valueOf(separator)), -1);
+        int count = 1;
+        for (int i = text.indexOf(separator); i >= 0; i = text.indexOf(separator, i + 1)) {
+            count++;
+        }
+        String[] parts = new String[count];
+        int start = 0;
+        for (int k = 0; k < count - 1; k++) {
+            int end = text.indexOf(separator, start);
+            parts[k] = text.substring(start, end);
+            start = end + 1;
+        }
+        parts[count - 1] = text.substring(start);
+        return parts;
     }
 }

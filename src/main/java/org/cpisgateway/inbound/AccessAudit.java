@@ -24,9 +24,10 @@ public class AccessAudit {
 
     public void record(InboundMessage m) throws JsonProcessingException {
         CheckResult result = m.result();
-        if (m.attendance() == null || result == null || result.status() == CheckResult.Status.NOT_CHECKED
+        if (m.answeredBefore() || m.attendance() == null || result == null
+                || result.status() == CheckResult.Status.NOT_CHECKED
                 || !AUDIT.isInfoEnabled()) {
-            return; // nothing was looked up
+            return; // nothing was looked up, or a re-send (its access was audited the first time)
         }
         var attendance = m.attendance();
         Map<String, Object> line = new LinkedHashMap<>();

@@ -14,7 +14,6 @@ import org.cpisgateway.hl7.InboundFrame;
 import org.cpisgateway.notify.NotificationFactory;
 import org.cpisgateway.pasalert.PasAlerts;
 import org.cpisgateway.store.AttendanceJournal;
-import org.cpisgateway.store.MessageLog;
 
 /**
  * The steps of {@code routes/adt-inbound.camel.yaml}, one method each, in the order the route calls them. Each takes
@@ -28,21 +27,19 @@ public class AttendanceSteps {
     private final FlagRules rules;
     private final NotificationFactory notifications;
     private final AckWriter acks;
-    private final MessageLog messages;
     private final AttendanceJournal journal;
     private final Clock clock;
     private final PasAlerts pasAlerts;
 
     public AttendanceSteps(InboundFrame frames, AttendanceReader reader, FlagRules rules,
-                           NotificationFactory notifications, AckWriter acks, MessageLog messages,
-                           AttendanceJournal journal, Clock clock, PasAlerts pasAlerts) {
+                           NotificationFactory notifications, AckWriter acks, AttendanceJournal journal,
+                           Clock clock, PasAlerts pasAlerts) {
         this.pasAlerts = pasAlerts;
         this.frames = frames;
         this.reader = reader;
         this.rules = rules;
         this.notifications = notifications;
         this.acks = acks;
-        this.messages = messages;
         this.journal = journal;
         this.clock = clock;
     }
@@ -75,13 +72,6 @@ public class AttendanceSteps {
         m.parsed(message, reader.read(message, m.msh()));
     }
 
-    /** A re-sent message (same MSH-4 + MSH-10) gets the answer it got before, and nothing else happens. */
-    public void answerIfSentBefore(InboundMessage m) throws SQLException {
-        String previous = messages.previousAnswer(m.msh());
-        if (previous != null) {
-            m.answerAsBefore(previous);
-        }
-    }
 
     /** The CP-IS rules: in scope? NHS number? plans active on the day? history, who is notified. */
     public void check(InboundMessage m) {
@@ -107,8 +97,9 @@ public class AttendanceSteps {
     }
 
     /**
-     * Message, access and notifications in one transaction, durable before the ACK leaves. A re-send racing its
-     * original gets the original's answer and notifies nobody.
+     * Message, access and notifications in one transaction, durable before the ACK leaves. A re-sent message (same
+     * MSH-4 + MSH-10) is found by the store's unique key, not by a look-up before the work: it gets the answer it got
+     * before, and its access, notifications and alert are not written.
      */
     public void record(InboundMessage m) throws SQLException {
         AttendanceJournal.Recorded recorded = journal.record(new AttendanceJournal.Entry(m.raw(), m.receivedAt(),

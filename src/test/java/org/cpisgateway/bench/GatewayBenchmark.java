@@ -133,9 +133,16 @@ public final class GatewayBenchmark {
             gwMax = closedLoop("gateway", gateway.mllpPort, connections, warmup, seconds, workload);
             gwPipe = pipelined("gateway", gateway.mllpPort, connections, pipeline, seconds, workload);
             long pid = gateway.pid();
+            String jfr = System.getenv("CPIS_BENCH_JFR"); // a profile of the half-load phase, for finding the cost
+            if (jfr != null) {
+                jcmd(pid, "JFR.start", "name=half", "settings=profile", "filename=" + jfr);
+            }
             long cpuBefore = Resources.cpuMillis(pid);
             gwHalf = fixedRate("gateway", gateway.mllpPort, connections, gwMax.throughput / 2, seconds, workload, res);
             long cpuAfter = Resources.cpuMillis(pid);
+            if (jfr != null) {
+                jcmd(pid, "JFR.stop", "name=half");
+            }
             res.cpuMicrosPerMessage = (cpuAfter - cpuBefore) * 1000.0 / Math.max(1, gwHalf.messages);
             res.rssMb = Resources.rssMb(pid);
             res.heapAfterGcMb = Resources.heapAfterGcMb(pid);
@@ -168,6 +175,14 @@ public final class GatewayBenchmark {
                 workload.accessCount, o, serverCpu == null ? "not pinned"
                         : "server pinned to CPU " + serverCpu + ", load generator to the other CPUs");
         System.exit(0);
+    }
+
+    static void jcmd(long pid, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid)));
+        cmd.addAll(List.of(command));
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                .waitFor();
     }
 
     static String java() {
