@@ -128,6 +128,10 @@ public final class GatewayBenchmark {
                 gatewayProps.add(kv.substring(kv.indexOf('=') + 1));
             }
         }
+        if ("true".equals(o.get("table"))) {
+            scalingTable(data, workload, gatewayProps, serverCpu, warmup, seconds, bareMax);
+            System.exit(0);
+        }
         try (GatewayProcess gateway = new GatewayProcess(data, gatewayProps.toArray(new String[0]))) {
             gateway.pinnedTo(serverCpu).start();
             gwMax = closedLoop("gateway", gateway.mllpPort, connections, warmup, seconds, workload);
@@ -175,6 +179,53 @@ public final class GatewayBenchmark {
                 workload.accessCount, o, serverCpu == null ? "not pinned"
                         : "server pinned to CPU " + serverCpu + ", load generator to the other CPUs");
         System.exit(0);
+    }
+
+    /**
+     * How the cost grows with the work: closed-loop throughput and CPU per message of one gateway at 1, 2, 4, 8, 16
+     * and 64 connections, with the workload as given (2% of children flagged by default) and with every message a
+     * flagged child's. Written to target/bench/scaling.csv.
+     */
+    static void scalingTable(Path data, Workload workload, List<String> gatewayProps, String serverCpu, int warmup,
+                             int seconds, Result bareMax) throws Exception {
+        List<String> csv = new ArrayList<>(List.of("traffic,connections,throughput_per_s,cpu_us_per_message,p50_ms,"
+                + "p99_ms,p999_ms,percent_of_baseline_at_8"));
+        double child = workload.childShare;
+        double flagged = workload.flaggedShare;
+        try (GatewayProcess gateway = new GatewayProcess(data, gatewayProps.toArray(new String[0]))) {
+            gateway.pinnedTo(serverCpu).start();
+            closedLoop("gateway", gateway.mllpPort, 8, warmup, 1, workload); // JIT warm-up before the table
+            for (String traffic : List.of("as-given", "all-flagged")) {
+                workload.childShare = traffic.equals("as-given") ? child : 1.0;
+                workload.flaggedShare = traffic.equals("as-given") ? flagged : 1.0;
+                for (int connections : new int[] {1, 2, 4, 8, 16, 64}) {
+                    closedLoop("gateway", gateway.mllpPort, connections, 0, 3, workload); // settle at this level
+                    String jfr = System.getenv("CPIS_BENCH_JFR_PHASE"); // e.g. all-flagged,1=/tmp/phase.jfr
+                    boolean record = jfr != null && jfr.startsWith(traffic + "," + connections + "=");
+                    if (record) {
+                        jcmd(gateway.pid(), "JFR.start", "name=phase", "settings=profile",
+                                "filename=" + jfr.substring(jfr.indexOf('=') + 1));
+                    }
+                    long cpuBefore = Resources.cpuMillis(gateway.pid());
+                    Result r = closedLoop("gateway", gateway.mllpPort, connections, 0, seconds, workload);
+                    long cpuAfter = Resources.cpuMillis(gateway.pid());
+                    if (record) {
+                        jcmd(gateway.pid(), "JFR.stop", "name=phase");
+                    }
+                    double cpuPerMessage = (cpuAfter - cpuBefore) * 1000.0 / Math.max(1, r.messages);
+                    String line = String.format(java.util.Locale.ROOT, "%s,%d,%.0f,%.0f,%.2f,%.2f,%.2f,%.1f", traffic,
+                            connections, r.throughput, cpuPerMessage, r.histogram.getValueAtPercentile(50) / 1000.0,
+                            r.histogram.getValueAtPercentile(99) / 1000.0,
+                            r.histogram.getValueAtPercentile(99.9) / 1000.0, 100.0 * r.throughput / bareMax.throughput);
+                    System.out.println(line);
+                    csv.add(line);
+                }
+            }
+            gateway.stop();
+        }
+        Files.createDirectories(Path.of("target/bench"));
+        Files.write(Path.of("target/bench/scaling.csv"), csv);
+        System.out.println(String.join("\n", csv));
     }
 
     static void jcmd(long pid, String... command) throws Exception {
