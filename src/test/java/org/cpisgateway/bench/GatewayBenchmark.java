@@ -498,8 +498,20 @@ public final class GatewayBenchmark {
             Process p = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
-            return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
+            // G1 prints one heap line; SerialGC (chosen on one CPU) a line per generation: add the heap's lines
+            long usedKb = 0;
+            boolean found = false;
+            for (String line : out.split("\n")) {
+                if (line.contains("Metaspace") || line.contains("class space")) {
+                    continue;
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
+                if (m.find()) {
+                    usedKb += Long.parseLong(m.group(1));
+                    found = true;
+                }
+            }
+            return found ? usedKb / 1024 : -1;
         }
     }
 }
