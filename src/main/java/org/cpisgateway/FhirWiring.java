@@ -20,9 +20,9 @@ final class FhirWiring {
     }
 
     static void wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
-                     InboundWiring.Checking checking, Clock clock) {
+                     InboundWiring.Checking checking, HttpAccessWiring.Users users, Clock clock) {
         FhirContext fhir = FhirContext.forR4Cached();
-        FhirClients clients = new FhirClients(HttpAccessWiring.operators(s), HttpAccessWiring.authoritySystems(s),
+        FhirClients clients = new FhirClients(users.operators(), users.authoritySystems(),
                 mappings.settings(), mappings.authorities()::knows);
         context.getRegistry().bind("fhirApi", new FhirApi(fhir, clients,
                 new FhirResources(mappings.authorities(), s.check().zone()), checking.rules(), checking.notifications(),

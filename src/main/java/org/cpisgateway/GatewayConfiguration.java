@@ -60,9 +60,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", store.dataSource());
         BrokerWiring broker = BrokerWiring.wire(context, s, mappings.authorities(), started);
         OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings, clock);
-        HttpAccessWiring.wire(context, s, clock, store, mappings);
+        HttpAccessWiring.Users users = HttpAccessWiring.wire(context, s, clock, store, mappings);
         InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);
-        FhirWiring.wire(context, s, mappings, store, checking, clock);
+        FhirWiring.wire(context, s, mappings, store, checking, users, clock);
         DeliveryWiring.wire(context, s, store, operations, started, clock);
         ReloadGate reloadGate = new ReloadGate();
         MllpWiring.wire(context, s.mllp(), reloadGate);

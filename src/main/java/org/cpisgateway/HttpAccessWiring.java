@@ -61,23 +61,30 @@ final class HttpAccessWiring {
         return new OperatorDirectory(users, roles);
     }
 
-    static void wire(CamelContext context, GatewaySettings s, Clock clock, StoreWiring store, Mappings mappings) {
-        OperatorDirectory operators = operators(s); // its files were checked with the other start-up checks
+    /** The two sets of HTTP users, one instance each (they cache checked passwords), shared with the FHIR API. */
+    record Users(OperatorDirectory operators, OperatorDirectory authoritySystems) {
+    }
+
+    static Users wire(CamelContext context, GatewaySettings s, Clock clock, StoreWiring store, Mappings mappings) {
+        // their files were checked with the other start-up checks
+        Users users = new Users(operators(s), authoritySystems(s));
         context.getRegistry().bind("operationsAccess", new OperationsAccess());
         context.getRegistry().bind("operationsAudit", new OperationsAudit(clock));
         context.getRegistry().bind("authorityReads", new AuthorityReads(
                 new AuthorityRecords(store.dataSource(), s.check().zone()), mappings.authorities()::knows, clock));
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
-            return; // camel.server.enabled = false: no HTTP endpoint to guard
+            return users; // camel.server.enabled = false: no HTTP endpoint to guard
         }
         AuthenticationConfig auth = server.getConfiguration().getAuthenticationConfig();
-        OperatorAuthentication provider = new OperatorAuthentication(operators);
+        OperatorAuthentication provider = new OperatorAuthentication(users.operators());
         for (String path : PROTECTED_PATHS) {
             auth.getEntries().add(basic(path, provider, REALM));
         }
-        auth.getEntries().add(basic(AUTHORITY_PATH, new OperatorAuthentication(authoritySystems(s)), AUTHORITY_REALM));
+        auth.getEntries().add(basic(AUTHORITY_PATH, new OperatorAuthentication(users.authoritySystems()),
+                AUTHORITY_REALM));
         auth.setEnabled(true);
+        return users;
     }
 
     private static AuthenticationConfigEntry basic(String path, OperatorAuthentication provider, String realm) {

@@ -206,6 +206,11 @@ class FhirApiTest {
                 .contains("'patient.identifer' is not offered");
         assertThat(get("/fhir/Flag", ED_SYSTEM).statusCode()).isEqualTo(400);
 
+        HttpResponse<String> post = Http.call(gateway.httpPort, "POST", "/fhir/Flag", ED_SYSTEM);
+        assertThat(post.statusCode()).as("searches are GET").isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).contains("GET");
+        valid(post, OperationOutcome.class);
+
         HttpResponse<String> patient = get("/fhir/Patient?identifier=x", ED_SYSTEM);
         assertThat(patient.statusCode()).isEqualTo(404);
         valid(patient, OperationOutcome.class);

@@ -67,16 +67,8 @@ class FhirNotificationTest {
     void anAttendanceAndAPatternArriveAsValidFhirMessages() throws Exception {
         receive(0);
         String child = "9990000034"; // UCP held by LA901
-        try (var c = gateway.store().getConnection(); var ps = c.prepareStatement("insert into access_record "
-                + "(nhs_number, accessed_at, setting_code, setting_name, setting_type, scheduled) "
-                + "values (?, ?, ?, 'Earlier setting', 'UTC', false)")) {
-            for (String[] earlier : new String[][] {{"R9Z02-UTC", "20"}, {"R9Z03-MIU", "4"}}) {
-                ps.setString(1, child);
-                ps.setObject(2, java.time.OffsetDateTime.now().minusDays(Long.parseLong(earlier[1])));
-                ps.setString(3, earlier[0]);
-                ps.executeUpdate();
-            }
-        }
+        TestStore.earlierAccess(gateway.store(), child, "R9Z02-UTC", 20);
+        TestStore.earlierAccess(gateway.store(), child, "R9Z03-MIU", 4);
         try (Pas pas = Pas.connect(gateway.mllpPort)) {
             Terser ack = new Terser(pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), child)));
             assertThat(ack.get("/ZCS-8-1")).isEqualTo("SETTINGS");

@@ -78,10 +78,28 @@ abstract class MessageStoreCases {
             ps.setString(1, id);
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
+        // PAS alerts: an old sent one goes, an old one still waiting and a recent sent one stay
+        String[][] alerts = {{"old-sent|" + id, "100", "sent"}, {"old-waiting|" + id, "100", null},
+                {"new-sent|" + id, "1", "sent"}};
+        for (String[] a : alerts) {
+            try (var c = gateway.store().getConnection(); var ps = c.prepareStatement("insert into pas_alert (alert_key, "
+                    + "facility, endpoint, message, created_at, attempts, next_attempt_at, sent_at) values (?, 'R9Z01', "
+                    + "'127.0.0.1:1', 'MSH|', ?, 1, ?, ?)")) {
+                java.time.OffsetDateTime created = java.time.OffsetDateTime.now().minusDays(Long.parseLong(a[1]));
+                ps.setString(1, a[0]);
+                ps.setObject(2, created);
+                ps.setObject(3, created);
+                ps.setObject(4, a[2] == null ? null : created);
+                ps.executeUpdate();
+            }
+        }
         JournalRetention journal = gateway.context().getRegistry().lookupByNameAndType("journalRetention",
                 JournalRetention.class);
         assertThat(journal.purgeOlderThan(90)).isGreaterThanOrEqualTo(1);
         assertThat(gateway.count("select count(*) from inbound_message where control_id = ?", id)).isZero();
+        assertThat(gateway.count("select count(*) from pas_alert where alert_key like ?", "old-sent|" + id)).isZero();
+        assertThat(gateway.count("select count(*) from pas_alert where alert_key in (?, ?)", "old-waiting|" + id,
+                "new-sent|" + id)).isEqualTo(2);
         assertThat(gateway.count("select count(*) from access_record where control_id = ?", id)).isEqualTo(1);
     }
 
@@ -335,16 +353,8 @@ abstract class MessageStoreCases {
     void aPatternAcrossSettingsAlertsTheAuthorityOncePerPattern() throws Exception {
         String child = "9990003378";
         plan(child, "LAC", TestDates.day("today-2y"), null, "LA902"); // LA902 takes version 2
-        for (String[] earlier : new String[][] {{"R9Z02-UTC", "20"}, {"R9Z03-MIU", "9"}}) {
-            try (var c = gateway.store().getConnection(); var ps = c.prepareStatement("insert into access_record "
-                    + "(nhs_number, accessed_at, setting_code, setting_name, setting_type, scheduled) "
-                    + "values (?, ?, ?, 'earlier setting', 'UTC', false)")) {
-                ps.setString(1, child);
-                ps.setObject(2, java.time.OffsetDateTime.now().minusDays(Long.parseLong(earlier[1])));
-                ps.setString(3, earlier[0]);
-                ps.executeUpdate();
-            }
-        }
+        TestStore.earlierAccess(gateway.store(), child, "R9Z02-UTC", 20);
+        TestStore.earlierAccess(gateway.store(), child, "R9Z03-MIU", 9);
         notified("LA902");
         String first = Hl7Messages.newControlId();
         AckText ack = send(ofVisit("A04", first, child, "VP" + first, null));

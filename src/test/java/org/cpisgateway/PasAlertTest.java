@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import ca.uhn.hl7v2.AcknowledgmentCode;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.HL7Service;
 import ca.uhn.hl7v2.model.Message;
@@ -46,6 +47,10 @@ class PasAlertTest {
         final HL7Service server;
 
         FakePas(int port) throws Exception {
+            this(port, AcknowledgmentCode.AA);
+        }
+
+        FakePas(int port, AcknowledgmentCode answer) throws Exception {
             HapiContext hapi = HapiSetup.lenientContext();
             server = hapi.newServer(port, false);
             server.registerApplication(new ReceivingApplication<Message>() {
@@ -53,7 +58,8 @@ class PasAlertTest {
                 public Message processMessage(Message message, Map<String, Object> metadata) {
                     received.add(message);
                     try {
-                        return message.generateACK();
+                        return answer == AcknowledgmentCode.AA ? message.generateACK()
+                                : message.generateACK(answer, new ca.uhn.hl7v2.HL7Exception("not taken by this PAS"));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -70,6 +76,23 @@ class PasAlertTest {
         @Override
         public void close() {
             server.stopAndWait();
+        }
+    }
+
+    @Test
+    void anAlertThePasAnswersWithAnErrorIsKeptForAnotherTry() throws Exception {
+        try (FakePas pas = new FakePas(pasPort, AcknowledgmentCode.AE);
+             RunningGateway gateway = RunningGateway.start("cpis.mappings.dir", mappings.toString());
+             Pas clerk = Pas.connect(gateway.mllpPort)) {
+            Message ack = clerk.send(a04(Hl7Messages.newControlId(), CPP_CHILD, "VPAS" + Hl7Messages.newControlId()));
+            assertThat(new Terser(ack).get("/MSA-1")).isEqualTo("AA");
+            assertThat(pas.received.poll(20, TimeUnit.SECONDS)).as("the PAS was sent the alert").isNotNull();
+            for (int i = 0; i < 100 && gateway.count("select count(*) from pas_alert where attempts > 0",
+                    new Object[0]) == 0; i++) {
+                Thread.sleep(100);
+            }
+            assertThat(gateway.count("select count(*) from pas_alert where attempts > 0 and sent_at is null "
+                    + "and last_error is not null", new Object[0])).as("AE is not taken as sent").isEqualTo(1);
         }
     }
 

@@ -130,16 +130,9 @@ class PostgresScaleOutTest {
                 ps.setObject(3, now);
                 ps.executeUpdate();
             }
-            for (String[] earlier : new String[][] {{"R9Z02-UTC", "12"}, {"R9Z03-MIU", "5"}}) {
-                try (var ps = c.prepareStatement("insert into access_record (nhs_number, accessed_at, setting_code, "
-                        + "setting_name, setting_type, scheduled) values (?, ?, ?, 'earlier setting', 'UTC', false)")) {
-                    ps.setString(1, child);
-                    ps.setObject(2, now.minusDays(Long.parseLong(earlier[1])));
-                    ps.setString(3, earlier[0]);
-                    ps.executeUpdate();
-                }
-            }
         }
+        TestStore.earlierAccess(a.store(), child, "R9Z02-UTC", 12);
+        TestStore.earlierAccess(a.store(), child, "R9Z03-MIU", 5);
         BrokerOutageTest.receive(brokerPort, "LA902", 0);
         // the same emergency department, two visits, one to each gateway at once: the pattern is the same one
         ExecutorService pool = Executors.newFixedThreadPool(2);

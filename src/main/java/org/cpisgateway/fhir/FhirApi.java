@@ -49,6 +49,7 @@ public class FhirApi {
     /** The exchange property the route reads to wake the notification sender. */
     public static final String NOTIFY = "cpisFhirNotify";
     static final String REALM = "cpis-gateway FHIR";
+    private static final String ALLOW = "cpisFhirAllow";
     private static final Logger LOG = LoggerFactory.getLogger(FhirApi.class);
     private static final Logger AUDIT = LoggerFactory.getLogger("cpis.audit");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -164,8 +165,18 @@ public class FhirApi {
         respond(exchange, 200, resources.searchset(selfUrl(exchange, "AuditEvent"), events));
     }
 
-    /** Anything under /fhir that is not offered: 404, as an OperationOutcome. */
+    /**
+     * Anything under /fhir that the other routes did not take: 405 for another method on a path that is offered
+     * (searches are GET), 404 for the rest; both as OperationOutcome.
+     */
     public void notFound(Exchange exchange) {
+        String path = header(exchange, Exchange.HTTP_PATH);
+        String uri = header(exchange, Exchange.HTTP_URI);
+        String where = uri != null ? uri : path == null ? "" : path;
+        if (where.matches("(.*/)?fhir/(Flag|AuditEvent|metadata)/?")) {
+            exchange.setProperty(ALLOW, "GET");
+            throw new FhirProblem(405, IssueType.NOTSUPPORTED, "only GET is offered here: see /fhir/metadata");
+        }
         throw new FhirProblem(404, IssueType.NOTSUPPORTED, "not offered here: see /fhir/metadata");
     }
 
@@ -183,6 +194,10 @@ public class FhirApi {
             problem = new FhirProblem(500, IssueType.EXCEPTION, "the gateway could not answer; see its log");
         }
         respond(exchange, problem.status(), FhirResources.outcome(problem.issue(), problem.getMessage()));
+        String allow = exchange.getProperty(ALLOW, String.class);
+        if (allow != null) {
+            exchange.getMessage().setHeader("Allow", allow);
+        }
         if (problem instanceof FhirClients.Unauthorized) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
         }

@@ -18,7 +18,6 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Identifier;
@@ -164,9 +163,9 @@ public final class FhirResources {
                 .setIdentifier(new Identifier().setSystem(NHS_NUMBER_SYSTEM).setValue(nhsNumber));
     }
 
+    /** A day as a FHIR dateTime of day precision (YYYY-MM-DD), with no time or zone to invent. */
     private static DateTimeType dateTime(LocalDate day) {
-        return new DateTimeType(new DateType(day.getYear(), day.getMonthValue() - 1, day.getDayOfMonth())
-                .getValueAsString());
+        return new DateTimeType(day.toString());
     }
 
     private static String id(String... parts) {

@@ -69,7 +69,7 @@ public class OperationsView {
         return summary;
     }
 
-    /** Alerts to PAS systems by state, all time (for the gauges; -1 each while the store is down). */
+    /** Alerts to PAS systems by state, as long as the store keeps them (gauges; -1 each while the store is down). */
     public PasAlertTable.Counts pasAlerts() {
         try {
             return pasAlerts.counts();

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Retention of the message journal: messages (raw bytes, ACK) received more than the retention period ago, and
- * delivered notifications as old, are removed. Access records are the audit trail and are kept. A re-send of a
+ * delivered notifications and PAS alerts sent or given up as old, are removed. Access records are the audit trail and are kept. A re-send of a
  * removed message is processed afresh.
  */
 public class JournalRetention {
@@ -42,6 +42,7 @@ public class JournalRetention {
             int n = messages.deleteReceivedBefore(c, cutoff);
             int m = outbox.deleteDeliveredBefore(c, cutoff);
             VisitTable.deleteCheckedBefore(c, cutoff); // a visit is long over when its messages go
+            PasAlertTable.deleteFinishedBefore(c, cutoff);
             if (n + m > 0) {
                 LOG.info("Retention: removed {} messages and {} delivered notifications older than {} days", n, m, days);
             }

@@ -67,6 +67,18 @@ public class PasAlertTable {
         }
     }
 
+    /**
+     * Removes alerts sent or given up that were created before {@code cutoff} (they hold patient data and are done
+     * with); a waiting one stays until it is sent or given up.
+     */
+    static int deleteFinishedBefore(Connection c, OffsetDateTime cutoff) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("delete from pas_alert where (sent_at is not null "
+                + "or gave_up_at is not null) and created_at < ?")) {
+            ps.setObject(1, cutoff);
+            return ps.executeUpdate();
+        }
+    }
+
     public List<Due> due(int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "select id, facility, endpoint, message, attempts, created_at from pas_alert where sent_at is null "

@@ -75,7 +75,7 @@ class AttendanceReaderTest {
         for (Path p : golden) {
             outcomes.add(bothWays(Files.readAllBytes(p)));
         }
-        assertThat(outcomes).doesNotContain("HAPI failed");
+        assertThat(outcomes).noneMatch(o -> o.startsWith("HAPI failed"));
         assertThat(outcomes.stream().filter("same"::equals).count()).as("the plain cases").isGreaterThan(40);
     }
 
