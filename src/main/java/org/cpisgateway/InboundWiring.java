@@ -55,7 +55,7 @@ final class InboundWiring {
         var registry = context.getRegistry();
         registry.bind("attendance", steps);
         registry.bind("accessAudit", new AccessAudit());
-        registry.bind("failurePolicy", new FailurePolicy(steps, ackWriter, store.messages()));
+        registry.bind("failurePolicy", new FailurePolicy(steps, ackWriter, store.journal()));
         registry.bind("messageReplay", new MessageReplay(store.messages(), context.createProducerTemplate(), ackWriter));
         return new Checking(rules, notifications);
     }

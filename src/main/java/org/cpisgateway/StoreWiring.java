@@ -19,6 +19,7 @@ import org.cpisgateway.store.PlanFile;
 import org.cpisgateway.store.PlanRetention;
 import org.cpisgateway.store.PlanTable;
 import org.cpisgateway.store.VisitTable;
+import org.cpisgateway.store.WriteAheadLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +30,17 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreWiring.class);
 
-    static StoreWiring wire(GatewaySettings settings, Clock clock, List<AutoCloseable> started) throws SQLException {
+    static StoreWiring wire(GatewaySettings settings, Clock clock, List<AutoCloseable> started)
+            throws SQLException, java.io.IOException {
         StoreSettings s = settings.store();
         HikariDataSource dataSource = Database.open(s.url(), s.user(), s.password(), s.poolSize());
         started.add(dataSource);
         PlanTable plans = new PlanTable(dataSource, clock);
         MessageLog messages = new MessageLog(dataSource, clock);
         OutboxTable outbox = new OutboxTable(dataSource, clock);
-        AttendanceJournal journal = new AttendanceJournal(dataSource, messages, s.syncEachCommit() && s.embedded());
+        AttendanceJournal journal = s.walDirectory() == null ? new AttendanceJournal(dataSource, messages, clock)
+                : new AttendanceJournal(dataSource, messages, clock, WriteAheadLog.open(s.walDirectory()),
+                s.syncEachCommit());
         started.add(journal::close);
         if (settings.demo().enabled()) {
             int n = PlanFile.load(plans, settings.demo().plansFile(), LocalDate.now(clock));

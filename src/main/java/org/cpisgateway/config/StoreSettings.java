@@ -14,6 +14,19 @@ public record StoreSettings(String url, String user, String password, int poolSi
         return url.startsWith("jdbc:h2:");
     }
 
+    /**
+     * Where the embedded store on disk keeps its write-ahead log: beside its file ({@code <file>.wal/}); null for
+     * PostgreSQL (its commit is durable) and an in-memory H2 (nothing is).
+     */
+    public java.nio.file.Path walDirectory() {
+        String prefix = "jdbc:h2:file:";
+        if (!url.startsWith(prefix)) {
+            return null;
+        }
+        int end = url.indexOf(';');
+        return java.nio.file.Path.of(url.substring(prefix.length(), end < 0 ? url.length() : end) + ".wal");
+    }
+
     public boolean postgres() {
         return url.startsWith("jdbc:postgresql:");
     }

@@ -12,7 +12,7 @@ import org.cpisgateway.core.CheckResult;
 import org.cpisgateway.core.StoreUnavailableException;
 import org.cpisgateway.hl7.MessageRejectedException;
 import org.cpisgateway.hl7.MshHeader;
-import org.cpisgateway.store.MessageLog;
+import org.cpisgateway.store.AttendanceJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,12 +77,12 @@ public class FailurePolicy {
 
     private final AttendanceSteps steps;
     private final AckWriter ackWriter;
-    private final MessageLog messages;
+    private final AttendanceJournal journal;
 
-    public FailurePolicy(AttendanceSteps steps, AckWriter ackWriter, MessageLog messages) {
+    public FailurePolicy(AttendanceSteps steps, AckWriter ackWriter, AttendanceJournal journal) {
         this.steps = steps;
         this.ackWriter = ackWriter;
-        this.messages = messages;
+        this.journal = journal;
     }
 
     /** The answer for a failure (pure: no I/O). */
@@ -108,7 +108,7 @@ public class FailurePolicy {
                 msh.controlId(), error.codeText(), cause == null ? "no exception" : cause.getClass().getName());
         m.answer(ackWriter.forError(msh, answer.ackCode(), error, answer.result()));
         try {
-            messages.recordFailure(m.raw(), msh, m.receivedAt(), m.ack(), answer.ackCode(),
+            journal.recordFailure(m.raw(), msh, m.receivedAt(), m.ack(), answer.ackCode(),
                     answer.result() == null ? null : answer.result().status().name(), error.text());
         } catch (SQLException | RuntimeException journalDown) {
             LOG.error("Could not keep the failed message from facility '{}' control ID '{}' in the journal: {}",

@@ -12,10 +12,7 @@ import javax.sql.DataSource;
 
 import org.cpisgateway.core.AccessHistorySource;
 import org.cpisgateway.core.AccessRecord;
-import org.cpisgateway.core.Attendance;
-import org.cpisgateway.core.CareSetting;
 import org.cpisgateway.core.StoreUnavailableException;
-import org.cpisgateway.hl7.MshHeader;
 
 /**
  * The {@code access_record} table: every access to a flagged record, the audit trail and the source of the history
@@ -49,20 +46,21 @@ public class AccessLog implements AccessHistorySource {
         }
     }
 
-    static void insert(Connection c, long messageId, MshHeader msh, Attendance a, CareSetting setting,
-                       OffsetDateTime receivedAt) throws SQLException {
+    /** Inserts the access of one message (in the journal's transaction). */
+    static void insert(Connection c, long messageId, JournalRows.Access a, OffsetDateTime accessedAt)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into access_record (nhs_number, accessed_at, attendance_at, setting_code, setting_name, "
                         + "setting_type, scheduled, sending_facility, control_id, message_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, a.nhsNumber());
-            ps.setObject(2, receivedAt);
-            ps.setObject(3, a.attendanceTime());
-            ps.setString(4, MessageLog.cut(setting.code(), 64));
-            ps.setString(5, MessageLog.cut(setting.name(), 200));
-            ps.setString(6, MessageLog.cut(setting.type(), 32));
-            ps.setBoolean(7, setting.scheduled());
-            ps.setString(8, MessageLog.cut(msh.sendingFacilityCode(), 227));
-            ps.setString(9, MessageLog.cut(msh.controlId(), 199));
+            ps.setObject(2, accessedAt);
+            ps.setObject(3, a.attendanceAt());
+            ps.setString(4, a.settingCode());
+            ps.setString(5, a.settingName());
+            ps.setString(6, a.settingType());
+            ps.setBoolean(7, a.scheduled());
+            ps.setString(8, a.sendingFacilityCode());
+            ps.setString(9, a.controlId());
             ps.setLong(10, messageId);
             ps.executeUpdate();
         }

@@ -3,6 +3,9 @@ package org.cpisgateway.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,24 +15,37 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import javax.sql.DataSource;
 
 import org.cpisgateway.core.Attendance;
 import org.cpisgateway.core.CheckResult;
+import org.cpisgateway.core.StoreUnavailableException;
 import org.cpisgateway.hl7.MshHeader;
 import org.cpisgateway.notify.Notification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable record of each answered attendance: the message (raw bytes, ACK, outcome), for a flagged record the
- * access, for an authority to be told the notification in the outbox; all in one transaction, committed (and synced)
- * before the ACK leaves.
+ * access, for an authority to be told the notification in the outbox; all in one transaction, durable before the
+ * ACK leaves. A message answered AE or AR is kept the same way (raw bytes, ACK, reason).
  *
  * <p>Calls from all connections are written together by one writer thread ("group commit": one transaction and one
- * device flush for the attendances that arrive together); each caller waits for the commit of its own batch, so an
- * ACK still never leaves before its record is durable.
+ * device flush for the attendances that arrive together); each caller waits for its own batch, so an ACK still never
+ * leaves before its record is durable.
+ *
+ * <p>How a batch becomes durable depends on the store. PostgreSQL: its commit. The embedded H2 on disk: the batch's
+ * rows are appended to the {@link WriteAheadLog} and synced, and H2 writes its own file later (its write delay, and a
+ * synced checkpoint every second, after which the log forgets the batches it holds). H2 writing a chunk of every
+ * changed page at each commit was most of the cost of a message. The last batch H2 holds is in its {@code wal_mark}
+ * row, written in each batch's transaction; at start, the batches the log holds beyond it are written again.
  */
 public class AttendanceJournal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AttendanceJournal.class);
 
     /** One answered attendance to record. */
     public record Entry(byte[] raw, OffsetDateTime receivedAt, MshHeader msh, Attendance attendance,
@@ -52,23 +68,92 @@ public class AttendanceJournal {
 
     private final DataSource dataSource;
     private final MessageLog messages;
+    private final Clock clock;
     private final boolean syncEachCommit;
+    private final WriteAheadLog log;
     private final Writer writer = new Writer();
+    private final ScheduledExecutorService checkpoints;
+    private volatile long lastCommitted;
+    private volatile long lastForgotten;
 
     /**
-     * @param syncEachCommit force each batch's commit to the disk device before the ACKs ({@code CHECKPOINT SYNC};
-     *                       the embedded H2 does not fsync commits by itself, so without this a power cut can lose the
-     *                       last commits even though the process had written them)
+     * A journal whose commits are durable by themselves (PostgreSQL), or that need not be (an in-memory H2).
      */
-    public AttendanceJournal(DataSource dataSource, MessageLog messages, boolean syncEachCommit) {
-        this.dataSource = dataSource;
-        this.messages = messages;
-        this.syncEachCommit = syncEachCommit;
+    public AttendanceJournal(DataSource dataSource, MessageLog messages, Clock clock) {
+        this(dataSource, messages, clock, null, false);
     }
 
-    /** Records the attendance; returns once it is committed (and synced). */
+    /**
+     * @param log            the embedded store's write-ahead log (null: the store's commit is the durable record)
+     * @param syncEachCommit with a log: sync each batch's append to the disk device before the ACKs (without, a power
+     *                       cut can lose the last batches even though the process had written them)
+     */
+    public AttendanceJournal(DataSource dataSource, MessageLog messages, Clock clock, WriteAheadLog log,
+                             boolean syncEachCommit) {
+        this(dataSource, messages, clock, log, syncEachCommit, java.time.Duration.ofSeconds(1));
+    }
+
+    /** @param checkpointEvery how often H2 is made to write and sync its file, so that the log can forget */
+    AttendanceJournal(DataSource dataSource, MessageLog messages, Clock clock, WriteAheadLog log,
+                      boolean syncEachCommit, java.time.Duration checkpointEvery) {
+        this.dataSource = dataSource;
+        this.messages = messages;
+        this.clock = clock;
+        this.log = log;
+        this.syncEachCommit = syncEachCommit;
+        if (log == null) {
+            checkpoints = null;
+            return;
+        }
+        try {
+            replay(log);
+        } catch (SQLException | IOException e) {
+            throw new StoreUnavailableException("the write-ahead log could not be written into the store", e);
+        }
+        checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cpis-store-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        checkpoints.scheduleWithFixedDelay(this::checkpoint, checkpointEvery.toMillis(), checkpointEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Records the attendance; returns once it is durable. */
     public Recorded record(Entry entry) throws SQLException {
-        Pending pending = new Pending(entry, new CompletableFuture<>());
+        OffsetDateTime completedAt = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        return submit(rowsOf(entry, completedAt), entry.ack());
+    }
+
+    /** Keeps a message that got AE or AR (no dedupe key: a re-send is processed afresh). */
+    public void recordFailure(byte[] raw, MshHeader msh, OffsetDateTime receivedAt, String ack, String ackCode,
+                              String flagResult, String reason) throws SQLException {
+        OffsetDateTime completedAt = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        submit(new JournalRows(message(msh, null, raw == null ? new byte[0] : raw, receivedAt, completedAt, ack,
+                ackCode, flagResult, reason), null, null, null, List.of()), ack);
+    }
+
+    /** Stops the writer thread and the checkpoints (at shutdown, after the routes have stopped). */
+    public void close() {
+        writer.stop();
+        if (checkpoints != null) {
+            checkpoints.shutdown();
+            try {
+                checkpoints.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            checkpoint();
+            try {
+                log.close();
+            } catch (Exception e) {
+                LOG.warn("The write-ahead log did not close cleanly: {}", e.getClass().getName());
+            }
+        }
+    }
+
+    private Recorded submit(JournalRows rows, String ack) throws SQLException {
+        Pending pending = new Pending(rows, ack, new CompletableFuture<>());
         writer.submit(pending);
         try {
             return pending.done.get(60, TimeUnit.SECONDS);
@@ -82,12 +167,110 @@ public class AttendanceJournal {
         }
     }
 
-    /** Stops the writer thread (at shutdown, after the routes have stopped). */
-    public void close() {
-        writer.stop();
+    /** The rows an answered attendance adds: message, and for a first flagged look-up its access and visit. */
+    static JournalRows rowsOf(Entry e, OffsetDateTime completedAt) {
+        CheckResult r = e.result();
+        boolean firstLookUp = r.flagged() && !r.visitCheckedBefore();
+        JournalRows.Access access = !firstLookUp ? null : new JournalRows.Access(e.attendance().nhsNumber(),
+                e.attendance().attendanceTime(), MessageLog.cut(r.setting().code(), 64),
+                MessageLog.cut(r.setting().name(), 200), MessageLog.cut(r.setting().type(), 32),
+                r.setting().scheduled(), MessageLog.cut(e.msh().sendingFacilityCode(), 227),
+                MessageLog.cut(e.msh().controlId(), 199));
+        JournalRows.Visit visit = firstLookUp && r.visit() != null
+                ? new JournalRows.Visit(r.visit(), e.attendance().nhsNumber()) : null;
+        return new JournalRows(message(e.msh(), e.msh().dedupeKey(), e.raw(), e.receivedAt(), completedAt, e.ack(),
+                "AA", r.status().name(), r.reasonCode()), access, visit, e.pasAlert(), e.notifications());
     }
 
-    private record Pending(Entry entry, CompletableFuture<Recorded> done) {
+    private static JournalRows.Message message(MshHeader msh, String dedupeKey, byte[] raw,
+                                               OffsetDateTime receivedAt, OffsetDateTime completedAt, String ack,
+                                               String ackCode, String flagResult, String reason) {
+        return new JournalRows.Message(dedupeKey, MessageLog.cut(msh.sendingApplication(), 227),
+                MessageLog.cut(msh.sendingFacility(), 227), MessageLog.cut(msh.controlId(), 199),
+                MessageLog.cut(msh.messageType(), 16), MessageLog.cut(msh.triggerEvent(), 16), raw, receivedAt,
+                completedAt, ack, ackCode, flagResult, MessageLog.cut(reason, 500));
+    }
+
+    /** Writes the rows; returns the notifications it put in the outbox (a pattern alert already there is not). */
+    private static List<Notification> write(Connection c, JournalRows rows) throws SQLException {
+        long messageId = MessageLog.insert(c, rows.message());
+        if (rows.access() != null) {
+            AccessLog.insert(c, messageId, rows.access(), rows.message().receivedAt());
+        }
+        if (rows.visit() != null) {
+            VisitTable.checked(c, rows.visit().key(), rows.visit().nhsNumber(), messageId,
+                    rows.message().receivedAt());
+        }
+        if (rows.pasAlert() != null) {
+            PasAlertTable.insertOnce(c, rows.pasAlert(), rows.message().receivedAt());
+        }
+        List<Notification> queued = new ArrayList<>(rows.outbox().size());
+        for (Notification n : rows.outbox()) {
+            if (!n.patternAlert()) {
+                OutboxTable.insert(c, n, rows.message().receivedAt());
+                queued.add(n);
+            } else if (OutboxTable.insertOnce(c, n, rows.message().receivedAt())) {
+                queued.add(n);
+            }
+        }
+        return queued;
+    }
+
+    /** The batches the log holds beyond the store's mark, written into the store again (at start, before traffic). */
+    private void replay(WriteAheadLog wal) throws SQLException, IOException {
+        long mark;
+        try (Connection c = dataSource.getConnection()) {
+            mark = WalMark.read(c);
+            int replayed = 0;
+            for (WriteAheadLog.Batch batch : wal.loaded()) {
+                if (batch.sequence() <= mark) {
+                    continue;
+                }
+                c.setAutoCommit(false);
+                for (JournalRows rows : JournalRows.decode(batch.data())) {
+                    Savepoint sp = c.setSavepoint();
+                    try {
+                        write(c, rows);
+                        replayed++;
+                    } catch (SQLException e) {
+                        c.rollback(sp);
+                        if (!MessageLog.isDuplicateKey(e)) {
+                            throw e;
+                        }
+                    }
+                }
+                WalMark.write(c, batch.sequence());
+                c.commit();
+                mark = batch.sequence();
+            }
+            c.setAutoCommit(true);
+            Database.syncToDisk(c);
+            if (replayed > 0) {
+                LOG.info("Store brought up to date from the write-ahead log: {} message(s) written again", replayed);
+            }
+        }
+        wal.forgetUpTo(mark);
+        lastCommitted = Math.max(mark, wal.lastLoadedSequence());
+        lastForgotten = mark;
+    }
+
+    /** H2 writes and syncs what is committed; the log then forgets the batches that holds. */
+    private void checkpoint() {
+        long upTo = lastCommitted;
+        if (upTo <= lastForgotten) {
+            return;
+        }
+        try {
+            Database.syncToDisk(dataSource);
+            log.forgetUpTo(upTo);
+            lastForgotten = upTo;
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("Store checkpoint failed (the write-ahead log keeps the batches until one succeeds): {}",
+                    e.getClass().getName());
+        }
+    }
+
+    private record Pending(JournalRows rows, String ack, CompletableFuture<Recorded> done) {
     }
 
     /** The single writer: takes every attendance waiting, writes them in one transaction, commits and syncs once. */
@@ -134,14 +317,17 @@ public class AttendanceJournal {
         private void writeBatch(List<Pending> batch) {
             List<Boolean> duplicate = new ArrayList<>(batch.size());
             List<List<Notification>> written = new ArrayList<>(batch.size());
+            List<JournalRows> logged = new ArrayList<>(batch.size());
+            long sequence = lastCommitted + 1;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
                     for (Pending p : batch) {
                         Savepoint sp = c.setSavepoint();
                         try {
-                            written.add(write(c, p.entry()));
+                            written.add(write(c, p.rows()));
                             duplicate.add(false);
+                            logged.add(p.rows());
                         } catch (SQLException e) {
                             c.rollback(sp);
                             if (!MessageLog.isDuplicateKey(e)) {
@@ -151,59 +337,38 @@ public class AttendanceJournal {
                             duplicate.add(true); // recorded before (or earlier in this batch): its answer is given
                         }
                     }
-                    c.commit();
-                    if (syncEachCommit) {
-                        Database.syncToDisk(c);
+                    if (log != null) {
+                        WalMark.write(c, sequence);
                     }
+                    c.commit();
                 } catch (SQLException e) {
                     c.rollback();
                     throw e;
                 }
-            } catch (SQLException storeFailed) {
+                if (log != null) {
+                    lastCommitted = sequence;
+                    log.append(sequence, JournalRows.encode(logged), syncEachCommit);
+                }
+            } catch (SQLException | IOException storeFailed) {
                 for (Pending p : batch) {
-                    p.done.completeExceptionally(storeFailed);
+                    p.done.completeExceptionally(storeFailed instanceof SQLException sql ? sql
+                            : new SQLException("write-ahead log failed", storeFailed));
                 }
                 return;
             }
             for (int i = 0; i < batch.size(); i++) {
-                Entry e = batch.get(i).entry();
-                CompletableFuture<Recorded> done = batch.get(i).done();
+                Pending p = batch.get(i);
                 if (!duplicate.get(i)) {
-                    done.complete(new Recorded(e.ack(), written.get(i)));
+                    p.done().complete(new Recorded(p.ack(), written.get(i)));
                     continue;
                 }
                 try {
-                    String previous = messages.previousAnswer(e.msh());
-                    done.complete(new Recorded(previous != null ? previous : e.ack(), List.of()));
+                    String previous = messages.previousAnswer(p.rows().message().dedupeKey());
+                    p.done().complete(new Recorded(previous != null ? previous : p.ack(), List.of()));
                 } catch (SQLException failed) {
-                    done.completeExceptionally(failed);
+                    p.done().completeExceptionally(failed);
                 }
             }
-        }
-
-        /** Writes the entry; returns the notifications it put in the outbox (a pattern alert already there is not). */
-        private List<Notification> write(Connection c, Entry e) throws SQLException {
-            long messageId = messages.insert(c, e.msh(), e.msh().dedupeKey(), e.raw(), e.receivedAt(), e.ack(), "AA",
-                    e.result().status().name(), e.result().reasonCode());
-            if (e.result().flagged() && !e.result().visitCheckedBefore()) {
-                AccessLog.insert(c, messageId, e.msh(), e.attendance(), e.result().setting(), e.receivedAt());
-            }
-            if (e.result().flagged() && e.result().visit() != null && !e.result().visitCheckedBefore()) {
-                VisitTable.checked(c, e.result().visit(), e.attendance().nhsNumber(), messageId, e.receivedAt());
-            }
-            if (e.pasAlert() != null) {
-                PasAlertTable.insertOnce(c, e.pasAlert(), e.receivedAt());
-            }
-            List<Notification> queued = new ArrayList<>(e.notifications().size());
-            for (Notification n : e.notifications()) {
-                if (!n.patternAlert()) {
-                    OutboxTable.insert(c, n, e.receivedAt());
-                    queued.add(n);
-                } else if (OutboxTable.insertOnce(c, n, e.receivedAt())) {
-                    queued.add(n);
-                }
-            }
-            return queued;
         }
     }
 }

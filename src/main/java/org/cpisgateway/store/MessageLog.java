@@ -15,7 +15,6 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.cpisgateway.hl7.MshHeader;
 
 /**
  * The {@code inbound_message} table: every message received, its raw bytes as they came off the wire, the ACK sent
@@ -49,49 +48,39 @@ public class MessageLog {
     public record HourCounts(OffsetDateTime hour, long messages, long flagged, long failed) {
     }
 
-    /** The ACK already given for this sender's message with this control ID, or null. */
-    public String previousAnswer(MshHeader msh) throws SQLException {
-        String key = msh.dedupeKey();
-        if (key == null) {
+    /** The ACK already given for the message with this dedupe key (sending facility | control ID), or null. */
+    public String previousAnswer(String dedupeKey) throws SQLException {
+        if (dedupeKey == null) {
             return null;
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("select ack from inbound_message where dedupe_key = ?")) {
-            ps.setString(1, key);
+            ps.setString(1, dedupeKey);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
         }
     }
 
-    /** Keeps a message that got AE or AR (no dedupe key: a re-send is processed afresh). */
-    public void recordFailure(byte[] raw, MshHeader msh, OffsetDateTime receivedAt, String ack, String ackCode,
-                              String flagResult, String reason) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            insert(c, msh, null, raw == null ? new byte[0] : raw, receivedAt, ack, ackCode, flagResult, reason);
-        }
-    }
-
     /** Inserts one message on the caller's connection (in its transaction); returns the row's id. */
-    long insert(Connection c, MshHeader msh, String dedupeKey, byte[] raw, OffsetDateTime receivedAt, String ack,
-                String ackCode, String flagResult, String reason) throws SQLException {
+    static long insert(Connection c, JournalRows.Message m) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into inbound_message (received_at, completed_at, dedupe_key, sending_application, "
                         + "sending_facility, control_id, message_type, trigger_event, raw, ack, ack_code, flag_result, reason) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-            ps.setObject(1, receivedAt);
-            ps.setObject(2, OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)));
-            ps.setString(3, dedupeKey);
-            ps.setString(4, cut(msh.sendingApplication(), 227));
-            ps.setString(5, cut(msh.sendingFacility(), 227));
-            ps.setString(6, cut(msh.controlId(), 199));
-            ps.setString(7, cut(msh.messageType(), 16));
-            ps.setString(8, cut(msh.triggerEvent(), 16));
-            ps.setBytes(9, raw);
-            ps.setString(10, ack);
-            ps.setString(11, ackCode);
-            ps.setString(12, flagResult);
-            ps.setString(13, cut(reason, 500));
+            ps.setObject(1, m.receivedAt());
+            ps.setObject(2, m.completedAt());
+            ps.setString(3, m.dedupeKey());
+            ps.setString(4, m.sendingApplication());
+            ps.setString(5, m.sendingFacility());
+            ps.setString(6, m.controlId());
+            ps.setString(7, m.messageType());
+            ps.setString(8, m.triggerEvent());
+            ps.setBytes(9, m.raw());
+            ps.setString(10, m.ack());
+            ps.setString(11, m.ackCode());
+            ps.setString(12, m.flagResult());
+            ps.setString(13, m.reason());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();

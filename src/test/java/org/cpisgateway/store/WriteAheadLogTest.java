@@ -1,0 +1,122 @@
+package org.cpisgateway.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.cpisgateway.hl7.MshHeader;
+import org.cpisgateway.notify.Notification;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded store's write-ahead log against a real H2 file and Artemis journal: what was answered but not yet in
+ * H2's file when the process stopped is written into H2 at the next start, once.
+ */
+class WriteAheadLogTest {
+
+    private final Clock clock = Clock.fixed(java.time.Instant.parse("2030-01-01T10:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    /** H2 that writes its file only when told to (a write delay far beyond the test), as after a power cut. */
+    private HikariDataSource store() {
+        return Database.open("jdbc:h2:file:" + dir.resolve("cpis") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=3600000", "sa", "", 4);
+    }
+
+    @Test
+    void messagesAnsweredButNotInTheStoreFileAreWrittenAgainAtStart() throws Exception {
+        List<String> acks = new ArrayList<>();
+        try (HikariDataSource ds = store()) {
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"));
+            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true,
+                    Duration.ofHours(1));
+            for (int i = 0; i < 20; i++) {
+                String ack = "MSH|^~\\&|CPIS|GW|PAS|RIV|20300101||ACK|A" + i + "|P|2.4\rMSA|AE|C" + i + "\r";
+                journal.recordFailure(("MSH|^~\\&|PAS|RIV|||||ADT^A04|C" + i + "|P|2.4\r")
+                        .getBytes(StandardCharsets.ISO_8859_1), msh("C" + i), OffsetDateTime.now(clock), ack, "AE",
+                        null, "test reason " + i);
+                acks.add(ack);
+            }
+            assertEquals(20, count(ds), "visible in the store before it wrote its file");
+            log.close(); // as if the process died: the log's records are synced, H2's are not written
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN IMMEDIATELY");
+            } catch (SQLException closedUnderUs) {
+                // H2 closes the connection it was given the command on
+            }
+        }
+        try (HikariDataSource ds = store()) {
+            assertEquals(0, count(ds), "H2 lost what it had not written (the case the log is for)");
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"));
+            assertEquals(20, log.loaded().size(), "one batch per message here: each waited for its own");
+            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true,
+                    Duration.ofHours(1));
+            assertEquals(20, count(ds));
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select ack, reason from inbound_message order by id")) {
+                for (int i = 0; rs.next(); i++) {
+                    assertEquals(acks.get(i), rs.getString(1), "the ACK that was sent, byte for byte");
+                    assertEquals("test reason " + i, rs.getString(2));
+                }
+            }
+            journal.close(); // a clean stop: checkpoint, the log forgets
+        }
+        try (HikariDataSource ds = store()) {
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"));
+            assertEquals(0, log.loaded().size(), "after a synced checkpoint the log holds nothing");
+            new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true, Duration.ofHours(1)).close();
+            assertEquals(20, count(ds), "written once, not again");
+        }
+    }
+
+    @Test
+    void rowsSurviveTheirEncodingExactly() {
+        OffsetDateTime at = OffsetDateTime.now(clock);
+        JournalRows rows = new JournalRows(new JournalRows.Message("RIV|C1", "PAS", "RIV^1.2^ISO", "C1", "ADT", "A04",
+                new byte[] {0x0b, 'M', (byte) 0xe9, 0x1c}, at, at.plusSeconds(1), "MSH|ack é", "AA", "FLAGGED", null),
+                new JournalRows.Access("9990000018", null, "RIV-ED", "Riverside ED", "ED", false, "RIV", "C1"),
+                new JournalRows.Visit("RIV|visit|V1", "9990000018"),
+                new PasAlertTable.Alert("k", "RIV", "localhost:2576", "MSH|alert"),
+                List.of(new Notification("n1", "LA901", "cpis.notify.LA901", "{\"a\":1}", false),
+                        new Notification("n2", "LA901", "cpis.notify.LA901", "{\"p\":1}", true)));
+        List<JournalRows> back = JournalRows.decode(JournalRows.encode(List.of(rows, rows)));
+        assertEquals(2, back.size());
+        JournalRows r = back.get(1);
+        assertArrayEquals(rows.message().raw(), r.message().raw());
+        assertEquals(rows.message().ack(), r.message().ack());
+        assertEquals(rows.message().receivedAt(), r.message().receivedAt());
+        assertEquals(rows.message().reason(), r.message().reason());
+        assertEquals(rows.access(), r.access());
+        assertEquals(rows.visit(), r.visit());
+        assertEquals(rows.pasAlert(), r.pasAlert());
+        assertEquals(rows.outbox(), r.outbox());
+    }
+
+    private static MshHeader msh(String controlId) {
+        return MshHeader.read("MSH|^~\\&|PAS|RIV|||20300101||ADT^A04|" + controlId + "|P|2.4\r");
+    }
+
+    private static int count(HikariDataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from inbound_message")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
