@@ -58,6 +58,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Mappings mappings = Mappings.load(s.check().mappingsDir());
         StoreWiring store = StoreWiring.wire(s, clock, started);
         context.getRegistry().bind("dataSource", store.dataSource());
+        context.getRegistry().bind("planTable", store.plans());
         BrokerWiring broker = BrokerWiring.wire(context, s, mappings.authorities(), started);
         OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings, clock);
         HttpAccessWiring.Users users = HttpAccessWiring.wire(context, s, clock, store, mappings);

@@ -16,6 +16,7 @@ import org.cpisgateway.store.MessageLog;
 import org.cpisgateway.store.OutboxTable;
 import org.cpisgateway.store.PasAlertTable;
 import org.cpisgateway.store.PlanFile;
+import org.cpisgateway.store.PlanHolders;
 import org.cpisgateway.store.PlanRetention;
 import org.cpisgateway.store.PlanTable;
 import org.cpisgateway.store.VisitTable;
@@ -36,6 +37,9 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
         HikariDataSource dataSource = Database.open(s.url(), s.user(), s.password(), s.poolSize());
         started.add(dataSource);
         PlanTable plans = new PlanTable(dataSource, clock);
+        if (s.walDirectory() != null) { // the embedded store on disk: no other process writes its plans
+            plans.answerFromMemory(PlanHolders.load(dataSource));
+        }
         MessageLog messages = new MessageLog(dataSource, clock);
         OutboxTable outbox = new OutboxTable(dataSource, clock);
         AttendanceJournal journal = s.walDirectory() == null ? new AttendanceJournal(dataSource, messages, clock)

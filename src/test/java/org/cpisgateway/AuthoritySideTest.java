@@ -289,12 +289,7 @@ public class AuthoritySideTest {
 
     @Test
     void notificationForAnAuthorityWithoutAQueueIsParkedOnTheUnroutedQueue() throws Exception {
-        try (var c = gateway.store().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "insert into plan (nhs_number, plan_type, start_date, authority_code, updated_at) "
-                        + "values ('9990000166', 'CPP', ?, 'LA999', current_timestamp)")) {
-            ps.setObject(1, TestDates.day("today-11m"));
-            ps.executeUpdate();
-        }
+        gateway.addPlan("9990000166", "CPP", TestDates.day("today-11m"), null, "LA999");
         assertThat(attend("9990000166")).isEqualTo("FLAGGED");
         long until = System.currentTimeMillis() + 10_000;
         while (gateway.count("select count(*) from notification_outbox where sent_at is null") > 0

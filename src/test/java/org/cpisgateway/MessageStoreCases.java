@@ -103,19 +103,9 @@ abstract class MessageStoreCases {
         assertThat(gateway.count("select count(*) from access_record where control_id = ?", id)).isEqualTo(1);
     }
 
-
     static void plan(String nhs, String type, java.time.LocalDate start, java.time.LocalDate end, String authority)
             throws Exception {
-        try (var c = gateway.store().getConnection(); var ps = c.prepareStatement("insert into plan (nhs_number, "
-                + "plan_type, start_date, end_date, authority_code, updated_at) values (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, nhs);
-            ps.setString(2, type);
-            ps.setObject(3, start);
-            ps.setObject(4, end);
-            ps.setString(5, authority);
-            ps.setObject(6, java.time.OffsetDateTime.now());
-            ps.executeUpdate();
-        }
+        gateway.addPlan(nhs, type, start, end, authority);
     }
 
     @Test

@@ -89,6 +89,19 @@ public final class RunningGateway implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
     }
 
+    /**
+     * Adds a plan the way an upload does (the gateway's plan table, which also tells its in-memory index of numbers
+     * with plans), for a test that needs a plan in place without going through an upload.
+     */
+    public void addPlan(String nhsNumber, String type, java.time.LocalDate start, java.time.LocalDate end,
+                        String authority) throws SQLException {
+        var plans = context().getRegistry().lookupByNameAndType("planTable", org.cpisgateway.store.PlanTable.class);
+        try (Connection c = store().getConnection()) {
+            plans.upsert(c, new org.cpisgateway.core.Plan(nhsNumber, org.cpisgateway.core.PlanType.valueOf(type), start,
+                    end, authority));
+        }
+    }
+
     public long count(String sql, Object... args) throws SQLException {
         try (Connection c = store().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {

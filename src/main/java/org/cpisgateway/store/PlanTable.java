@@ -24,14 +24,27 @@ public class PlanTable implements PlanSource {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private volatile PlanHolders holders;
 
     public PlanTable(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
     }
 
+    /**
+     * Answers numbers that never had a plan here from memory (a store no other process writes: see
+     * {@link PlanHolders}).
+     */
+    public void answerFromMemory(PlanHolders holders) {
+        this.holders = holders;
+    }
+
     @Override
     public List<Plan> plansFor(String nhsNumber) {
+        PlanHolders known = holders;
+        if (known != null && !known.mayHavePlan(nhsNumber)) {
+            return List.of();
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "select plan_type, start_date, end_date, authority_code from plan where nhs_number = ?")) {
@@ -52,6 +65,10 @@ public class PlanTable implements PlanSource {
 
     /** Creates the plan, or updates its end date and authority when the same person, type and start date exist. */
     public void upsert(Connection c, Plan plan) throws SQLException {
+        PlanHolders known = holders;
+        if (known != null) {
+            known.add(plan.nhsNumber()); // before the row: a look-up never misses a plan that is committed
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "merge into plan p using (values (cast(? as char(10)), cast(? as varchar(3)), cast(? as date), "
                         + "cast(? as date), cast(? as varchar(16)))) v(nhs_number, plan_type, start_date, end_date, authority_code) "

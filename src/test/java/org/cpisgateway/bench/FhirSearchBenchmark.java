@@ -62,22 +62,14 @@ public final class FhirSearchBenchmark {
         }
         try (RunningGateway gateway = RunningGateway.start(properties.toArray(String[]::new))) {
             List<String> flaggedChildren = new ArrayList<>();
-            try (java.sql.Connection c = gateway.store().getConnection(); java.sql.PreparedStatement ps =
-                    c.prepareStatement("insert into plan (nhs_number, plan_type, start_date, authority_code, "
-                            + "updated_at) values (?, 'CPP', ?, ?, ?)")) {
-                for (long n = 999_600_000L; flaggedChildren.size() < PLANS; n++) {
-                    String number = LargeUploadBenchmark.withCheckDigit(n);
-                    if (number == null) {
-                        continue;
-                    }
-                    flaggedChildren.add(number);
-                    ps.setString(1, number);
-                    ps.setObject(2, org.cpisgateway.TestDates.day("today-1y"));
-                    ps.setString(3, flaggedChildren.size() % 2 == 0 ? "LA901" : "LA902");
-                    ps.setObject(4, java.time.OffsetDateTime.now());
-                    ps.addBatch();
+            for (long n = 999_600_000L; flaggedChildren.size() < PLANS; n++) {
+                String number = LargeUploadBenchmark.withCheckDigit(n);
+                if (number == null) {
+                    continue;
                 }
-                ps.executeBatch();
+                flaggedChildren.add(number);
+                gateway.addPlan(number, "CPP", org.cpisgateway.TestDates.day("today-1y"), null,
+                        flaggedChildren.size() % 2 == 0 ? "LA901" : "LA902");
             }
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String auth = Http.basic("riverside-ed-fhir", "setting-demo-password");
