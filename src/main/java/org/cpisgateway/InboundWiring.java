@@ -33,6 +33,10 @@ final class InboundWiring {
     record Checking(FlagRules rules, NotificationFactory notifications) {
     }
 
+    private static org.cpisgateway.inbound.InboundMessage inbound(org.apache.camel.Exchange e) {
+        return e.getMessage().getBody(org.cpisgateway.inbound.InboundMessage.class);
+    }
+
     static Checking wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
                          OperationsWiring operations, Clock clock) {
         HapiContext hapi = HapiSetup.lenientContext();
@@ -55,6 +59,15 @@ final class InboundWiring {
         var registry = context.getRegistry();
         registry.bind("attendance", steps);
         registry.bind("accessAudit", new AccessAudit());
+        // the route's conditions and the ACK's bytes, read straight from the message (no bean introspection per message)
+        registry.bind("notifiesAuthorities", (org.apache.camel.Predicate) e -> !inbound(e).notifications().isEmpty());
+        registry.bind("alertsPas", (org.apache.camel.Predicate) e -> inbound(e).pasAlert() != null);
+        registry.bind("ackBytes", new org.apache.camel.support.ExpressionAdapter() {
+            @Override
+            public Object evaluate(org.apache.camel.Exchange e) {
+                return inbound(e).ackBytes();
+            }
+        });
         registry.bind("failurePolicy", new FailurePolicy(steps, ackWriter, store.journal()));
         registry.bind("messageReplay", new MessageReplay(store.messages(), context.createProducerTemplate(), ackWriter));
         return new Checking(rules, notifications);

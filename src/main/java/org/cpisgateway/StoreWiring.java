@@ -43,7 +43,8 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
         MessageLog messages = new MessageLog(dataSource, clock);
         OutboxTable outbox = new OutboxTable(dataSource, clock);
         AttendanceJournal journal = s.walDirectory() == null ? new AttendanceJournal(dataSource, messages, clock)
-                : new AttendanceJournal(dataSource, messages, clock, WriteAheadLog.open(s.walDirectory()),
+                : new AttendanceJournal(dataSource, messages, clock, WriteAheadLog.open(s.walDirectory(),
+                settings.mllp().maxFrameBytes()),
                 s.syncEachCommit());
         started.add(journal::close);
         if (settings.demo().enabled()) {

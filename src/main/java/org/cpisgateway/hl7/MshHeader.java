@@ -1,10 +1,10 @@
 package org.cpisgateway.hl7;
 
-import ca.uhn.hl7v2.preparser.PreParser;
-
 /**
- * The inbound MSH fields an ACK needs, read with HAPI's {@link PreParser} so that even a message that cannot be parsed
- * gets an ACK addressed to its sender. Values are raw (still encoded with the inbound delimiters).
+ * The inbound MSH fields an ACK needs, read from the MSH segment's text alone so that even a message that cannot be
+ * parsed gets an ACK addressed to its sender. Values are raw (still encoded with the inbound delimiters); the typed
+ * ones (MSH-9's components, MSH-11, MSH-12, MSH-18) are the first repetition's component, first subcomponent, as
+ * HAPI's {@code PreParser} reads them (a test holds the two equal over the golden files and the public corpus).
  */
 public record MshHeader(char fieldSeparator, String encodingCharacters, String sendingApplication,
                         String sendingFacility, String receivingApplication, String receivingFacility,
@@ -33,24 +33,53 @@ public record MshHeader(char fieldSeparator, String encodingCharacters, String s
         if (enc == null) {
             return new MshHeader('|', DEFAULT_ENCODING, "", "", "", "", "", "", "", "P", "", "");
         }
-        String messageType = "";
-        String triggerEvent = "";
-        String processingId = "";
-        String version = "";
-        String characterSet = "";
-        try {
-            String[] f = PreParser.getFields(text, "MSH-9-1", "MSH-9-2", "MSH-11-1", "MSH-12-1", "MSH-18");
-            messageType = nz(f[0]);
-            triggerEvent = nz(f[1]);
-            processingId = nz(f[2]);
-            version = nz(f[3]);
-            characterSet = nz(f[4]);
-        } catch (Exception unreadable) {
-            // keep what the raw split gives: an ACK can still be addressed
+        String[] fields = mshFields(text, fs);
+        return new MshHeader(fs, enc, field(fields, 3), field(fields, 4), field(fields, 5), field(fields, 6),
+                part(field(fields, 9), enc, 1), part(field(fields, 9), enc, 2), field(fields, 10),
+                part(field(fields, 11), enc, 1).isEmpty() ? "P" : part(field(fields, 11), enc, 1),
+                part(field(fields, 12), enc, 1), part(field(fields, 18), enc, 1));
+    }
+
+    /** The MSH segment split at the field separator: [0] = "MSH", [1] = MSH-2, so MSH-n is [n - 1]. */
+    private static String[] mshFields(String text, char fs) {
+        int segmentEnd = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\r' || text.charAt(i) == '\n') {
+                segmentEnd = i;
+                break;
+            }
         }
-        return new MshHeader(fs, enc, rawField(text, fs, 3), rawField(text, fs, 4), rawField(text, fs, 5),
-                rawField(text, fs, 6), messageType, triggerEvent, rawField(text, fs, 10),
-                processingId.isEmpty() ? "P" : processingId, version, characterSet);
+        java.util.List<String> fields = new java.util.ArrayList<>(24);
+        int from = 0;
+        for (int i = 0; i <= segmentEnd; i++) {
+            if (i == segmentEnd || text.charAt(i) == fs) {
+                fields.add(text.substring(from, i));
+                from = i + 1;
+            }
+        }
+        return fields.toArray(new String[0]);
+    }
+
+    private static String field(String[] fields, int n) {
+        return n - 1 < fields.length ? fields[n - 1] : "";
+    }
+
+    /** Component {@code n} (from 1) of the field's first repetition, its first subcomponent. */
+    private static String part(String field, String enc, int n) {
+        String value = upTo(field, enc.charAt(1));
+        for (int i = 1; i < n; i++) {
+            int next = value.indexOf(enc.charAt(0));
+            if (next < 0) {
+                return "";
+            }
+            value = value.substring(next + 1);
+        }
+        return upTo(upTo(value, enc.charAt(0)), enc.charAt(3));
+    }
+
+    private static String upTo(String s, char c) {
+        int i = s.indexOf(c);
+        return i < 0 ? s : s.substring(0, i);
     }
 
     /** MSH-2 when it is 4 or 5 distinct non-alphanumeric characters (2.7 adds the truncation character), else null. */
@@ -68,25 +97,6 @@ public record MshHeader(char fieldSeparator, String encodingCharacters, String s
             return null;
         }
         return enc;
-    }
-
-    /** The raw text of MSH-n (n >= 3), up to the segment end. */
-    static String rawField(String text, char fs, int n) {
-        int segmentEnd = text.length();
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\r' || text.charAt(i) == '\n') {
-                segmentEnd = i;
-                break;
-            }
-        }
-        String msh = text.substring(0, segmentEnd);
-        String[] fields = msh.split(java.util.regex.Pattern.quote(String.valueOf(fs)), -1);
-        // fields[0] = "MSH", fields[1] = MSH-2, so MSH-n is fields[n - 1]
-        return n - 1 < fields.length ? fields[n - 1] : "";
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
     }
 
     /** Sending facility's first component (the ODS code), for keys and mappings. */

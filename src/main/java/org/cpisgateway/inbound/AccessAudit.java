@@ -1,10 +1,9 @@
 package org.cpisgateway.inbound;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.cpisgateway.core.CheckResult;
 import org.cpisgateway.hl7.CorrelationId;
 import org.slf4j.Logger;
@@ -20,9 +19,9 @@ import org.slf4j.LoggerFactory;
 public class AccessAudit {
 
     private static final Logger AUDIT = LoggerFactory.getLogger("cpis.audit");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
-    public void record(InboundMessage m) throws JsonProcessingException {
+    public void record(InboundMessage m) {
         CheckResult result = m.result();
         if (m.answeredBefore() || m.attendance() == null || result == null
                 || result.status() == CheckResult.Status.NOT_CHECKED
@@ -30,18 +29,29 @@ public class AccessAudit {
             return; // nothing was looked up, or a re-send (its access was audited the first time)
         }
         var attendance = m.attendance();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("at", String.valueOf(m.receivedAt()));
-        line.put("correlationId", CorrelationId.of(m.msh()));
-        line.put("sendingFacility", m.msh().sendingFacilityCode());
-        line.put("controlId", m.msh().controlId());
-        line.put("event", attendance.eventCode());
-        line.put("nhsNumber", attendance.nhsNumber());
-        line.put("setting", result.setting() == null ? null : result.setting().code());
-        line.put("settingType", result.setting() == null ? null : result.setting().type());
-        line.put("result", result.status().name());
-        line.put("plans", result.plans().size());
-        line.put("authoritiesNotified", result.authoritiesToNotify());
-        AUDIT.info(JSON.writeValueAsString(line));
+        java.io.StringWriter line = new java.io.StringWriter(320);
+        try (JsonGenerator json = JSON.createGenerator(line)) {
+            json.writeStartObject();
+            json.writeStringField("at", String.valueOf(m.receivedAt()));
+            json.writeStringField("correlationId", CorrelationId.of(m.msh()));
+            json.writeStringField("sendingFacility", m.msh().sendingFacilityCode());
+            json.writeStringField("controlId", m.msh().controlId());
+            json.writeStringField("event", attendance.eventCode());
+            json.writeStringField("nhsNumber", attendance.nhsNumber());
+            json.writeStringField("setting", result.setting() == null ? null : result.setting().code());
+            json.writeStringField("settingType", result.setting() == null ? null : result.setting().type());
+            json.writeStringField("result", result.status().name());
+            json.writeNumberField("plans", result.plans().size());
+            json.writeArrayFieldStart("authoritiesNotified");
+            for (String code : result.authoritiesToNotify() == null ? List.<String>of()
+                    : result.authoritiesToNotify()) {
+                json.writeString(code);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        AUDIT.info(line.toString());
     }
 }

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>How a batch becomes durable depends on the store. PostgreSQL: its commit. The embedded H2 on disk: the batch's
  * rows are appended to the {@link WriteAheadLog} and synced, and H2 writes its own file later (its write delay, and a
  * synced checkpoint every second, after which the log forgets the batches it holds). H2 writing a chunk of every
- * changed page at each commit was most of the cost of a message. The last batch H2 holds is in its {@code wal_mark}
- * row, written in each batch's transaction; at start, the batches the log holds beyond it are written again.
+ * changed page at each commit was most of the cost of a message. The log holds one record per message, numbered in
+ * order; the last number H2 holds is in its {@code wal_mark} row, written in each batch's transaction; at start, the
+ * records the log holds beyond it are written again.
  */
 public class AttendanceJournal {
 
@@ -216,32 +217,30 @@ public class AttendanceJournal {
         return queued;
     }
 
-    /** The batches the log holds beyond the store's mark, written into the store again (at start, before traffic). */
+    /** The records the log holds beyond the store's mark, written into the store again (at start, before traffic). */
     private void replay(WriteAheadLog wal) throws SQLException, IOException {
         long mark;
         try (Connection c = dataSource.getConnection()) {
             mark = WalMark.read(c);
             int replayed = 0;
-            for (WriteAheadLog.Batch batch : wal.loaded()) {
-                if (batch.sequence() <= mark) {
+            for (WriteAheadLog.Logged record : wal.loaded()) {
+                if (record.sequence() <= mark) {
                     continue;
                 }
                 c.setAutoCommit(false);
-                for (JournalRows rows : JournalRows.decode(batch.data())) {
-                    Savepoint sp = c.setSavepoint();
-                    try {
-                        write(c, rows);
-                        replayed++;
-                    } catch (SQLException e) {
-                        c.rollback(sp);
-                        if (!MessageLog.isDuplicateKey(e)) {
-                            throw e;
-                        }
+                Savepoint sp = c.setSavepoint();
+                try {
+                    write(c, JournalRows.decode(record.data()));
+                    replayed++;
+                } catch (SQLException e) {
+                    c.rollback(sp);
+                    if (!MessageLog.isDuplicateKey(e)) {
+                        throw e;
                     }
                 }
-                WalMark.write(c, batch.sequence());
+                WalMark.write(c, record.sequence());
                 c.commit();
-                mark = batch.sequence();
+                mark = record.sequence();
             }
             c.setAutoCommit(true);
             Database.syncToDisk(c);
@@ -318,7 +317,7 @@ public class AttendanceJournal {
             List<Boolean> duplicate = new ArrayList<>(batch.size());
             List<List<Notification>> written = new ArrayList<>(batch.size());
             List<JournalRows> logged = new ArrayList<>(batch.size());
-            long sequence = lastCommitted + 1;
+            long sequence = lastCommitted;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
@@ -337,17 +336,19 @@ public class AttendanceJournal {
                             duplicate.add(true); // recorded before (or earlier in this batch): its answer is given
                         }
                     }
-                    if (log != null) {
-                        WalMark.write(c, sequence);
+                    if (log != null && !logged.isEmpty()) {
+                        WalMark.write(c, sequence + logged.size());
                     }
                     c.commit();
                 } catch (SQLException e) {
                     c.rollback();
                     throw e;
                 }
-                if (log != null) {
-                    lastCommitted = sequence;
-                    log.append(sequence, JournalRows.encode(logged), syncEachCommit);
+                if (log != null && !logged.isEmpty()) { // one record per message, the last one synced
+                    lastCommitted = sequence + logged.size();
+                    for (int i = 0; i < logged.size(); i++) {
+                        log.append(sequence + 1 + i, logged.get(i).encode(), syncEachCommit && i == logged.size() - 1);
+                    }
                 }
             } catch (SQLException | IOException storeFailed) {
                 for (Pending p : batch) {

@@ -40,34 +40,26 @@ record JournalRows(Message message, Access access, Visit visit, PasAlertTable.Al
 
     private static final int FORMAT = 1;
 
-    /** Encodes a batch for the write-ahead log. */
-    static byte[] encode(List<JournalRows> batch) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(batch.size() * 2048);
+    /** Encodes the rows for the write-ahead log. */
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(message.raw().length + 2048);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
-            out.writeInt(batch.size());
-            for (JournalRows r : batch) {
-                r.write(out);
-            }
+            write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    /** Decodes a batch written by {@link #encode}. */
-    static List<JournalRows> decode(byte[] data) {
+    /** Decodes rows written by {@link #encode}. */
+    static JournalRows decode(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int format = in.readByte();
             if (format != FORMAT) {
                 throw new IllegalStateException("write-ahead log record of unknown format " + format);
             }
-            int n = in.readInt();
-            List<JournalRows> batch = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                batch.add(read(in));
-            }
-            return batch;
+            return read(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

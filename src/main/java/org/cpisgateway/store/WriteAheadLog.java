@@ -20,52 +20,61 @@ import org.apache.activemq.artemis.core.journal.impl.JournalImpl;
  * and index touched) per batch.
  *
  * <p>It is Artemis's own journal (the one the embedded broker keeps its messages in), used for one record type:
- * a batch, identified by its sequence number. A batch is forgotten (a delete record) once H2 has synced a checkpoint
- * that holds it; on start, the batches H2 does not have are written into it again ({@link AttendanceJournal}).
+ * one answered message's rows, identified by a sequence number. A record is forgotten (a delete record) once H2 has
+ * synced a checkpoint that holds it; on start, the records H2 does not have are written into it again
+ * ({@link AttendanceJournal}). A record must fit in one journal file, so the files are sized for the largest frame
+ * the MLLP listener accepts.
  */
 public final class WriteAheadLog implements AutoCloseable {
 
-    private static final byte BATCH = 1;
-    private static final int FILE_SIZE = 10 * 1024 * 1024;
+    private static final byte ROWS = 1;
+    private static final int MIN_FILE_SIZE = 32 * 1024 * 1024;
 
-    /** One batch as it was appended. */
-    public record Batch(long sequence, byte[] data) {
+    /** One record as it was appended. */
+    public record Logged(long sequence, byte[] data) {
     }
 
     private final JournalImpl journal;
-    private final List<Batch> loaded;
+    private final List<Logged> loaded;
     private final NavigableSet<Long> live = new ConcurrentSkipListSet<>();
 
-    private WriteAheadLog(JournalImpl journal, List<Batch> loaded) {
+    private WriteAheadLog(JournalImpl journal, List<Logged> loaded) {
         this.journal = journal;
         this.loaded = loaded;
         loaded.forEach(b -> live.add(b.sequence()));
     }
 
-    /** Opens (or creates) the log in {@code dir} and reads the batches it still holds. */
-    public static WriteAheadLog open(Path dir) throws IOException {
+    /**
+     * Opens (or creates) the log in {@code dir} and reads the records it still holds.
+     *
+     * @param largestFrameBytes the largest message the gateway accepts (a record holds it, its ACK and its rows)
+     */
+    public static WriteAheadLog open(Path dir, int largestFrameBytes) throws IOException {
         Files.createDirectories(dir);
-        JournalImpl journal = new JournalImpl(FILE_SIZE, 2, 2, 10, 30,
-                new NIOSequentialFileFactory(dir.toFile(), false, 1), "cpis-wal", "wal", 1);
+        int fileSize = (int) Math.min(Integer.MAX_VALUE - 1024 * 1024,
+                Math.max(MIN_FILE_SIZE, 2L * largestFrameBytes + 1024 * 1024));
+        // unbuffered (each batch is synced once by the writer); the buffer size is also the largest record allowed
+        JournalImpl journal = new JournalImpl(fileSize, 2, 2, 10, 30,
+                new NIOSequentialFileFactory(dir.toFile(), false, fileSize, 0, 1, false), "cpis-wal", "wal", 1);
         try {
             journal.start();
             List<RecordInfo> records = new ArrayList<>();
             journal.load(records, new ArrayList<>(), null);
-            List<Batch> batches = new ArrayList<>(records.size());
+            List<Logged> logged = new ArrayList<>(records.size());
             for (RecordInfo r : records) {
-                if (r.getUserRecordType() == BATCH && !r.isUpdate) {
-                    batches.add(new Batch(r.id, r.data));
+                if (r.getUserRecordType() == ROWS && !r.isUpdate) {
+                    logged.add(new Logged(r.id, r.data));
                 }
             }
-            batches.sort(Comparator.comparingLong(Batch::sequence));
-            return new WriteAheadLog(journal, List.copyOf(batches));
+            logged.sort(Comparator.comparingLong(Logged::sequence));
+            return new WriteAheadLog(journal, List.copyOf(logged));
         } catch (Exception e) {
             throw new IOException("the write-ahead log in " + dir + " could not be opened", e);
         }
     }
 
-    /** The batches found when the log was opened, oldest first. */
-    public List<Batch> loaded() {
+    /** The records found when the log was opened, oldest first. */
+    public List<Logged> loaded() {
         return loaded;
     }
 
@@ -74,17 +83,17 @@ public final class WriteAheadLog implements AutoCloseable {
         return loaded.isEmpty() ? 0 : loaded.get(loaded.size() - 1).sequence();
     }
 
-    /** Appends a batch; with {@code sync}, returns only once it is on the disk device. */
+    /** Appends a record; with {@code sync}, returns only once it and every record before it is on the disk device. */
     public void append(long sequence, byte[] data, boolean sync) throws IOException {
         try {
-            journal.appendAddRecord(sequence, BATCH, data, sync);
+            journal.appendAddRecord(sequence, ROWS, data, sync);
             live.add(sequence);
         } catch (Exception e) {
             throw new IOException("write-ahead log append failed", e);
         }
     }
 
-    /** Forgets every batch up to and including {@code sequence} (the store has synced them itself). */
+    /** Forgets every record up to and including {@code sequence} (the store has synced them itself). */
     public void forgetUpTo(long sequence) throws IOException {
         try {
             for (Long s = live.isEmpty() ? null : live.first(); s != null && s <= sequence;
@@ -97,7 +106,7 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** How many batches are held and not yet forgotten. */
+    /** How many records are held and not yet forgotten. */
     public int held() {
         return live.size();
     }

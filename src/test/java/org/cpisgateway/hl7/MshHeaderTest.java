@@ -48,4 +48,53 @@ class MshHeaderTest {
         assertThat(Hl7Time.parse("yesterday", london)).isNull();
         assertThat(Hl7Time.parseDate("20150302")).hasToString("2015-03-02");
     }
+
+    /**
+     * The typed fields read from the text are the ones HAPI's PreParser reads, for every golden message and every
+     * message of the shared corpus (when the folder is there).
+     */
+    @Test
+    void readsWhatHapisPreParserReads() throws Exception {
+        java.util.List<java.nio.file.Path> files = new java.util.ArrayList<>();
+        for (String dir : new String[] {"src/test/resources/golden", "../shared/hl7-corpus"}) {
+            java.nio.file.Path root = java.nio.file.Path.of(dir);
+            if (java.nio.file.Files.isDirectory(root)) {
+                try (var walk = java.nio.file.Files.walk(root)) {
+                    walk.filter(java.nio.file.Files::isRegularFile)
+                            .filter(f -> f.getFileName().toString().matches("(?i)(message\\.hl7|.*\\.(hl7|txt|er7|msg))"))
+                            .forEach(files::add);
+                }
+            }
+        }
+        assertThat(files).hasSizeGreaterThan(50);
+        int compared = 0;
+        for (java.nio.file.Path f : files) {
+            String text = new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .replace("\r\n", "\r").replace('\n', '\r');
+            MshHeader msh = MshHeader.read(text);
+            if (msh.encodingCharacters().isEmpty() || msh.controlId().isEmpty() && msh.messageType().isEmpty()) {
+                continue;
+            }
+            String mshText = text.substring(text.indexOf("MSH"));
+            String[] hapi;
+            try {
+                hapi = ca.uhn.hl7v2.preparser.PreParser.getFields(mshText, "MSH-9-1", "MSH-9-2", "MSH-11-1",
+                        "MSH-12-1", "MSH-18");
+            } catch (Exception notEr7) {
+                continue;
+            }
+            assertThat(new String[] {msh.messageType(), msh.triggerEvent(),
+                    msh.processingId().equals("P") && (hapi[2] == null || hapi[2].isEmpty()) ? null : msh.processingId(),
+                    msh.version(), msh.characterSet()})
+                    .as(f.toString())
+                    .containsExactly(nz(hapi[0]), nz(hapi[1]), hapi[2] == null || hapi[2].isEmpty() ? null : hapi[2],
+                            nz(hapi[3]), nz(hapi[4]));
+            compared++;
+        }
+        assertThat(compared).isGreaterThan(50);
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
 }

@@ -43,7 +43,7 @@ class WriteAheadLogTest {
     void messagesAnsweredButNotInTheStoreFileAreWrittenAgainAtStart() throws Exception {
         List<String> acks = new ArrayList<>();
         try (HikariDataSource ds = store()) {
-            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"));
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
             AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true,
                     Duration.ofHours(1));
             for (int i = 0; i < 20; i++) {
@@ -63,8 +63,8 @@ class WriteAheadLogTest {
         }
         try (HikariDataSource ds = store()) {
             assertEquals(0, count(ds), "H2 lost what it had not written (the case the log is for)");
-            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"));
-            assertEquals(20, log.loaded().size(), "one batch per message here: each waited for its own");
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
+            assertEquals(20, log.loaded().size(), "one record per message");
             AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true,
                     Duration.ofHours(1));
             assertEquals(20, count(ds));
@@ -78,7 +78,7 @@ class WriteAheadLogTest {
             journal.close(); // a clean stop: checkpoint, the log forgets
         }
         try (HikariDataSource ds = store()) {
-            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"));
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
             assertEquals(0, log.loaded().size(), "after a synced checkpoint the log holds nothing");
             new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true, Duration.ofHours(1)).close();
             assertEquals(20, count(ds), "written once, not again");
@@ -95,9 +95,7 @@ class WriteAheadLogTest {
                 new PasAlertTable.Alert("k", "RIV", "localhost:2576", "MSH|alert"),
                 List.of(new Notification("n1", "LA901", "cpis.notify.LA901", "{\"a\":1}", false),
                         new Notification("n2", "LA901", "cpis.notify.LA901", "{\"p\":1}", true)));
-        List<JournalRows> back = JournalRows.decode(JournalRows.encode(List.of(rows, rows)));
-        assertEquals(2, back.size());
-        JournalRows r = back.get(1);
+        JournalRows r = JournalRows.decode(rows.encode());
         assertArrayEquals(rows.message().raw(), r.message().raw());
         assertEquals(rows.message().ack(), r.message().ack());
         assertEquals(rows.message().receivedAt(), r.message().receivedAt());
