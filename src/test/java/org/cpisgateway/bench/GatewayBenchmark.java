@@ -46,7 +46,8 @@ import org.cpisgateway.store.Database;
  * {@code --warmup} seconds, at most {@code --max-warmup=600}); the baseline gets {@code --warmup} seconds.
  * Other options: {@code --warmup=10 --plans=150000 --accesses=1000000 --child-share=0.3 --flagged-share=0.02
  * --scheduled-share=0.2 --malformed-share=0.005 --pipeline=8 --gateway=key=value,key=value} (gateway properties,
- * e.g. {@code --gateway=cpis.store.sync-each-commit=false}); {@code --port=2575} only drives a gateway that is
+ * e.g. {@code --gateway=cpis.store.sync-each-commit=false}); {@code --store=postgres} puts the store on a local
+ * PostgreSQL server (pinned with the gateway); {@code --port=2575} only drives a gateway that is
  * already running (for profiling).
  * Prints a table and writes {@code target/bench/results.csv}.
  */
@@ -97,7 +98,21 @@ public final class GatewayBenchmark {
             System.out.printf("pinned: server under test on CPU %s, load generator on CPU %s%n", serverCpu, loadCpus);
         }
         Path data = Files.createTempDirectory("cpis-bench");
-        Workload workload = Workload.prepare(data, Integer.parseInt(o.get("plans")),
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = null;
+        String storeUrl = "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        String storeUser = "sa";
+        if ("postgres".equals(o.get("store"))) { // the store on PostgreSQL (a local server, pinned like the gateway)
+            postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setDataDirectory(data.resolve("pg")).setCleanDataDirectory(true).start();
+            storeUrl = postgres.getJdbcUrl("postgres", "postgres");
+            storeUser = "postgres";
+            if (serverCpu != null) {
+                String postmaster = Files.readAllLines(data.resolve("pg/postmaster.pid")).get(0).trim();
+                new ProcessBuilder("taskset", "-a", "-cp", serverCpu, postmaster).inheritIO().start().waitFor();
+            }
+        }
+        Workload workload = Workload.prepare(storeUrl, storeUser, Integer.parseInt(o.get("plans")),
                 Integer.parseInt(o.get("accesses")), Double.parseDouble(o.get("child-share")),
                 Double.parseDouble(o.get("flagged-share")), Double.parseDouble(o.get("scheduled-share")),
                 Double.parseDouble(o.get("malformed-share")));
@@ -124,6 +139,9 @@ public final class GatewayBenchmark {
         Result gwHalf;
         Resources res = new Resources();
         List<String> gatewayProps = new ArrayList<>(List.of("cpis.demo.enabled", "false"));
+        if (postgres != null) {
+            gatewayProps.addAll(List.of("cpis.store.url", storeUrl, "cpis.store.user", storeUser));
+        }
         for (String kv : o.getOrDefault("gateway", "").split(",")) {
             if (kv.contains("=")) {
                 gatewayProps.add(kv.substring(0, kv.indexOf('=')));
@@ -180,7 +198,11 @@ public final class GatewayBenchmark {
                 bareHalf.histogram.getValueAtPercentile(99) / 1000.0);
         System.out.printf("gateway at half load: CPU %.0f µs/message, RSS %d MB, heap after GC %d MB%n",
                 res.cpuMicrosPerMessage, res.rssMb, res.heapAfterGcMb);
-        System.out.printf("store: %d plans, %d access records; workload %s; %s%n", workload.planCount,
+        if (postgres != null) {
+            postgres.close();
+        }
+        System.out.printf("store: %s, %d plans, %d access records; workload %s; %s%n",
+                postgres != null ? "PostgreSQL" : "embedded H2", workload.planCount,
                 workload.accessCount, o, serverCpu == null ? "not pinned"
                         : "server pinned to CPU " + serverCpu + ", load generator to the other CPUs");
         System.exit(0);
@@ -418,17 +440,15 @@ public final class GatewayBenchmark {
         double scheduledShare;
         double malformedShare;
 
-        static Workload prepare(Path data, int plans, int accesses, double childShare, double flaggedShare,
-                                double scheduledShare, double malformedShare) throws Exception {
+        static Workload prepare(String url, String user, int plans, int accesses, double childShare,
+                                double flaggedShare, double scheduledShare, double malformedShare) throws Exception {
             Workload w = new Workload();
             w.childShare = childShare;
             w.flaggedShare = flaggedShare;
             w.scheduledShare = scheduledShare;
             w.malformedShare = malformedShare;
-            String url = "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
             long t = System.nanoTime();
-            try (HikariDataSource ds = Database.open(url, "sa", "", 2); Connection c = ds.getConnection()) {
+            try (HikariDataSource ds = Database.open(url, user, "", 2); Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
                 String[] types = {"CPP", "LAC", "UCP"};
                 OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
@@ -455,7 +475,7 @@ public final class GatewayBenchmark {
                     c.commit();
                 }
             }
-            try (HikariDataSource ds = Database.open(url, "sa", "", 2)) {
+            try (HikariDataSource ds = Database.open(url, user, "", 2)) {
                 LookupScaleBenchmark.loadAccesses(ds, w.flagged, accesses);
             }
             w.planCount = plans;
