@@ -253,7 +253,7 @@ public class AttendanceJournal {
         lastForgotten = mark;
     }
 
-    /** H2 writes and syncs what is committed; the log then forgets the batches that holds. */
+    /** H2 writes and syncs what is committed; the log then forgets the records H2 now holds. */
     private void checkpoint() {
         long upTo = lastCommitted;
         if (upTo <= lastForgotten) {
@@ -264,7 +264,7 @@ public class AttendanceJournal {
             log.forgetUpTo(upTo);
             lastForgotten = upTo;
         } catch (RuntimeException | IOException e) {
-            LOG.warn("Store checkpoint failed (the write-ahead log keeps the batches until one succeeds): {}",
+            LOG.warn("Store checkpoint failed (the write-ahead log keeps its records until one succeeds): {}",
                     e.getClass().getName());
         }
     }
