@@ -40,7 +40,7 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
         if (s.walDirectory() != null) { // the embedded store on disk: no other process writes its plans
             plans.answerFromMemory(PlanHolders.load(dataSource));
         }
-        MessageLog messages = new MessageLog(dataSource, clock);
+        MessageLog messages = new MessageLog(dataSource);
         OutboxTable outbox = new OutboxTable(dataSource, clock);
         AttendanceJournal journal = s.walDirectory() == null ? new AttendanceJournal(dataSource, messages, clock)
                 : new AttendanceJournal(dataSource, messages, clock, WriteAheadLog.open(s.walDirectory(),

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,11 +23,9 @@ import javax.sql.DataSource;
 public class MessageLog {
 
     private final DataSource dataSource;
-    private final Clock clock;
 
-    public MessageLog(DataSource dataSource, Clock clock) {
+    public MessageLog(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.clock = clock;
     }
 
     /** Thrown when no message has the id asked for. */

@@ -44,7 +44,7 @@ class WriteAheadLogTest {
         List<String> acks = new ArrayList<>();
         try (HikariDataSource ds = store()) {
             WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
-            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true,
+            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds), clock, log, true,
                     Duration.ofHours(1));
             for (int i = 0; i < 20; i++) {
                 String ack = "MSH|^~\\&|CPIS|GW|PAS|RIV|20300101||ACK|A" + i + "|P|2.4\rMSA|AE|C" + i + "\r";
@@ -65,7 +65,7 @@ class WriteAheadLogTest {
             assertEquals(0, count(ds), "H2 lost what it had not written (the case the log is for)");
             WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
             assertEquals(20, log.loaded().size(), "one record per message");
-            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true,
+            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds), clock, log, true,
                     Duration.ofHours(1));
             assertEquals(20, count(ds));
             try (Connection c = ds.getConnection(); Statement s = c.createStatement();
@@ -80,7 +80,7 @@ class WriteAheadLogTest {
         try (HikariDataSource ds = store()) {
             WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
             assertEquals(0, log.loaded().size(), "after a synced checkpoint the log holds nothing");
-            new AttendanceJournal(ds, new MessageLog(ds, clock), clock, log, true, Duration.ofHours(1)).close();
+            new AttendanceJournal(ds, new MessageLog(ds), clock, log, true, Duration.ofHours(1)).close();
             assertEquals(20, count(ds), "written once, not again");
         }
     }
