@@ -102,7 +102,8 @@ public final class Er7Segments {
         }
     }
 
-    private static String part(String value, char separator, int index) {
+    /** Piece {@code index} (from 0) of the value between separators; null when there is none. */
+    static String part(String value, char separator, int index) {
         if (value == null) {
             return null;
         }
@@ -119,7 +120,7 @@ public final class Er7Segments {
     }
 
     /** Every piece between separators, empty ones included (String.split would compile a pattern each time). */
-    private static String[] split(String text, char separator) {
+    static String[] split(String text, char separator) {
         int count = 1;
         for (int i = text.indexOf(separator); i >= 0; i = text.indexOf(separator, i + 1)) {
             count++;

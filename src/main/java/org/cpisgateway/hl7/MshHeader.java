@@ -34,10 +34,11 @@ public record MshHeader(char fieldSeparator, String encodingCharacters, String s
             return new MshHeader('|', DEFAULT_ENCODING, "", "", "", "", "", "", "", "P", "", "");
         }
         String[] fields = mshFields(text, fs);
+        String processingId = part(field(fields, 11), enc, 1);
         return new MshHeader(fs, enc, field(fields, 3), field(fields, 4), field(fields, 5), field(fields, 6),
                 part(field(fields, 9), enc, 1), part(field(fields, 9), enc, 2), field(fields, 10),
-                part(field(fields, 11), enc, 1).isEmpty() ? "P" : part(field(fields, 11), enc, 1),
-                part(field(fields, 12), enc, 1), part(field(fields, 18), enc, 1));
+                processingId.isEmpty() ? "P" : processingId, part(field(fields, 12), enc, 1),
+                part(field(fields, 18), enc, 1));
     }
 
     /** The MSH segment split at the field separator: [0] = "MSH", [1] = MSH-2, so MSH-n is [n - 1]. */
@@ -49,37 +50,18 @@ public record MshHeader(char fieldSeparator, String encodingCharacters, String s
                 break;
             }
         }
-        java.util.List<String> fields = new java.util.ArrayList<>(24);
-        int from = 0;
-        for (int i = 0; i <= segmentEnd; i++) {
-            if (i == segmentEnd || text.charAt(i) == fs) {
-                fields.add(text.substring(from, i));
-                from = i + 1;
-            }
-        }
-        return fields.toArray(new String[0]);
+        return Er7Segments.split(text.substring(0, segmentEnd), fs);
     }
 
     private static String field(String[] fields, int n) {
         return n - 1 < fields.length ? fields[n - 1] : "";
     }
 
-    /** Component {@code n} (from 1) of the field's first repetition, its first subcomponent. */
+    /** Component {@code n} (from 1) of the field's first repetition, its first subcomponent ("" when absent). */
     private static String part(String field, String enc, int n) {
-        String value = upTo(field, enc.charAt(1));
-        for (int i = 1; i < n; i++) {
-            int next = value.indexOf(enc.charAt(0));
-            if (next < 0) {
-                return "";
-            }
-            value = value.substring(next + 1);
-        }
-        return upTo(upTo(value, enc.charAt(0)), enc.charAt(3));
-    }
-
-    private static String upTo(String s, char c) {
-        int i = s.indexOf(c);
-        return i < 0 ? s : s.substring(0, i);
+        String repetition = Er7Segments.part(field, enc.charAt(1), 0);
+        String value = Er7Segments.part(Er7Segments.part(repetition, enc.charAt(0), n - 1), enc.charAt(3), 0);
+        return value == null ? "" : value;
     }
 
     /** MSH-2 when it is 4 or 5 distinct non-alphanumeric characters (2.7 adds the truncation character), else null. */

@@ -96,10 +96,9 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Forgets every record up to and including {@code sequence} (the store has synced them itself). */
     public void forgetUpTo(long sequence) throws IOException {
         try {
-            for (Long s = live.isEmpty() ? null : live.first(); s != null && s <= sequence;
-                 s = live.isEmpty() ? null : live.first()) {
-                journal.appendDeleteRecord(s, false);
-                live.remove(s);
+            for (var held = live.headSet(sequence, true).iterator(); held.hasNext(); ) {
+                journal.appendDeleteRecord(held.next(), false);
+                held.remove();
             }
         } catch (Exception e) {
             throw new IOException("write-ahead log delete failed", e);

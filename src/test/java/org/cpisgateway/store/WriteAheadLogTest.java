@@ -90,7 +90,8 @@ class WriteAheadLogTest {
         OffsetDateTime at = OffsetDateTime.now(clock);
         JournalRows rows = new JournalRows(new JournalRows.Message("RIV|C1", "PAS", "RIV^1.2^ISO", "C1", "ADT", "A04",
                 new byte[] {0x0b, 'M', (byte) 0xe9, 0x1c}, at, at.plusSeconds(1), "MSH|ack é", "AA", "FLAGGED", null),
-                new JournalRows.Access("9990000018", null, "RIV-ED", "Riverside ED", "ED", false, "RIV", "C1"),
+                new JournalRows.Access("9990000018", at.minusMinutes(5).withOffsetSameInstant(ZoneOffset.ofHours(1)),
+                        "RIV-ED", "Riverside ED", "ED", false, "RIV", "C1"),
                 new JournalRows.Visit("RIV|visit|V1", "9990000018"),
                 new PasAlertTable.Alert("k", "RIV", "localhost:2576", "MSH|alert"),
                 List.of(new Notification("n1", "LA901", "cpis.notify.LA901", "{\"a\":1}", false),
@@ -100,7 +101,7 @@ class WriteAheadLogTest {
         assertEquals(rows.message().ack(), r.message().ack());
         assertEquals(rows.message().receivedAt(), r.message().receivedAt());
         assertEquals(rows.message().reason(), r.message().reason());
-        assertEquals(rows.access(), r.access());
+        assertEquals(rows.access(), r.access(), "the attendance time keeps its own offset");
         assertEquals(rows.visit(), r.visit());
         assertEquals(rows.pasAlert(), r.pasAlert());
         assertEquals(rows.outbox(), r.outbox());
