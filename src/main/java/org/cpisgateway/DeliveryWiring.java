@@ -1,10 +1,17 @@
 package org.cpisgateway;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.camel.CamelContext;
 import org.cpisgateway.config.GatewaySettings;
+import org.cpisgateway.config.DeliverySettings;
+import org.cpisgateway.delivery.DeliverySecrets;
+import org.cpisgateway.delivery.DeliveryStatus;
+import org.cpisgateway.delivery.FolderDelivery;
 import org.cpisgateway.delivery.NotificationRelay;
+import org.cpisgateway.delivery.ParkedDeliveries;
+import org.cpisgateway.delivery.WebhookDelivery;
 import org.cpisgateway.delivery.RelayLease;
 import org.cpisgateway.pasalert.PasAlertSender;
 
@@ -17,15 +24,29 @@ final class DeliveryWiring {
     private DeliveryWiring() {
     }
 
-    static void wire(CamelContext context, GatewaySettings s, StoreWiring store, OperationsWiring operations,
-                     List<AutoCloseable> started, java.time.Clock clock) {
+    static void wire(CamelContext context, GatewaySettings s, StoreWiring store, Mappings mappings,
+                     OperationsWiring operations, List<AutoCloseable> started, java.time.Clock clock) {
         RelayLease lease = RelayLease.forStore(s.store().url(), s.store().user(), s.store().password());
         if (lease instanceof AutoCloseable closeable) {
             started.add(closeable); // at stop another gateway sharing the store takes over sending
         }
-        context.getRegistry().bind("notificationRelay", new NotificationRelay(store.outbox(),
-                context.createProducerTemplate(), s.notifications().retryMinAgeSeconds(), operations.metrics(), lease,
-                s.notifications().unroutedQueue()));
+        DeliverySettings d = s.delivery();
+        context.getRegistry().bind("notificationRelay", new NotificationRelay(store.outbox(), store.deliveries(),
+                context.createProducerTemplate(), mappings.authorities(), operations.metrics(), lease,
+                new NotificationRelay.Settings(s.notifications().retryMinAgeSeconds(),
+                        Duration.ofMillis(s.notifications().retryIntervalMs()), d.longestRetry(),
+                        s.notifications().unroutedQueue()), clock));
+        DeliverySecrets secrets = new DeliverySecrets(d.secretsFile());
+        context.getRegistry().bind("webhookDelivery", new WebhookDelivery(secrets,
+                WebhookDelivery.trusting(d.webhookTrustStore(), d.webhookTrustStorePassword()),
+                d.webhookConnectTimeout(), d.webhookTimeout(), clock));
+        context.getRegistry().bind("folderDelivery", new FolderDelivery());
+        DeliveryStatus status = new DeliveryStatus(store.deliveries(), mappings.authorities(), operations.metrics(),
+                clock);
+        context.getRegistry().bind("deliveryStatus", status);
+        operations.view().showDeliveries(status::rows);
+        context.getRegistry().bind("parkedDeliveries", new ParkedDeliveries(store.deliveries(),
+                mappings.authorities(), clock));
         context.getRegistry().bind("pasAlertSender", new PasAlertSender(store.pasAlerts(),
                 context.createProducerTemplate(), lease::held,
                 java.time.Duration.ofMinutes(s.notifications().pasAlertGiveUpMinutes()), clock));

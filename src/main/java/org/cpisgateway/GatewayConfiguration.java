@@ -60,11 +60,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", store.dataSource());
         context.getRegistry().bind("planTable", store.plans());
         BrokerWiring broker = BrokerWiring.wire(context, s, mappings.authorities(), started);
-        OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings, clock);
+        OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings,
+                s.notifications().unroutedQueue(),
+                s.mllp().tls().enabled() || s.operations().httpTls() ? s.mllp().tls() : null, clock);
         HttpAccessWiring.Users users = HttpAccessWiring.wire(context, s, clock, store, mappings);
         InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);
         FhirWiring.wire(context, s, mappings, store, checking, users, clock);
-        DeliveryWiring.wire(context, s, store, operations, started, clock);
+        DeliveryWiring.wire(context, s, store, mappings, operations, started, clock);
         ReloadGate reloadGate = new ReloadGate();
         MllpWiring.wire(context, s.mllp(), reloadGate);
         LiveEditWiring.wire(context, s, mappings, store, broker, operations.reloadLog(), reloadGate, clock);

@@ -1,6 +1,8 @@
 package org.cpisgateway;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -9,17 +11,20 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.cpisgateway.config.MllpSettings;
 import org.cpisgateway.config.OperationsSettings;
+import org.cpisgateway.ops.CertificateExpiry;
 import org.cpisgateway.ops.GatewayMetrics;
 import org.cpisgateway.ops.OperationsView;
 import org.cpisgateway.ops.Readiness;
 import org.cpisgateway.reload.ReloadLog;
 
 /** The operations side: Prometheus metrics, health, the operations page's data, the log of live edits. */
-record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metrics, ReloadLog reloadLog) {
+record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metrics, ReloadLog reloadLog,
+                        OperationsView view) {
 
     static OperationsWiring wire(CamelContext context, OperationsSettings s, StoreWiring store, BrokerWiring broker,
-                                 Mappings mappings, Clock clock) {
+                                 Mappings mappings, String unroutedQueue, MllpSettings.Tls tls, Clock clock) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         prometheus.config().meterFilter(new MeterFilter() {
             @Override
@@ -40,7 +45,8 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
         Readiness readiness = new Readiness(context, store.dataSource(), broker.connectionFactory(),
                 s.healthTimeoutMs());
         OperationsView view = new OperationsView(context, store.messages(), store.outbox(), store.pasAlerts(),
-                readiness, clock, Cli.version());
+                readiness, clock, Cli.version(),
+                unroutedQueue);
         metrics.gauge("cpis.notifications.pending", "Notifications in the outbox not yet delivered (-1: store down)",
                 view, OperationsView::pendingNotifications);
         metrics.gauge("cpis.pas.alerts.waiting", "Alerts to PAS systems not yet accepted (-1: store down)",
@@ -48,6 +54,19 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
         metrics.gauge("cpis.pas.alerts.given.up", "Alerts to PAS systems given up, too old to help (-1: store down)",
                 view, v -> v.pasAlerts().gaveUp());
         metrics.gauge("cpis.mllp.connections.open", "PAS connections open", readiness, Readiness::mllpConnections);
+        for (String component : List.of("mllp", "store", "broker")) {
+            io.micrometer.core.instrument.Gauge.builder("cpis.up", readiness, r -> r.up(component))
+                    .description("1 while the part answers its readiness check (MLLP listeners accepting, store "
+                            + "answering, broker connecting), else 0")
+                    .tag("component", component).register(prometheus);
+        }
+        if (tls != null) { // the certificate PAS systems and browsers check, for the expiry alert
+            CertificateExpiry expiry = new CertificateExpiry(Path.of(tls.keystore()), tls.keystorePassword());
+            io.micrometer.core.instrument.Gauge.builder("cpis.tls.certificate.expiry", expiry,
+                            CertificateExpiry::notAfterEpochSeconds)
+                    .description("When the gateway's TLS certificate (MLLP TLS and HTTPS) stops being valid, seconds "
+                            + "since 1970").baseUnit("seconds").register(prometheus);
+        }
         ReloadLog reloadLog = new ReloadLog(clock);
         var registry = context.getRegistry();
         registry.bind("prometheusRegistry", prometheus);
@@ -57,6 +76,6 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
         registry.bind("messageLog", store.messages());
         registry.bind("journalRetention", store.retention());
         registry.bind("planRetention", store.planRetention());
-        return new OperationsWiring(prometheus, metrics, reloadLog);
+        return new OperationsWiring(prometheus, metrics, reloadLog, view);
     }
 }

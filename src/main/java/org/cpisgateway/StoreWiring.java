@@ -13,6 +13,7 @@ import org.cpisgateway.store.AttendanceJournal;
 import org.cpisgateway.store.Database;
 import org.cpisgateway.store.JournalRetention;
 import org.cpisgateway.store.MessageLog;
+import org.cpisgateway.store.DeliveryTable;
 import org.cpisgateway.store.OutboxTable;
 import org.cpisgateway.store.PasAlertTable;
 import org.cpisgateway.store.PlanFile;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /** The store: the pool (migrated by Flyway), one object per table, the journal writer, retention, demo plans. */
 record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog accesses, MessageLog messages,
                    OutboxTable outbox, AttendanceJournal journal, JournalRetention retention,
-                   PlanRetention planRetention, VisitTable visits, PasAlertTable pasAlerts) {
+                   PlanRetention planRetention, VisitTable visits, PasAlertTable pasAlerts, DeliveryTable deliveries) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreWiring.class);
 
@@ -54,6 +55,6 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
         return new StoreWiring(dataSource, plans, new AccessLog(dataSource), messages, outbox, journal,
                 new JournalRetention(dataSource, messages, outbox, clock),
                 new PlanRetention(dataSource, settings.check().planVisibleAfterEnd(), clock),
-                new VisitTable(dataSource), new PasAlertTable(dataSource, clock));
+                new VisitTable(dataSource), new PasAlertTable(dataSource, clock), new DeliveryTable(dataSource, clock));
     }
 }

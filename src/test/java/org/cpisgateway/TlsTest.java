@@ -140,6 +140,30 @@ class TlsTest {
     }
 
     @Test
+    void theCertificatesEndIsAMetricForTheExpiryAlert() throws Exception {
+        var metrics = httpsClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "https://localhost:" + gateway.httpPort + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String line = metrics.lines().filter(l -> l.startsWith("cpis_tls_certificate_expiry_seconds ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no expiry metric in " + metrics));
+        double end = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+        // keytool made the certificate valid for 2 days from its start
+        assertThat(end - java.time.Instant.now().getEpochSecond()).isBetween(86_400.0, 2 * 86_400.0 + 60);
+    }
+
+    static java.net.http.HttpClient httpsClient() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(dir.resolve("pas-trust.p12"))) {
+            trust.load(in, PASSWORD.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+    }
+
+    @Test
     void theOperationsEndpointIsServedOverHttpsWithTheSameKeyStore() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(dir.resolve("pas-trust.p12"))) {

@@ -1,88 +1,190 @@
 package org.cpisgateway.delivery;
 
 import java.sql.SQLException;
-import java.util.HashSet;
-import java.util.Set;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.cpisgateway.core.Authorities;
+import org.cpisgateway.core.DeliveryChannel;
 import org.cpisgateway.notify.Notification;
 import org.cpisgateway.ops.GatewayMetrics;
+import org.cpisgateway.store.DeliveryTable;
 import org.cpisgateway.store.OutboxTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one sender of notifications: delivers what is in the outbox, oldest first, one call at a time (woken by each
- * new attendance and by a timer), through {@code direct:notify-authority} (routes/notifications.camel.yaml), and
- * records each outcome in the outbox. Once one notification for an authority fails (broker away), that authority's
- * later ones wait for the next round, so an authority always receives its notifications in the order the
- * attendances were acknowledged; and since nothing else sends, none is sent twice by this gateway (a send that
- * reached the broker but was not marked before a crash is dropped by the broker's duplicate detection).
+ * The one sender of notifications: delivers what is in the outbox through each channel of its authority
+ * (mappings/authorities.csv, column {@code delivery}), oldest first, one call at a time (woken by each new
+ * attendance and by a timer), and records each outcome per channel.
+ *
+ * <ul>
+ *   <li>Each channel is a route: {@code direct:notify-authority} for the queue, {@code direct:deliver-webhook},
+ *       {@code -file}, {@code -sftp}, {@code -mail} for the others (routes/notifications.camel.yaml,
+ *       routes/delivery.camel.yaml). The route says how it went in headers: nothing (delivered), {@link #NOT_DELIVERED}
+ *       (try again later) or {@link #PARKED} (the receiver refused it: an operator retries it once the cause is
+ *       fixed); an exception is a try-again.</li>
+ *   <li>Order: once a notification waits on a channel, the authority's later ones wait on that channel too, so each
+ *       channel receives an authority's notifications in the order the attendances were acknowledged. A parked one is
+ *       set aside and does not hold the others back. Channels do not wait for each other.</li>
+ *   <li>Backoff: the queue (the gateway's own broker) is tried again at every round; the other channels after the
+ *       retry interval, doubling up to the longest interval.</li>
+ *   <li>Once: nothing else sends (the relay lease picks one gateway among those sharing a store), and a delivery
+ *       whose mark was lost in a crash is sent again under the same notification id, by which the broker and a
+ *       receiver drop the second copy.</li>
+ * </ul>
  */
 public class NotificationRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationRelay.class);
-    /** Set by the route to the queue the notification was delivered to. */
+    /** Set by the queue route to the queue the notification was delivered to. */
     public static final String DELIVERED_TO = "cpisQueue";
-    /** Set by the route when the send failed, to why. */
+    /** Set by a channel route when the send failed and is to be tried again, to why. */
     public static final String NOT_DELIVERED = "cpisNotDelivered";
+    /** Set by a channel route when the receiver refused the notification (tried again only by an operator), to why. */
+    public static final String PARKED = "cpisParked";
+    /** The {@link DeliveryChannel} a channel route is asked to deliver through. */
+    public static final String CHANNEL = "cpisChannel";
+
+    private static final int BATCH = 200;
 
     private final OutboxTable outbox;
+    private final DeliveryTable deliveries;
     private final ProducerTemplate producer;
-    private final int minAgeSeconds;
+    private final Authorities authorities;
     private final GatewayMetrics metrics;
     private final RelayLease lease;
-    private final String unroutedQueue;
+    private final Settings settings;
+    private final Clock clock;
+    private long lastSweep;
 
-    public NotificationRelay(OutboxTable outbox, ProducerTemplate producer, int minAgeSeconds, GatewayMetrics metrics,
-                             RelayLease lease, String unroutedQueue) {
-        this.outbox = outbox;
-        this.producer = producer;
-        this.minAgeSeconds = minAgeSeconds;
-        this.metrics = metrics;
-        this.lease = lease;
-        this.unroutedQueue = unroutedQueue;
+    /**
+     * @param minAgeSeconds    how old a notification must be before it is sent (0: at once)
+     * @param firstRetry       the wait after a channel's first failure (doubling for each one after)
+     * @param longestRetry     the longest wait between two tries
+     * @param unroutedQueue    where the queue route parks a notification for an authority with no queue
+     */
+    public record Settings(int minAgeSeconds, Duration firstRetry, Duration longestRetry, String unroutedQueue) {
     }
 
-    /** @return how many were delivered in this round */
+    public NotificationRelay(OutboxTable outbox, DeliveryTable deliveries, ProducerTemplate producer,
+                             Authorities authorities, GatewayMetrics metrics, RelayLease lease, Settings settings,
+                             Clock clock) {
+        this.outbox = outbox;
+        this.deliveries = deliveries;
+        this.producer = producer;
+        this.authorities = authorities;
+        this.metrics = metrics;
+        this.lease = lease;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** @return how many channel deliveries succeeded in this round */
     public synchronized int deliverPending() throws SQLException {
         if (!lease.held()) {
             return 0; // another gateway sharing the store sends (PostgreSQL); it will pick these up
         }
-        Set<String> blocked = new HashSet<>();
+        completeWhereEveryChannelDelivered();
         int delivered = 0;
-        for (Notification n : outbox.pending(500, minAgeSeconds)) {
-            if (blocked.contains(n.authorityCode())) {
-                continue;
+        for (String authority : deliveries.authoritiesWaiting()) {
+            List<DeliveryChannel> channels = authorities.channels(authority);
+            for (DeliveryChannel channel : channels) {
+                delivered += deliverOn(authority, channel, channels);
             }
-            Exchange sent = producer.send("direct:notify-authority", e -> e.getMessage().setBody(n));
-            String error = sent.getException() != null
-                    ? sent.getException().getClass().getSimpleName() + ": " + sent.getException().getMessage()
-                    : sent.getMessage().getHeader(NOT_DELIVERED, String.class);
-            if (error != null) {
-                LOG.warn("Notification {} for authority {} not delivered yet, kept for retry: {}", n.notificationId(),
-                        n.authorityCode(), error);
-                outbox.markFailed(n.notificationId(), error);
-                blocked.add(n.authorityCode());
-                metrics.notificationFailed(n.authorityCode());
-                continue;
-            }
-            String queue = sent.getMessage().getHeader(DELIVERED_TO, n.queueName(), String.class);
-            if (unroutedQueue.equals(queue)) {
-                LOG.error("Notification {} for authority {} sent to {}: the broker has no queue for that authority. "
-                        + "Add the authority (docs/authorities.md) and move the message on.", n.notificationId(),
-                        n.authorityCode(), queue);
-                outbox.markDelivered(n.notificationId(), queue, "no queue for authority");
-            } else {
-                outbox.markDelivered(n.notificationId(), queue, null);
-            }
-            delivered++;
-            metrics.notificationSent(n.authorityCode());
         }
         if (delivered > 0) {
             LOG.info("Relay delivered {} waiting notification(s)", delivered);
         }
         return delivered;
+    }
+
+    private int deliverOn(String authority, DeliveryChannel channel, List<DeliveryChannel> all) throws SQLException {
+        List<String> uris = all.stream().map(DeliveryChannel::uri).toList();
+        int delivered = 0;
+        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        for (DeliveryTable.Waiting waiting : deliveries.waiting(authority, channel.uri(), settings.minAgeSeconds(),
+                BATCH)) {
+            if (waiting.nextAttemptAt() != null && waiting.nextAttemptAt().isAfter(now)) {
+                return delivered; // still waiting out its backoff: the later ones keep their place behind it
+            }
+            Notification n = waiting.notification();
+            Exchange sent = producer.send(route(channel), e -> {
+                e.getMessage().setBody(n);
+                e.getMessage().setHeader(CHANNEL, channel);
+            });
+            String retry = sent.getException() != null
+                    ? sent.getException().getClass().getSimpleName() + ": " + sent.getException().getMessage()
+                    : sent.getMessage().getHeader(NOT_DELIVERED, String.class);
+            String parked = sent.getMessage().getHeader(PARKED, String.class);
+            String kind = channel.kind().label();
+            if (retry != null) {
+                Duration wait = backoff(channel, waiting.attempts() + 1);
+                LOG.warn("Notification {} for authority {} not delivered by {} yet, tried again in {} s: {}",
+                        n.notificationId(), authority, channel.shown(), wait.toSeconds(), retry);
+                deliveries.retrying(n.notificationId(), channel.uri(), authority, retry, now.plus(wait));
+                metrics.notificationFailed(authority, kind);
+                return delivered; // keep the authority's order on this channel
+            }
+            if (parked != null) {
+                LOG.error("Notification {} for authority {} refused by {}, parked until an operator retries it: {}",
+                        n.notificationId(), authority, channel.shown(), parked);
+                deliveries.parked(n.notificationId(), channel.uri(), authority, parked);
+                metrics.notificationParked(authority, kind);
+                continue;
+            }
+            deliveries.delivered(n.notificationId(), channel.uri(), authority);
+            metrics.notificationSent(authority, kind);
+            delivered++;
+            String queue = channel.kind() == DeliveryChannel.Kind.QUEUE
+                    ? sent.getMessage().getHeader(DELIVERED_TO, n.queueName(), String.class) : channel.shown();
+            boolean unrouted = settings.unroutedQueue().equals(queue);
+            if (unrouted) {
+                LOG.error("Notification {} for authority {} sent to {}: the broker has no queue for that authority. "
+                        + "Add the authority (docs/authorities.md) and move the message on.", n.notificationId(),
+                        authority, queue);
+            }
+            if (uris.size() == 1 || deliveries.deliveredOnAll(n.notificationId(), uris)) {
+                outbox.markDelivered(n.notificationId(), queue, unrouted ? "no queue for authority" : null);
+            }
+        }
+        return delivered;
+    }
+
+    /**
+     * A notification delivered on every channel its authority has now, but not marked so (a channel it waited on was
+     * taken out of mappings/authorities.csv since), is done: looked for once a minute.
+     */
+    private void completeWhereEveryChannelDelivered() throws SQLException {
+        if (clock.millis() - lastSweep < 60_000) {
+            return;
+        }
+        lastSweep = clock.millis();
+        for (DeliveryTable.Pending p : deliveries.pending(10_000)) {
+            boolean done = authorities.channels(p.authority()).stream()
+                    .allMatch(c -> p.states().get(c.uri()) == DeliveryTable.State.DELIVERED);
+            if (done) {
+                outbox.markDelivered(p.notificationId(), null, null);
+            }
+        }
+    }
+
+    private static String route(DeliveryChannel channel) {
+        return channel.kind() == DeliveryChannel.Kind.QUEUE ? "direct:notify-authority"
+                : "direct:deliver-" + channel.kind().label();
+    }
+
+    /** The wait before the {@code attempt}-th try: none for the queue, else doubling from the first retry. */
+    Duration backoff(DeliveryChannel channel, int attempt) {
+        if (channel.kind() == DeliveryChannel.Kind.QUEUE) {
+            return Duration.ZERO;
+        }
+        Duration wait = settings.firstRetry().multipliedBy(1L << Math.min(20, Math.max(0, attempt - 1)));
+        return wait.compareTo(settings.longestRetry()) > 0 ? settings.longestRetry() : wait;
     }
 }

@@ -4,13 +4,18 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.cpisgateway.core.Authorities;
 import org.cpisgateway.core.Authority;
+import org.cpisgateway.core.DeliveryChannel;
 
-/** {@code mappings/authorities.csv}: authority code, name, office-hours phone, emergency-duty phone. */
+/**
+ * {@code mappings/authorities.csv}: authority code, name, office-hours phone, emergency-duty phone, and optional
+ * columns: notification version, notification format, delivery channels.
+ */
 public class AuthorityDirectory implements Authorities {
 
     /** Authority codes become queue names, so they are kept to letters, digits, '-' and '_'. */
@@ -19,6 +24,7 @@ public class AuthorityDirectory implements Authorities {
     private volatile Map<String, Authority> byCode;
     private volatile Map<String, Integer> notificationVersions = Map.of();
     private volatile Map<String, String> notificationFormats = Map.of();
+    private volatile Map<String, List<DeliveryChannel>> channels = Map.of();
 
     public AuthorityDirectory(Map<String, Authority> byCode) {
         this.byCode = Collections.unmodifiableMap(new LinkedHashMap<>(byCode));
@@ -49,6 +55,7 @@ public class AuthorityDirectory implements Authorities {
         Map<String, Authority> byCode = new LinkedHashMap<>();
         Map<String, Integer> versions = new java.util.HashMap<>();
         Map<String, String> formats = new java.util.HashMap<>();
+        Map<String, List<DeliveryChannel>> channels = new java.util.HashMap<>();
         for (var row : CsvTable.read(file, "code", "name", "office_hours_phone", "emergency_duty_phone")) {
             String code = CsvTable.cell(row, "code");
             if (code == null || !CODE.matcher(code).matches()) {
@@ -74,9 +81,15 @@ public class AuthorityDirectory implements Authorities {
             if (format != null) {
                 formats.put(code, format);
             }
+            try {
+                channels.put(code, DeliveryChannel.parseAll(CsvTable.cell(row, "delivery")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(file + " line " + row.line() + ": " + e.getMessage(), e);
+            }
         }
         AuthorityDirectory directory = new AuthorityDirectory(byCode, versions);
         directory.notificationFormats = Map.copyOf(formats);
+        directory.channels = Map.copyOf(channels);
         return directory;
     }
 
@@ -87,6 +100,7 @@ public class AuthorityDirectory implements Authorities {
     /** Takes the other table's rows (a live edit of the file); lookups in progress see the old or the new table. */
     public void replaceWith(AuthorityDirectory other) {
         this.notificationFormats = other.notificationFormats;
+        this.channels = other.channels;
         this.notificationVersions = other.notificationVersions;
         this.byCode = other.byCode;
     }
@@ -100,6 +114,20 @@ public class AuthorityDirectory implements Authorities {
     @Override
     public boolean knows(String code) {
         return byCode.containsKey(code);
+    }
+
+    /**
+     * The channels the authority's notifications go through ({@code delivery} column, URIs separated by spaces;
+     * empty: its queue). An authority not in the table has its queue (where an unknown code is parked as unrouted).
+     */
+    @Override
+    public List<DeliveryChannel> channels(String code) {
+        return channels.getOrDefault(code, List.of(DeliveryChannel.QUEUE));
+    }
+
+    @Override
+    public Collection<String> codes() {
+        return byCode.keySet();
     }
 
     public Collection<Authority> all() {

@@ -64,14 +64,24 @@ public class GatewayMetrics extends EventNotifierSupport {
         Gauge.builder(name, source, value).description(description).register(registry);
     }
 
-    public void notificationSent(String authority) {
-        Counter.builder("cpis.notifications.sent").description("Notifications delivered to the broker")
-                .tag("authority", authority).register(registry).increment();
+    /** A notification delivered through one of the authority's channels (queue, webhook, file, sftp, mail). */
+    public void notificationSent(String authority, String channel) {
+        Counter.builder("cpis.notifications.sent").description("Notifications delivered, by authority and channel")
+                .tag("authority", authority).tag("channel", channel).register(registry).increment();
     }
 
-    public void notificationFailed(String authority) {
-        Counter.builder("cpis.notifications.send.failures").description("Notification sends that failed (retried)")
-                .tag("authority", authority).register(registry).increment();
+    /** A delivery that failed and will be tried again. */
+    public void notificationFailed(String authority, String channel) {
+        Counter.builder("cpis.notifications.send.failures")
+                .description("Notification deliveries that failed (tried again later)")
+                .tag("authority", authority).tag("channel", channel).register(registry).increment();
+    }
+
+    /** A notification the receiver refused, parked until an operator retries it. */
+    public void notificationParked(String authority, String channel) {
+        Counter.builder("cpis.notifications.parked.events")
+                .description("Notifications refused by their receiver and parked")
+                .tag("authority", authority).tag("channel", channel).register(registry).increment();
     }
 
     @Override

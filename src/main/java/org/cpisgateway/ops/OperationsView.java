@@ -30,9 +30,12 @@ public class OperationsView {
     private final Readiness readiness;
     private final java.time.Clock clock;
     private final String version;
+    private final String unroutedQueue;
+    private volatile java.util.function.Supplier<List<?>> deliveries = List::of;
 
     public OperationsView(CamelContext context, MessageLog messages, OutboxTable outbox, PasAlertTable pasAlerts,
-                          Readiness readiness, java.time.Clock clock, String version) {
+                          Readiness readiness, java.time.Clock clock, String version, String unroutedQueue) {
+        this.unroutedQueue = unroutedQueue;
         this.pasAlerts = pasAlerts;
         this.version = version;
         this.context = context;
@@ -57,16 +60,27 @@ public class OperationsView {
         }
         summary.put("traffic", traffic);
         List<Map<String, Object>> notifications = new ArrayList<>();
-        for (OutboxTable.AuthorityCounts a : outbox.countsSince(since)) {
+        for (OutboxTable.AuthorityCounts a : outbox.countsSince(since, unroutedQueue)) {
             notifications.add(Map.of("authority", a.authority(), "delivered", a.delivered(), "unrouted", a.unrouted(),
                     "waiting", a.waiting()));
         }
         summary.put("notifications", notifications);
+        summary.put("deliveries", deliveries.get());
         PasAlertTable.Counts alerts = pasAlerts.counts();
         summary.put("pasAlerts", Map.of("sent", alerts.sent(), "waiting", alerts.waiting(), "gaveUp", alerts.gaveUp()));
         summary.put("routes", routes());
         summary.put("mllpConnections", readiness.mllpConnections());
         return summary;
+    }
+
+    /** Where the delivery view comes from: each authority's channels, counted by the delivery status. */
+    public void showDeliveries(java.util.function.Supplier<List<?>> rows) {
+        this.deliveries = rows;
+    }
+
+    /** Per authority and channel: delivered in 24 h, waiting, retrying, parked, oldest waiting, last reason. */
+    public List<?> deliveries() {
+        return deliveries.get();
     }
 
     /** Alerts to PAS systems by state, as long as the store keeps them (gauges; -1 each while the store is down). */

@@ -55,6 +55,20 @@ public class Readiness {
         return body;
     }
 
+    /**
+     * 1 when the part answers its readiness check now, else 0, for the metric {@code cpis_up{component}} that alert
+     * rules watch: {@code mllp} (every listener accepting), {@code store}, {@code broker}.
+     */
+    public double up(String component) {
+        String state = switch (component) {
+            case "mllp" -> timed(this::mllpListening);
+            case "store" -> timed(this::storeAnswers);
+            case "broker" -> timed(this::brokerConnects);
+            default -> "DOWN: unknown";
+        };
+        return "UP".equals(state) ? 1 : 0;
+    }
+
     /** How many MLLP connections are open, over all listeners. */
     public int mllpConnections() {
         return context.getRoutes().stream().map(Route::getConsumer)

@@ -122,16 +122,21 @@ public class OutboxTable {
         }
     }
 
-    /** Per authority: delivered since {@code since}, and still waiting (any age). */
-    public List<AuthorityCounts> countsSince(OffsetDateTime since) throws SQLException {
+    /**
+     * Per authority: delivered since {@code since} (on every channel), sent to {@code unroutedQueue} because the broker
+     * had no queue for it, and still waiting (any age).
+     */
+    public List<AuthorityCounts> countsSince(OffsetDateTime since, String unroutedQueue) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("select authority_code, "
-                     + "sum(case when sent_at is not null and delivered_to = queue_name then 1 else 0 end), "
-                     + "sum(case when sent_at is not null and delivered_to <> queue_name then 1 else 0 end), "
+                     + "sum(case when sent_at is not null and coalesce(delivered_to, '') <> ? then 1 else 0 end), "
+                     + "sum(case when sent_at is not null and delivered_to = ? then 1 else 0 end), "
                      + "sum(case when sent_at is null then 1 else 0 end) "
                      + "from notification_outbox where created_at >= ? or sent_at is null "
                      + "group by authority_code order by authority_code")) {
-            ps.setObject(1, since);
+            ps.setString(1, unroutedQueue);
+            ps.setString(2, unroutedQueue);
+            ps.setObject(3, since);
             List<AuthorityCounts> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -144,6 +149,7 @@ public class OutboxTable {
 
     /** Removes delivered notifications created before {@code cutoff}; pending ones are always kept. */
     int deleteDeliveredBefore(Connection c, OffsetDateTime cutoff) throws SQLException {
+        DeliveryTable.deleteDeliveredBefore(c, cutoff);
         try (PreparedStatement ps = c.prepareStatement(
                 "delete from notification_outbox where sent_at is not null and created_at < ?")) {
             ps.setObject(1, cutoff);
