@@ -10,7 +10,9 @@ import org.cpisgateway.delivery.DeliverySecrets;
 import org.cpisgateway.delivery.DeliveryStatus;
 import org.cpisgateway.delivery.FolderDelivery;
 import org.cpisgateway.delivery.NotificationRelay;
+import org.cpisgateway.delivery.MailDelivery;
 import org.cpisgateway.delivery.ParkedDeliveries;
+import org.cpisgateway.delivery.SftpDelivery;
 import org.cpisgateway.delivery.WebhookDelivery;
 import org.cpisgateway.delivery.RelayLease;
 import org.cpisgateway.pasalert.PasAlertSender;
@@ -41,6 +43,9 @@ final class DeliveryWiring {
                 WebhookDelivery.trusting(d.webhookTrustStore(), d.webhookTrustStorePassword()),
                 d.webhookConnectTimeout(), d.webhookTimeout(), clock));
         context.getRegistry().bind("folderDelivery", new FolderDelivery());
+        context.getRegistry().bind("sftpDelivery", new SftpDelivery(secrets, d.sftpKnownHosts()));
+        context.getRegistry().bind("mailDelivery", new MailDelivery(new MailDelivery.Settings(d.smtpHost(),
+                d.smtpPort(), d.mailFrom(), d.smtpUser(), d.smtpPassword(), d.smtpStartTls(), d.mailContent())));
         DeliveryStatus status = new DeliveryStatus(store.deliveries(), mappings.authorities(), operations.metrics(),
                 clock);
         context.getRegistry().bind("deliveryStatus", status);

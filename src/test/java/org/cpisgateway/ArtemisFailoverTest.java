@@ -38,7 +38,7 @@ class ArtemisFailoverTest {
 
     @Test
     void stoppingThePrimaryUnderLoadLosesAndDuplicatesNothing() throws Exception {
-        Path shared = Files.createTempDirectory("cpis-ha-store");
+        Path shared = TestFolders.temporary("cpis-ha-store");
         int primaryPort = RunningGateway.freePort();
         int backupPort = RunningGateway.freePort();
         EmbeddedActiveMQ primary = broker("primary", shared, primaryPort, backupPort, true);

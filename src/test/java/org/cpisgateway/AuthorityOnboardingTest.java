@@ -40,7 +40,7 @@ class AuthorityOnboardingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        conf = Files.createTempDirectory("cpis-onboarding");
+        conf = TestFolders.temporary("cpis-onboarding");
         Path mappings = Files.createDirectories(conf.resolve("mappings"));
         for (String table : List.of("authorities.csv", "care-settings.csv", "nhs-number-locations.csv")) {
             Files.copy(Path.of("mappings", table), mappings.resolve(table));

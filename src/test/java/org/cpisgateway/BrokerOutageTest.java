@@ -30,7 +30,7 @@ class BrokerOutageTest {
 
     @Test
     void notificationsWaitForTheBrokerAndArriveOnceInOrder() throws Exception {
-        Path brokerData = Files.createTempDirectory("cpis-external-broker");
+        Path brokerData = TestFolders.temporary("cpis-external-broker");
         int brokerPort = RunningGateway.freePort();
         EmbeddedBroker broker = startBroker(brokerData, brokerPort);
         try (RunningGateway gateway = RunningGateway.start("cpis.broker.embedded", "false",

@@ -106,7 +106,7 @@ class CheckConfigTest {
 
     @Test
     void theSitesOwnSettingsBesideTheReleasesWin() throws Exception {
-        Path conf = Files.createTempDirectory("cpis-conf");
+        Path conf = TestFolders.temporary("cpis-conf");
         Path properties = conf.resolve("application.properties");
         Files.copy(Path.of("conf/application.properties"), properties);
         var lookup = Cli.CheckConfig.lookup(properties);

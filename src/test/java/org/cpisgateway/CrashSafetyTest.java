@@ -39,7 +39,7 @@ class CrashSafetyTest {
 
     @Test
     void everyAcknowledgedAttendanceSurvivesSigkillExactlyOnce() throws Exception {
-        Path data = Files.createTempDirectory("cpis-crash");
+        Path data = TestFolders.temporary("cpis-crash");
         Set<String> acked = ConcurrentHashMap.newKeySet();
         Set<String> sent = ConcurrentHashMap.newKeySet();
         try (GatewayProcess gateway = new GatewayProcess(data, "cpis.notify.retry-interval-ms", "500",
@@ -92,7 +92,7 @@ class CrashSafetyTest {
 
     @Test
     void anUploadInterruptedBySigkillIsTakenAgainAndEndsInTheSameState() throws Exception {
-        Path data = Files.createTempDirectory("cpis-crash-upload");
+        Path data = TestFolders.temporary("cpis-crash-upload");
         int rows = 60_000;
         StringBuilder csv = new StringBuilder("nhs_number,plan_type,start_date\n");
         int made = 0;

@@ -71,7 +71,7 @@ class DeliveryChannelsTest {
             exchange.close();
         });
         council.start();
-        Path conf = Files.createTempDirectory("cpis-delivery");
+        Path conf = TestFolders.temporary("cpis-delivery");
         folder = conf.resolve("outgoing"); // created by the test that needs it
         Path mappings = Files.createDirectories(conf.resolve("mappings"));
         for (String table : List.of("care-settings.csv", "nhs-number-locations.csv")) {

@@ -37,7 +37,7 @@ class GracefulStopIT {
 
     @Test
     void sigtermUnderLoadAnswersWhatItTookLosesNothingAndExitsZero() throws Exception {
-        Path data = Files.createTempDirectory("cpis-graceful-data");
+        Path data = TestFolders.temporary("cpis-graceful-data");
         Release.Running gateway = Release.start("graceful", Map.of("CPIS_DATA_DIR", data.toString()));
 
         Map<String, String> acked = new ConcurrentHashMap<>();     // control id -> ACK code the PAS got

@@ -35,7 +35,7 @@ class LiveEditTest {
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createTempDirectory("cpis-live-edit");
+        work = TestFolders.temporary("cpis-live-edit");
         copy(Path.of("routes"), work.resolve("routes"));
         copy(Path.of("mappings"), work.resolve("mappings"));
         gateway = RunningGateway.start(

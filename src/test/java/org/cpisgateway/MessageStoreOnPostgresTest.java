@@ -13,7 +13,7 @@ class MessageStoreOnPostgresTest extends MessageStoreCases {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("cpis-pg"))
+        postgres = EmbeddedPostgres.builder().setDataDirectory(TestFolders.temporary("cpis-pg"))
                 .setCleanDataDirectory(true).start();
         gateway = RunningGateway.start("cpis.store.url", postgres.getJdbcUrl("postgres", "postgres"),
                 "cpis.store.user", "postgres", "cpis.store.password", "");

@@ -56,7 +56,7 @@ class OpsPageBrowserTest {
 
     /** The DOM after the page's scripts ran, as headless Chromium serialises it. */
     static String render(String url) throws Exception {
-        Path profile = Files.createTempDirectory("cpis-chromium");
+        Path profile = TestFolders.temporary("cpis-chromium");
         Path out = Files.createTempFile("cpis-ops", ".html");
         Process chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",

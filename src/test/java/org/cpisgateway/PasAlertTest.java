@@ -102,7 +102,7 @@ class PasAlertTest {
 
     @Test
     void aFlaggedVisitAlertsItsPasOnceAndAnAlertWaitsForAPasThatIsDown() throws Exception {
-        Path data = Files.createTempDirectory("cpis-pas-alert-data");
+        Path data = TestFolders.temporary("cpis-pas-alert-data");
         String[] settings = {"cpis.mappings.dir", mappings.toString()};
         String waiting = "VPAS" + Hl7Messages.newControlId();
         try (FakePas pas = new FakePas(pasPort)) {

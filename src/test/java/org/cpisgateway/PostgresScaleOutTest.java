@@ -43,10 +43,10 @@ class PostgresScaleOutTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("cpis-pg"))
+        postgres = EmbeddedPostgres.builder().setDataDirectory(TestFolders.temporary("cpis-pg"))
                 .setCleanDataDirectory(true).start();
         brokerPort = RunningGateway.freePort();
-        broker = BrokerOutageTest.startBroker(Files.createTempDirectory("cpis-shared-broker"), brokerPort);
+        broker = BrokerOutageTest.startBroker(TestFolders.temporary("cpis-shared-broker"), brokerPort);
         a = gateway();
         b = gateway();
     }

@@ -34,7 +34,7 @@ final class Release {
     static Path unpack() throws Exception {
         Path tarball = Path.of(System.getProperty("cpis.distribution"));
         assertThat(tarball).exists();
-        Path dir = Files.createTempDirectory("cpis-release");
+        Path dir = TestFolders.temporary("cpis-release");
         Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", dir.toString()).inheritIO()
                 .start();
         assertThat(tar.waitFor()).isZero();

@@ -40,7 +40,7 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(String... extraProperties) throws Exception {
-        return start(Files.createTempDirectory("cpis-gateway-test"), extraProperties);
+        return start(TestFolders.temporary("cpis-gateway-test"), extraProperties);
     }
 
     /** A gateway on the data folder of an earlier one (a restart: the same embedded store and broker journal). */

@@ -18,7 +18,7 @@ class SecretFilesTest {
 
     @Test
     void aFileHoldsOneSettingWithoutItsLineEnd() throws Exception {
-        Path dir = Files.createTempDirectory("cpis-secrets");
+        Path dir = TestFolders.temporary("cpis-secrets");
         Files.writeString(dir.resolve("cpis.broker.password"), "s3cret-from-a-file\n");
         SecretFiles secrets = new SecretFiles(dir);
         assertThat(secrets.value("cpis.broker.password")).isEqualTo("s3cret-from-a-file");
@@ -28,7 +28,7 @@ class SecretFilesTest {
 
     @Test
     void checkConfigReadsTheSecretsFolderAheadOfTheFile() throws Exception {
-        Path dir = Files.createTempDirectory("cpis-secrets");
+        Path dir = TestFolders.temporary("cpis-secrets");
         Files.writeString(dir.resolve("cpis.store.password"), "from-the-secrets-folder\n");
         Files.writeString(dir.resolve("cpis.broker.user"), "from-the-folder");
         System.setProperty(SecretFiles.DIR_PROPERTY, dir.toString());
@@ -46,7 +46,7 @@ class SecretFilesTest {
 
     @Test
     void theGatewayOpensItsStoreWithThePasswordFromTheSecretsFolder() throws Exception {
-        Path dir = Files.createTempDirectory("cpis-secrets");
+        Path dir = TestFolders.temporary("cpis-secrets");
         Files.writeString(dir.resolve("cpis.store.password"), "store-password-from-a-file\n");
         RunningGateway gateway;
         System.setProperty(SecretFiles.DIR_PROPERTY, dir.toString());

@@ -20,7 +20,7 @@ class StartupChecksTest {
 
     @Test
     void everyProblemIsNamedOnceWithoutAStackTrace() throws Exception {
-        Path work = Files.createTempDirectory("cpis-startup");
+        Path work = TestFolders.temporary("cpis-startup");
         Path mappings = work.resolve("mappings");
         Files.createDirectories(mappings);
         Files.copy(Path.of("mappings/authorities.csv"), mappings.resolve("authorities.csv"));
@@ -59,14 +59,14 @@ class StartupChecksTest {
 
     @Test
     void anAuthorityWithoutAQueueOnTheExternalBrokerStopsTheStart() throws Exception {
-        Path mappings = Files.createTempDirectory("cpis-startup-mappings");
+        Path mappings = TestFolders.temporary("cpis-startup-mappings");
         for (String f : List.of("care-settings.csv", "nhs-number-locations.csv")) {
             Files.copy(Path.of("mappings", f), mappings.resolve(f));
         }
         Files.writeString(mappings.resolve("authorities.csv"), Files.readString(Path.of("mappings/authorities.csv"))
                 + "LA903,Eastmoor Borough Council (test),01632 960201,01632 960202\n", StandardCharsets.UTF_8);
         int brokerPort = RunningGateway.freePort();
-        var broker = BrokerOutageTest.startBroker(Files.createTempDirectory("cpis-startup-broker"), brokerPort);
+        var broker = BrokerOutageTest.startBroker(TestFolders.temporary("cpis-startup-broker"), brokerPort);
         try {
             Throwable failure = startFailure("cpis.mappings.dir", mappings.toString(), "cpis.broker.embedded", "false",
                     "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password");
@@ -87,7 +87,7 @@ class StartupChecksTest {
     @Test
     void jsonLogsAreOneObjectPerLine() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", GatewayProcess.runtimeClasspath(), "-Dcpis.data.dir=" + Files.createTempDirectory("cpis-json"),
+                "-cp", GatewayProcess.runtimeClasspath(), "-Dcpis.data.dir=" + TestFolders.temporary("cpis-json"),
                 "-Dcpis.timezone=Mars/Olympus", "org.cpisgateway.GatewayMain");
         builder.environment().put("CPIS_LOG_FORMAT", "json");
         Process gateway = builder.redirectErrorStream(true).start();

@@ -34,7 +34,7 @@ class TlsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("cpis-tls");
+        dir = TestFolders.temporary("cpis-tls");
         keypair("gateway", "CN=localhost");
         keypair("pas", "CN=test-pas");
         keypair("rogue", "CN=rogue-pas");

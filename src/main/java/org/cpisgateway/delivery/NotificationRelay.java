@@ -118,15 +118,14 @@ public class NotificationRelay {
                 e.getMessage().setBody(n);
                 e.getMessage().setHeader(CHANNEL, channel);
             });
-            String retry = sent.getException() != null
-                    ? sent.getException().getClass().getSimpleName() + ": " + sent.getException().getMessage()
+            String retry = sent.getException() != null ? reason(sent.getException())
                     : sent.getMessage().getHeader(NOT_DELIVERED, String.class);
             String parked = sent.getMessage().getHeader(PARKED, String.class);
             String kind = channel.kind().label();
             if (retry != null) {
                 Duration wait = backoff(channel, waiting.attempts() + 1);
-                LOG.warn("Notification {} for authority {} not delivered by {} yet, tried again in {} s: {}",
-                        n.notificationId(), authority, channel.shown(), wait.toSeconds(), retry);
+                LOG.warn("Notification {} for authority {} not delivered by {} yet, tried again in {} ms: {}",
+                        n.notificationId(), authority, channel.shown(), wait.toMillis(), retry);
                 deliveries.retrying(n.notificationId(), channel.uri(), authority, retry, now.plus(wait));
                 metrics.notificationFailed(authority, kind);
                 return delivered; // keep the authority's order on this channel
@@ -172,6 +171,17 @@ public class NotificationRelay {
                 outbox.markDelivered(p.notificationId(), null, null);
             }
         }
+    }
+
+    /** The exception and, when another lies beneath it, its root cause (e.g. the SFTP library's "reject HostKey"). */
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return root == e ? top : top + " (" + root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
 
     private static String route(DeliveryChannel channel) {

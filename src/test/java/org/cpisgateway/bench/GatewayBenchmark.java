@@ -27,6 +27,7 @@ import org.HdrHistogram.Recorder;
 import org.cpisgateway.GatewayProcess;
 import org.cpisgateway.Mllp;
 import org.cpisgateway.RunningGateway;
+import org.cpisgateway.TestFolders;
 import org.cpisgateway.store.Database;
 
 /**
@@ -97,7 +98,7 @@ public final class GatewayBenchmark {
                     .inheritIO().start().waitFor();
             System.out.printf("pinned: server under test on CPU %s, load generator on CPU %s%n", serverCpu, loadCpus);
         }
-        Path data = Files.createTempDirectory("cpis-bench");
+        Path data = TestFolders.temporary("cpis-bench");
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = null;
         String storeUrl = "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";

@@ -14,6 +14,7 @@ import java.util.Random;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.HdrHistogram.Histogram;
+import org.cpisgateway.TestFolders;
 import org.cpisgateway.store.Database;
 import org.cpisgateway.store.AccessLog;
 import org.cpisgateway.store.PlanTable;
@@ -46,7 +47,7 @@ public final class LookupScaleBenchmark {
             int plans = Integer.parseInt(size[0]);
             long accesses = Long.parseLong(size[1]);
             if (plans != loadedPlans) {
-                data = Files.createTempDirectory("cpis-scale");
+                data = TestFolders.temporary("cpis-scale");
                 numbers.clear();
                 loadedAccesses = 0;
             }

@@ -29,6 +29,7 @@ import jakarta.jms.TextMessage;
 import org.HdrHistogram.Histogram;
 import org.cpisgateway.Pas;
 import org.cpisgateway.RunningGateway;
+import org.cpisgateway.TestFolders;
 
 /**
  * A synthetic month of attendances for 10,000 flagged children across 200 unscheduled care settings, sent over MLLP
@@ -137,7 +138,7 @@ public final class PatternMonthBenchmark {
         }
         visits.sort(Comparator.comparing(Visit::at));
 
-        Path work = Files.createTempDirectory("cpis-pattern-month");
+        Path work = TestFolders.temporary("cpis-pattern-month");
         Path mappings = org.cpisgateway.TestFolders.copyOf(Path.of("mappings"));
         StringBuilder settings = new StringBuilder("sending_facility,location,setting_code,setting_name,setting_type,"
                 + "scheduled\n");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.activemq.artemis.spi.core.security.jaas.PropertiesLoader;
+import org.cpisgateway.TestFolders;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,7 @@ class ArtemisLoginReloadTest {
 
     @Test
     void anEditWhoseFileTimeIsBehindTheClockIsNotSeenUntilTheCacheIsCleared() throws Exception {
-        Path dir = Files.createTempDirectory("artemis-reload");
+        Path dir = TestFolders.temporary("artemis-reload");
         Path users = dir.resolve("users.properties");
         Files.writeString(users, "la903-system = ENC(old)\n");
         assertThat(passwordOf(users, "la903-system")).isEqualTo("ENC(old)");
