@@ -69,6 +69,9 @@ final class StartupChecks {
         if (s.mllp().tls().enabled() || s.operations().httpTls()) {
             checks.fileExists("TLS key store (cpis.mllp.tls.keystore)", Path.of(s.mllp().tls().keystore()));
         }
+        if (s.delivery().webhookTrustStore() != null) {
+            checks.fileExists("webhook trust store (cpis.delivery.webhook.trust-store)", s.delivery().webhookTrustStore());
+        }
         HttpAccessWiring.operators(s).problems().forEach(problems::problem);
         return checks;
     }

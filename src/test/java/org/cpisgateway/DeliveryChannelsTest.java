@@ -51,7 +51,16 @@ class DeliveryChannelsTest {
         }
     }
 
+    static final String PASSWORD = "test-only-store-password";
+    static final String LA903_CHILD = "9990003106"; // a plan of LA903, added at start
+    static final String LA904_CHILD = "9990003114"; // a plan of LA904, added at start
+
     static HttpServer council;
+    static com.sun.net.httpserver.HttpsServer trustedHttps;   // its certificate is in the gateway's trust store
+    static com.sun.net.httpserver.HttpsServer untrustedHttps; // a certificate nobody vouches for
+    static HttpServer slow;                                   // answers after the gateway's time-out
+    static final List<Received> trustedReceived = new CopyOnWriteArrayList<>();
+    static Path mappingsDir;
     static final List<Received> received = new CopyOnWriteArrayList<>();
     static final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
     static Path folder;
@@ -72,8 +81,31 @@ class DeliveryChannelsTest {
         });
         council.start();
         Path conf = TestFolders.temporary("cpis-delivery");
+        keypair(conf, "trusted");
+        keypair(conf, "untrusted");
+        TlsTest.keytool("-exportcert", "-alias", "trusted", "-keystore", conf.resolve("trusted.p12").toString(),
+                "-storepass", PASSWORD, "-file", conf.resolve("trusted.crt").toString());
+        TlsTest.keytool("-importcert", "-noprompt", "-alias", "trusted", "-file",
+                conf.resolve("trusted.crt").toString(), "-storetype", "PKCS12", "-keystore",
+                conf.resolve("webhook-trust.p12").toString(), "-storepass", PASSWORD);
+        trustedHttps = https(conf.resolve("trusted.p12"), trustedReceived);
+        untrustedHttps = https(conf.resolve("untrusted.p12"), new CopyOnWriteArrayList<>());
+        slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slow.createContext("/cpis", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.start();
         folder = conf.resolve("outgoing"); // created by the test that needs it
         Path mappings = Files.createDirectories(conf.resolve("mappings"));
+        mappingsDir = mappings;
         for (String table : List.of("care-settings.csv", "nhs-number-locations.csv")) {
             Files.copy(Path.of("mappings", table), mappings.resolve(table));
         }
@@ -81,12 +113,24 @@ class DeliveryChannelsTest {
                 + "notification_version,notification_format,delivery\n"
                 + "LA901,Northshire County Council (test),01632 960001,01632 960002,,,queue: http://127.0.0.1:"
                 + council.getAddress().getPort() + "/cpis?source=gateway file:" + folder + "\n"
-                + "LA902,Westborough City Council (test),01632 960101,01632 960102,2,,\n");
+                + "LA902,Westborough City Council (test),01632 960101,01632 960102,2,,https://localhost:"
+                + trustedHttps.getAddress().getPort() + "/cpis\n"
+                + "LA903,Eastvale Borough Council (test),01632 960201,01632 960202,,,https://localhost:"
+                + untrustedHttps.getAddress().getPort() + "/cpis\n"
+                + "LA904,Southmere District Council (test),01632 960301,01632 960302,,,http://127.0.0.1:"
+                + slow.getAddress().getPort() + "/cpis\n");
         Path secrets = conf.resolve("secrets.properties");
-        Files.writeString(secrets, "LA901.webhook-secret = " + SECRET + "\n");
+        Files.writeString(secrets, "LA901.webhook-secret = " + SECRET + "\nLA902.webhook-secret = " + SECRET
+                + "\nLA903.webhook-secret = " + SECRET + "\nLA904.webhook-secret = " + SECRET + "\n");
         gateway = RunningGateway.start("cpis.mappings.dir", mappings.toString(),
                 "cpis.delivery.secrets-file", secrets.toString(),
-                "cpis.notify.retry-interval-ms", "200", "cpis.delivery.longest-retry-seconds", "1");
+                "cpis.delivery.webhook.trust-store", conf.resolve("webhook-trust.p12").toString(),
+                "cpis.delivery.webhook.trust-store-password", PASSWORD,
+                "cpis.delivery.webhook.timeout-ms", "1000",
+                "cpis.notify.retry-interval-ms", "200", "cpis.delivery.longest-retry-seconds", "1",
+                "cpis.delivery.status-interval-ms", "500");
+        gateway.addPlan(LA903_CHILD, "CPP", TestDates.day("today-1y"), null, "LA903");
+        gateway.addPlan(LA904_CHILD, "LAC", TestDates.day("today-1y"), null, "LA904");
     }
 
     @AfterAll
@@ -95,6 +139,36 @@ class DeliveryChannelsTest {
             gateway.close();
         }
         council.stop(0);
+        trustedHttps.stop(0);
+        untrustedHttps.stop(0);
+        slow.stop(0);
+    }
+
+    static void keypair(Path dir, String name) throws Exception {
+        TlsTest.keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=localhost, O=" + name, "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype",
+                "PKCS12", "-keystore", dir.resolve(name + ".p12").toString(), "-storepass", PASSWORD);
+    }
+
+    /** An HTTPS server with the key store's certificate that records what it receives and answers 204. */
+    static com.sun.net.httpserver.HttpsServer https(Path keystore, List<Received> into) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            ks.load(in, PASSWORD.toCharArray());
+        }
+        var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, PASSWORD.toCharArray());
+        var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), null, null);
+        var server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ssl));
+        server.createContext("/cpis", exchange -> {
+            into.add(new Received(Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     @BeforeEach
@@ -232,7 +306,70 @@ class DeliveryChannelsTest {
         String metrics = Http.get(gateway.httpPort, "/observe/metrics").body();
         assertThat(metrics).contains("cpis_up{component=\"store\"} 1.0").contains("cpis_up{component=\"broker\"} 1.0")
                 .contains("cpis_up{component=\"mllp\"} 1.0")
-                .contains("cpis_delivery_oldest_undelivered_seconds{authority=\"LA902\",channel=\"queue\"} 0.0");
+                .contains("cpis_delivery_oldest_undelivered_seconds{authority=\"LA902\",channel=\"webhook\"} ");
+    }
+
+    @Test
+    void aWebhookOverHttpsIsCheckedAgainstTheConfiguredTrustStore() throws Exception {
+        String trusted = attend("9990000026"); // LA902's child: its webhook's certificate is trusted
+        await(() -> trustedReceived.stream().anyMatch(r -> new String(r.body(), StandardCharsets.UTF_8)
+                .contains(trusted)), "delivered to the trusted HTTPS webhook");
+        attend(LA903_CHILD); // LA903's webhook shows a certificate the trust store does not vouch for
+        await(() -> row("LA903", "webhook").path("lastError").asText().contains("TLS"), "the TLS failure shown");
+        assertThat(row("LA903", "webhook").path("retrying").asLong()).isPositive();
+        assertThat(row("LA903", "webhook").path("lastError").asText()).doesNotContain(LA903_CHILD);
+    }
+
+    @Test
+    void aWebhookThatDoesNotAnswerInTimeIsTriedAgainWithTheReasonAndTheAckIsNotHeldUp() throws Exception {
+        String controlId = attend(LA904_CHILD); // attend() asserts the AA came back
+        await(() -> row("LA904", "webhook").path("lastError").asText().contains("did not answer within 1000 ms"),
+                "the time-out shown");
+        assertThat(controlId).isNotEmpty();
+    }
+
+    @Test
+    void aChannelAddedByALiveEditOfTheTableIsUsedForTheNextNotification() throws Exception {
+        Path table = mappingsDir.resolve("authorities.csv");
+        String before = Files.readString(table);
+        Path extra = TestFolders.temporary("cpis-live-channel");
+        try {
+            // a bad URI is refused and the table stays as it was
+            Files.writeString(table, before.replace("LA902,Westborough City Council (test),01632 960101,01632 960102,2,,",
+                    "LA902,Westborough City Council (test),01632 960101,01632 960102,2,,ftp://nowhere/x "));
+            await(() -> Http.asOperator(gateway.httpPort, "/api/ops/reloads").body().contains("not a channel"),
+                    "the bad URI refused, with the reason");
+            Files.writeString(table, before.replace("LA902,Westborough City Council (test),01632 960101,01632 960102,2,,",
+                    "LA902,Westborough City Council (test),01632 960101,01632 960102,2,,file:" + extra + " "));
+            await(() -> row("LA902", "file").has("authority"), "the new channel in the delivery view");
+            String controlId = attend("9990000026");
+            await(() -> {
+                try (Stream<Path> files = Files.list(extra)) {
+                    return files.anyMatch(f -> DeliveryChannelsTest.read(f).contains(controlId));
+                }
+            }, "the next notification in the new folder");
+        } finally {
+            Files.writeString(table, before);
+            await(() -> !row("LA902", "file").has("authority"), "the table as it was");
+        }
+    }
+
+    /** The delivery view's row of the authority's channel of that kind (an empty object when there is none). */
+    static JsonNode row(String authority, String kind) throws Exception {
+        for (JsonNode r : JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/deliveries").body())) {
+            if (r.path("authority").asText().equals(authority) && r.path("kind").asText().equals(kind)) {
+                return r;
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    static String read(Path f) {
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     static boolean auditHas(String... parts) {
@@ -247,9 +384,13 @@ class DeliveryChannelsTest {
 
     /** A flagged child's attendance at an emergency department, as a PAS sends it; returns its control ID. */
     static String attend() throws Exception {
+        return attend(CPP_CHILD);
+    }
+
+    static String attend(String nhsNumber) throws Exception {
         String id = Hl7Messages.newControlId();
         try (Pas pas = Pas.connect(gateway.mllpPort)) {
-            assertThat(pas.sendForText(Hl7Messages.a04(id, CPP_CHILD))).contains("MSA|AA|" + id);
+            assertThat(pas.sendForText(Hl7Messages.a04(id, nhsNumber))).contains("MSA|AA|" + id);
         }
         return id;
     }

@@ -47,6 +47,8 @@ class OpsPageBrowserTest {
             assertThat(dom).containsPattern("<td>store</td><td class=\"ok\">UP</td>");
             assertThat(dom).containsPattern("<td>LA901</td><td class=\"n\">1</td>");
             assertThat(dom).containsPattern("<td class=\"bad\">AR</td>");
+            // delivery per authority and channel (counted every 10 s: the row is there, its counts may lag)
+            assertThat(dom).containsPattern("<td>LA901</td><td>queue:</td><td class=\"n\">\\d+</td>");
             assertThat(dom).containsPattern("<td>adt-inbound</td><td class=\"ok\">Started</td>");
             for (String phi : List.of("9990000018", "9990000069", "TESTCHILD", "20150302")) {
                 assertThat(dom).doesNotContain(phi);

@@ -85,7 +85,8 @@ class RemoteDeliveryChannelsTest {
                 "cpis.delivery.sftp.known-hosts-file", knownHosts.toString(),
                 "cpis.delivery.mail.smtp-host", "127.0.0.1", "cpis.delivery.mail.smtp-port", String.valueOf(smtp.getPort()),
                 "cpis.delivery.mail.from", "cpis-gateway@trust.example",
-                "cpis.notify.retry-interval-ms", "200", "cpis.delivery.longest-retry-seconds", "1");
+                "cpis.notify.retry-interval-ms", "200", "cpis.delivery.longest-retry-seconds", "1",
+                "cpis.delivery.status-interval-ms", "500");
     }
 
     @AfterAll
