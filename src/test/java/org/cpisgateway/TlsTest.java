@@ -165,15 +165,7 @@ class TlsTest {
 
     @Test
     void theOperationsEndpointIsServedOverHttpsWithTheSameKeyStore() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(dir.resolve("pas-trust.p12"))) {
-            trust.load(in, PASSWORD.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        var client = java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+        var client = httpsClient();
         var uri = java.net.URI.create("https://localhost:" + gateway.httpPort + "/api/ops/summary");
         var anonymous = client.send(java.net.http.HttpRequest.newBuilder(uri).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -16,8 +16,9 @@ import org.cpisgateway.notify.Notification;
 
 /**
  * The {@code notification_outbox} table: notifications written with their attendance (same transaction), then
- * delivered by the one sender. A row is pending until {@code sent_at} is set; {@code delivered_to} says where it went
- * (the authority's queue, or the unrouted queue when the authority has none).
+ * delivered by the one sender through each channel of their authority ({@link DeliveryTable} holds each channel's
+ * state). A row is pending until {@code sent_at} is set, once every channel has it; {@code delivered_to} says where
+ * the last channel put it (the authority's queue, the unrouted queue when the broker has none, or another channel).
  */
 public class OutboxTable {
 
@@ -69,23 +70,6 @@ public class OutboxTable {
             ps.setString(4, n.json());
             ps.setObject(5, createdAt);
             ps.executeUpdate();
-        }
-    }
-
-    /** Pending notifications created at least {@code minAgeSeconds} ago, oldest first. */
-    public List<Notification> pending(int limit, int minAgeSeconds) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "select notification_id, authority_code, queue_name, payload from notification_outbox "
-                             + "where sent_at is null and created_at <= ? order by id fetch first " + limit + " rows only")) {
-            ps.setObject(1, now().minusSeconds(minAgeSeconds));
-            List<Notification> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new Notification(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-            }
-            return list;
         }
     }
 

@@ -166,7 +166,11 @@ public final class GatewayBenchmark {
                 jcmd(pid, "JFR.start", "name=half", "settings=profile", "filename=" + jfr);
             }
             long cpuBefore = Resources.cpuMillis(pid);
-            gwHalf = fixedRate("gateway", gateway.mllpPort, connections, gwMax.throughput / 2, seconds, workload, res);
+            // --half-rate=N: the fixed-rate phase at N msg/s instead of half the closed-loop maximum, so runs with
+            // different JVM or store settings are compared at the same load
+            double halfRate = o.containsKey("half-rate") ? Double.parseDouble(o.get("half-rate"))
+                    : gwMax.throughput / 2;
+            gwHalf = fixedRate("gateway", gateway.mllpPort, connections, halfRate, seconds, workload, res);
             long cpuAfter = Resources.cpuMillis(pid);
             if (jfr != null) {
                 jcmd(pid, "JFR.stop", "name=half");
