@@ -126,18 +126,18 @@ public class NotificationRelay {
                 Duration wait = backoff(channel, waiting.attempts() + 1);
                 LOG.warn("Notification {} for authority {} not delivered by {} yet, tried again in {} ms: {}",
                         n.notificationId(), authority, channel.shown(), wait.toMillis(), retry);
-                deliveries.retrying(n.notificationId(), channel.uri(), authority, retry, now.plus(wait));
+                deliveries.retrying(waiting, channel.uri(), retry, now.plus(wait));
                 metrics.notificationFailed(authority, kind);
                 return delivered; // keep the authority's order on this channel
             }
             if (parked != null) {
                 LOG.error("Notification {} for authority {} refused by {}, parked until an operator retries it: {}",
                         n.notificationId(), authority, channel.shown(), parked);
-                deliveries.parked(n.notificationId(), channel.uri(), authority, parked);
+                deliveries.parked(waiting, channel.uri(), parked);
                 metrics.notificationParked(authority, kind);
                 continue;
             }
-            deliveries.delivered(n.notificationId(), channel.uri(), authority);
+            deliveries.delivered(waiting, channel.uri());
             metrics.notificationSent(authority, kind);
             delivered++;
             String queue = channel.kind() == DeliveryChannel.Kind.QUEUE

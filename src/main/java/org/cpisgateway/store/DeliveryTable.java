@@ -98,17 +98,17 @@ public class DeliveryTable {
         }
     }
 
-    public void delivered(String notificationId, String channel, String authority) throws SQLException {
-        write(notificationId, channel, authority, State.DELIVERED, null, null);
+    /** Delivered on the channel (the waiting row's attempts say whether a row for it exists yet). */
+    public void delivered(Waiting w, String channel) throws SQLException {
+        write(w, channel, State.DELIVERED, null, null);
     }
 
-    public void retrying(String notificationId, String channel, String authority, String error,
-                         OffsetDateTime nextAttemptAt) throws SQLException {
-        write(notificationId, channel, authority, State.RETRYING, error, nextAttemptAt);
+    public void retrying(Waiting w, String channel, String error, OffsetDateTime nextAttemptAt) throws SQLException {
+        write(w, channel, State.RETRYING, error, nextAttemptAt);
     }
 
-    public void parked(String notificationId, String channel, String authority, String reason) throws SQLException {
-        write(notificationId, channel, authority, State.PARKED, reason, null);
+    public void parked(Waiting w, String channel, String reason) throws SQLException {
+        write(w, channel, State.PARKED, reason, null);
     }
 
     /** Whether the notification is delivered on every one of {@code channels}. */
@@ -223,38 +223,42 @@ public class DeliveryTable {
         }
     }
 
-    private void write(String notificationId, String channel, String authority, State state, String error,
-                       OffsetDateTime nextAttemptAt) throws SQLException {
+    /** The first try on a channel inserts its row; every later one (the waiting row has attempts) updates it. */
+    private void write(Waiting w, String channel, State state, String error, OffsetDateTime nextAttemptAt)
+            throws SQLException {
+        String notificationId = w.notification().notificationId();
+        String reason = error == null ? null : MessageLog.cut(error, 500);
         OffsetDateTime now = now();
+        OffsetDateTime deliveredAt = state == State.DELIVERED ? now : null;
         try (Connection c = dataSource.getConnection()) {
-            int updated;
-            try (PreparedStatement ps = c.prepareStatement("update notification_delivery set state = ?, "
-                    + "attempts = attempts + 1, next_attempt_at = ?, last_error = ?, delivered_at = ?, state_since = ? "
-                    + "where notification_id = ? and channel = ?")) {
-                int i = 1;
-                ps.setString(i++, state.column());
-                ps.setObject(i++, nextAttemptAt);
-                ps.setString(i++, error == null ? null : MessageLog.cut(error, 500));
-                ps.setObject(i++, state == State.DELIVERED ? now : null);
-                ps.setObject(i++, now);
-                ps.setString(i++, notificationId);
-                ps.setString(i, channel);
-                updated = ps.executeUpdate();
-            }
-            if (updated == 0) {
-                try (PreparedStatement ps = c.prepareStatement("insert into notification_delivery (notification_id, "
-                        + "channel, authority_code, state, attempts, next_attempt_at, delivered_at, last_error, "
-                        + "state_since) values (?, ?, ?, ?, 1, ?, ?, ?, ?)")) {
-                    ps.setString(1, notificationId);
-                    ps.setString(2, channel);
-                    ps.setString(3, authority);
-                    ps.setString(4, state.column());
-                    ps.setObject(5, nextAttemptAt);
-                    ps.setObject(6, state == State.DELIVERED ? now : null);
-                    ps.setString(7, error == null ? null : MessageLog.cut(error, 500));
-                    ps.setObject(8, now);
-                    ps.executeUpdate();
+            if (w.attempts() > 0) {
+                try (PreparedStatement ps = c.prepareStatement("update notification_delivery set state = ?, "
+                        + "attempts = attempts + 1, next_attempt_at = ?, last_error = ?, delivered_at = ?, "
+                        + "state_since = ? where notification_id = ? and channel = ?")) {
+                    ps.setString(1, state.column());
+                    ps.setObject(2, nextAttemptAt);
+                    ps.setString(3, reason);
+                    ps.setObject(4, deliveredAt);
+                    ps.setObject(5, now);
+                    ps.setString(6, notificationId);
+                    ps.setString(7, channel);
+                    if (ps.executeUpdate() > 0) {
+                        return;
+                    }
                 }
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into notification_delivery (notification_id, "
+                    + "channel, authority_code, state, attempts, next_attempt_at, delivered_at, last_error, "
+                    + "state_since) values (?, ?, ?, ?, 1, ?, ?, ?, ?)")) {
+                ps.setString(1, notificationId);
+                ps.setString(2, channel);
+                ps.setString(3, w.notification().authorityCode());
+                ps.setString(4, state.column());
+                ps.setObject(5, nextAttemptAt);
+                ps.setObject(6, deliveredAt);
+                ps.setString(7, reason);
+                ps.setObject(8, now);
+                ps.executeUpdate();
             }
         }
     }
