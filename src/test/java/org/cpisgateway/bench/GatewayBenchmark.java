@@ -439,6 +439,8 @@ public final class GatewayBenchmark {
         final List<String> flagged = new ArrayList<>();
         final AtomicLong ids = new AtomicLong();
         int planCount;
+        /** Where the numbers of children without a plan start: beyond the plans' range. */
+        long unplannedBase = 999_800_000L;
         long accessCount;
         double childShare;
         double flaggedShare;
@@ -459,7 +461,14 @@ public final class GatewayBenchmark {
                 OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                 try (PreparedStatement ps = c.prepareStatement("insert into plan (nhs_number, plan_type, start_date, "
                         + "authority_code, updated_at) values (?, ?, ?, ?, ?)")) {
-                    for (long base = 999_400_000L; w.flagged.size() < plans; base++) {
+                    // synthetic numbers only: 999 and six digits, so about 909,000 valid ones exist in all. Plans take
+                    // them from 999 400 000 up (from 999 000 000 for more than 360,000 plans, at most 800,000);
+                    // children without a plan come from 999 900 000 up (999 800 000 for the smaller stores)
+                    if (plans > 800_000) {
+                        throw new IllegalArgumentException("at most 800,000 plans: there are not more synthetic (999) "
+                                + "NHS numbers beside the ones children without a plan need");
+                    }
+                    for (long base = plans > 360_000 ? 999_000_000L : 999_400_000L; w.flagged.size() < plans; base++) {
                         String n = LargeUploadBenchmark.withCheckDigit(base);
                         if (n == null) {
                             continue;
@@ -484,6 +493,7 @@ public final class GatewayBenchmark {
                 LookupScaleBenchmark.loadAccesses(ds, w.flagged, accesses);
             }
             w.planCount = plans;
+            w.unplannedBase = plans > 360_000 ? 999_900_000L : 999_800_000L;
             w.accessCount = accesses;
             System.out.printf("store loaded: %d plans, %d access records in %.1f s%n", plans, accesses,
                     (System.nanoTime() - t) / 1e9);
@@ -509,7 +519,7 @@ public final class GatewayBenchmark {
             } else {
                 String n = null;
                 while (n == null) {
-                    n = LargeUploadBenchmark.withCheckDigit(999_800_000L + random.nextInt(100_000));
+                    n = LargeUploadBenchmark.withCheckDigit(unplannedBase + random.nextInt(100_000));
                 }
                 nhs = n;
             }
