@@ -40,7 +40,7 @@ final class DeliveryWiring {
                         s.notifications().unroutedQueue()), clock));
         DeliverySecrets secrets = new DeliverySecrets(d.secretsFile());
         context.getRegistry().bind("webhookDelivery", new WebhookDelivery(secrets,
-                WebhookDelivery.trusting(d.webhookTrustStore(), d.webhookTrustStorePassword()),
+                WebhookDelivery.trusting(context, d.webhookTrustStore(), d.webhookTrustStorePassword()),
                 d.webhookConnectTimeout(), d.webhookTimeout(), clock));
         context.getRegistry().bind("folderDelivery", new FolderDelivery());
         context.getRegistry().bind("sftpDelivery", new SftpDelivery(secrets, d.sftpKnownHosts()));

@@ -1,17 +1,14 @@
 package org.cpisgateway.delivery;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -20,9 +17,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.cpisgateway.core.DeliveryChannel;
 import org.cpisgateway.notify.Notification;
 
@@ -59,22 +59,20 @@ public class WebhookDelivery {
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** The JVM's trust store, or the one at {@code trustStore} (PKCS12 or JKS). */
-    public static SSLContext trusting(Path trustStore, String password) {
+    /** The JVM's trust store, or the one at {@code trustStore} (PKCS12 or JKS), through Camel's TLS parameters. */
+    public static SSLContext trusting(CamelContext context, Path trustStore, String password) {
         try {
             if (trustStore == null) {
                 return SSLContext.getDefault();
             }
-            KeyStore store;
-            try (InputStream in = Files.newInputStream(trustStore)) {
-                store = KeyStore.getInstance(trustStore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-                store.load(in, password == null ? null : password.toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
+            KeyStoreParameters store = new KeyStoreParameters();
+            store.setResource("file:" + trustStore);
+            store.setPassword(password);
+            TrustManagersParameters trust = new TrustManagersParameters();
+            trust.setKeyStore(store);
+            SSLContextParameters tls = new SSLContextParameters();
+            tls.setTrustManagers(trust);
+            return tls.createSSLContext(context);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("Cannot read the webhook trust store " + trustStore + ": " + e.getMessage(),
                     e);

@@ -153,15 +153,20 @@ public class DeliveryTable {
         }
     }
 
-    /** Per authority and channel: delivered since {@code since}, retrying and parked now, the latest reason. */
+    /**
+     * Per authority and channel: delivered since {@code since}, retrying and parked now, and the reason of the one
+     * most recently failed or parked there.
+     */
     public List<ChannelCounts> counts(OffsetDateTime since) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "select authority_code, channel, "
                         + "sum(case when state = 'delivered' and delivered_at >= ? then 1 else 0 end), "
                         + "sum(case when state = 'retrying' then 1 else 0 end), "
                         + "sum(case when state = 'parked' then 1 else 0 end), "
-                        + "max(case when state <> 'delivered' then last_error end) "
-                        + "from notification_delivery where state <> 'delivered' or delivered_at >= ? "
+                        + "(select l.last_error from notification_delivery l where l.authority_code = d.authority_code "
+                        + "and l.channel = d.channel and l.state <> 'delivered' "
+                        + "order by l.state_since desc fetch first 1 rows only) "
+                        + "from notification_delivery d where state <> 'delivered' or delivered_at >= ? "
                         + "group by authority_code, channel order by authority_code, channel")) {
             ps.setObject(1, since);
             ps.setObject(2, since);
