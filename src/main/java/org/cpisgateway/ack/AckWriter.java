@@ -3,7 +3,6 @@ package org.cpisgateway.ack;
 import java.nio.charset.Charset;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import ca.uhn.hl7v2.HL7Exception;
@@ -242,7 +241,8 @@ public class AckWriter {
         }
     }
 
+    /** 64 random bits in hex: unique enough for MSH-10, and no SecureRandom (a lock shared by every connection). */
     private static String newControlId() {
-        return "CPIS" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return "CPIS" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 }

@@ -11,7 +11,7 @@ public final class NhsNumber {
         if (raw == null) {
             return null;
         }
-        String compact = raw.replaceAll("\\s+", "");
+        String compact = raw.chars().anyMatch(Character::isWhitespace) ? raw.replaceAll("\\s+", "") : raw;
         return compact.isEmpty() ? null : compact;
     }
 

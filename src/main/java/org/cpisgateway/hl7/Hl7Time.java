@@ -14,6 +14,9 @@ public final class Hl7Time {
     private static final Pattern DTM = Pattern.compile(
             "(\\d{4})(\\d{2})?(\\d{2})?(\\d{2})?(\\d{2})?(\\d{2})?(?:\\.\\d{1,4})?([+-]\\d{4})?");
 
+    private static final java.time.format.DateTimeFormatter DTM_WITH_OFFSET =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ");
+
     private Hl7Time() {
     }
 
@@ -53,7 +56,7 @@ public final class Hl7Time {
     }
 
     public static String format(OffsetDateTime t) {
-        return t == null ? "" : t.format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ"));
+        return t == null ? "" : t.format(DTM_WITH_OFFSET);
     }
 
     public static String format(LocalDate d) {

@@ -25,7 +25,22 @@ public class InboundFrame {
          */
         public String text() throws ca.uhn.hl7v2.HL7Exception, java.io.UnsupportedEncodingException {
             byte[] body = withCrSegmentEnds(raw);
+            String text = new String(body, charset);
+            if (plainEr7(text)) {
+                return text; // what the pre-parser would find: ER7, and MSH-18 (read in open) already applied
+            }
             return new String(body, HL7Charset.getCharsetName(body, charset.name()));
+        }
+
+        /**
+         * The common case, answered without the pre-parser (which decodes and tokenises the whole message again):
+         * HAPI's own test says it is ER7, MSH-2 is the four encoding characters, and MSH-18 is one value. Anything
+         * else goes to the pre-parser, which gives its answer or its short error as before.
+         */
+        private boolean plainEr7(String text) {
+            return text.length() > 8 && text.charAt(8) == text.charAt(3)
+                    && msh.characterSet().indexOf('~') < 0 && msh.characterSet().indexOf(text.charAt(5)) < 0
+                    && ca.uhn.hl7v2.parser.EncodingDetector.isEr7Encoded(text);
         }
     }
 

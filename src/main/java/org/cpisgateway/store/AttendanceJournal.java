@@ -313,6 +313,33 @@ public class AttendanceJournal {
             }
         }
 
+        /**
+         * Writes each message of the batch; false, having stopped, at the first re-sent one when not {@code each}.
+         * With {@code each}, a re-sent message's statements are undone to its savepoint and it is marked a duplicate.
+         */
+        private static boolean writeAll(Connection c, List<Pending> batch, boolean each, List<List<Notification>> written,
+                                        List<Boolean> duplicate, List<JournalRows> logged) throws SQLException {
+            for (Pending p : batch) {
+                Savepoint sp = each ? c.setSavepoint() : null;
+                try {
+                    written.add(write(c, p.rows()));
+                    duplicate.add(false);
+                    logged.add(p.rows());
+                } catch (SQLException e) {
+                    if (!MessageLog.isDuplicateKey(e)) {
+                        throw e;
+                    }
+                    if (!each) {
+                        return false;
+                    }
+                    c.rollback(sp);
+                    written.add(List.of());
+                    duplicate.add(true); // recorded before (or earlier in this batch): its answer is given
+                }
+            }
+            return true;
+        }
+
         private void writeBatch(List<Pending> batch) {
             List<Boolean> duplicate = new ArrayList<>(batch.size());
             List<List<Notification>> written = new ArrayList<>(batch.size());
@@ -321,20 +348,14 @@ public class AttendanceJournal {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    for (Pending p : batch) {
-                        Savepoint sp = c.setSavepoint();
-                        try {
-                            written.add(write(c, p.rows()));
-                            duplicate.add(false);
-                            logged.add(p.rows());
-                        } catch (SQLException e) {
-                            c.rollback(sp);
-                            if (!MessageLog.isDuplicateKey(e)) {
-                                throw e;
-                            }
-                            written.add(List.of());
-                            duplicate.add(true); // recorded before (or earlier in this batch): its answer is given
-                        }
+                    // first without a savepoint per message (a re-sent message is rare); when one is found, the batch
+                    // is done again with them, so that only the re-sent message's statements are undone
+                    if (!writeAll(c, batch, false, written, duplicate, logged)) {
+                        c.rollback();
+                        written.clear();
+                        duplicate.clear();
+                        logged.clear();
+                        writeAll(c, batch, true, written, duplicate, logged);
                     }
                     if (log != null && !logged.isEmpty()) {
                         WalMark.write(c, sequence + logged.size());

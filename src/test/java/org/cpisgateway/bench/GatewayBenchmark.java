@@ -77,14 +77,29 @@ public final class GatewayBenchmark {
         int warmup = Integer.parseInt(o.get("warmup"));
         int pipeline = Integer.parseInt(o.get("pipeline"));
         if (o.containsKey("port")) { // drive an already running gateway only (for profiling), demo NHS numbers
-            Workload demo = new Workload();
-            demo.flagged.add("9990000018");
-            demo.childShare = Double.parseDouble(o.get("child-share"));
-            demo.flaggedShare = Double.parseDouble(o.get("flagged-share"));
-            demo.scheduledShare = Double.parseDouble(o.get("scheduled-share"));
-            demo.malformedShare = Double.parseDouble(o.get("malformed-share"));
-            Result r = closedLoop("running", Integer.parseInt(o.get("port")), connections, warmup, seconds, demo);
+            // with --plans, the numbers a store loaded by this benchmark (--store-dir) has plans for
+            Workload demo = Workload.describe(Integer.parseInt(o.getOrDefault("plans", "0")), 0,
+                    Double.parseDouble(o.get("child-share")), Double.parseDouble(o.get("flagged-share")),
+                    Double.parseDouble(o.get("scheduled-share")), Double.parseDouble(o.get("malformed-share")));
+            if (java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--plans="))) {
+                demo.flagged.clear();
+                demo.flagged.add("9990000018");
+            }
+            // --pid=N (the gateway's process): its CPU per message and RSS are printed too; --rate=N: a fixed rate
+            long pid = Long.parseLong(o.getOrDefault("pid", "0"));
+            int port = Integer.parseInt(o.get("port"));
+            if (warmup > 0) {
+                closedLoop("running", port, connections, warmup, 1, demo);
+            }
+            long cpuBefore = pid > 0 ? Resources.cpuMillis(pid) : 0;
+            Result r = o.containsKey("rate")
+                    ? fixedRate("running", port, connections, Double.parseDouble(o.get("rate")), seconds, demo, null)
+                    : closedLoop("running", port, connections, 0, seconds, demo);
             System.out.println(String.join(" ", r.row(connections)));
+            if (pid > 0) {
+                System.out.printf("CPU %.0f µs/message, RSS %d MB%n",
+                        (Resources.cpuMillis(pid) - cpuBefore) * 1000.0 / Math.max(1, r.messages), Resources.rssMb(pid));
+            }
             System.exit(0);
         }
         // fair measurement: the server under test (baseline, then gateway) on the last CPU, this load generator on the
@@ -113,10 +128,19 @@ public final class GatewayBenchmark {
                 new ProcessBuilder("taskset", "-a", "-cp", serverCpu, postmaster).inheritIO().start().waitFor();
             }
         }
-        Workload workload = Workload.prepare(storeUrl, storeUser, Integer.parseInt(o.get("plans")),
-                Integer.parseInt(o.get("accesses")), Double.parseDouble(o.get("child-share")),
-                Double.parseDouble(o.get("flagged-share")), Double.parseDouble(o.get("scheduled-share")),
-                Double.parseDouble(o.get("malformed-share")));
+        int plans = Integer.parseInt(o.get("plans"));
+        int accesses = Integer.parseInt(o.get("accesses"));
+        double[] shares = {Double.parseDouble(o.get("child-share")), Double.parseDouble(o.get("flagged-share")),
+                Double.parseDouble(o.get("scheduled-share")), Double.parseDouble(o.get("malformed-share"))};
+        Workload workload;
+        if (o.containsKey("store-dir") && postgres == null) {
+            // --store-dir=DIR: the embedded store is loaded once into DIR (a national-size one takes long), and each
+            // run works on a fresh copy of it, so runs start from the same store
+            workload = KeptStore.copyInto(Path.of(o.get("store-dir")), data.resolve("store"), plans, accesses, shares);
+        } else {
+            workload = Workload.prepare(storeUrl, storeUser, plans, accesses, shares[0], shares[1], shares[2],
+                    shares[3]);
+        }
         List<String[]> rows = new ArrayList<>();
 
         int barePort = RunningGateway.freePort();
@@ -438,6 +462,8 @@ public final class GatewayBenchmark {
         static final String STARTED = org.cpisgateway.TestDates.hl7TimeSecondsAgo(0);
         final List<String> flagged = new ArrayList<>();
         final AtomicLong ids = new AtomicLong();
+        /** MSH-10 = B, this run's start in base 36, a sequence: unique across runs against one gateway (--port). */
+        final String idPrefix = "B" + Long.toString(System.currentTimeMillis(), 36) + "-";
         int planCount;
         /** Where the numbers of children without a plan start: beyond the plans' range. */
         long unplannedBase = 999_800_000L;
@@ -447,13 +473,36 @@ public final class GatewayBenchmark {
         double scheduledShare;
         double malformedShare;
 
-        static Workload prepare(String url, String user, int plans, int accesses, double childShare,
-                                double flaggedShare, double scheduledShare, double malformedShare) throws Exception {
+        /** The workload over a store of {@code plans} plans (the numbers they are loaded with), without loading it. */
+        static Workload describe(int plans, long accesses, double childShare, double flaggedShare,
+                                 double scheduledShare, double malformedShare) {
+            // synthetic numbers only: 999 and six digits, so about 909,000 valid ones exist in all. Plans take
+            // them from 999 400 000 up (from 999 000 000 for more than 360,000 plans, at most 800,000);
+            // children without a plan come from 999 900 000 up (999 800 000 for the smaller stores)
+            if (plans > 800_000) {
+                throw new IllegalArgumentException("at most 800,000 plans: there are not more synthetic (999) "
+                        + "NHS numbers beside the ones children without a plan need");
+            }
             Workload w = new Workload();
             w.childShare = childShare;
             w.flaggedShare = flaggedShare;
             w.scheduledShare = scheduledShare;
             w.malformedShare = malformedShare;
+            for (long base = plans > 360_000 ? 999_000_000L : 999_400_000L; w.flagged.size() < plans; base++) {
+                String n = LargeUploadBenchmark.withCheckDigit(base);
+                if (n != null) {
+                    w.flagged.add(n);
+                }
+            }
+            w.planCount = plans;
+            w.unplannedBase = plans > 360_000 ? 999_900_000L : 999_800_000L;
+            w.accessCount = accesses;
+            return w;
+        }
+
+        static Workload prepare(String url, String user, int plans, int accesses, double childShare,
+                                double flaggedShare, double scheduledShare, double malformedShare) throws Exception {
+            Workload w = describe(plans, accesses, childShare, flaggedShare, scheduledShare, malformedShare);
             long t = System.nanoTime();
             try (HikariDataSource ds = Database.open(url, user, "", 2); Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
@@ -461,26 +510,14 @@ public final class GatewayBenchmark {
                 OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                 try (PreparedStatement ps = c.prepareStatement("insert into plan (nhs_number, plan_type, start_date, "
                         + "authority_code, updated_at) values (?, ?, ?, ?, ?)")) {
-                    // synthetic numbers only: 999 and six digits, so about 909,000 valid ones exist in all. Plans take
-                    // them from 999 400 000 up (from 999 000 000 for more than 360,000 plans, at most 800,000);
-                    // children without a plan come from 999 900 000 up (999 800 000 for the smaller stores)
-                    if (plans > 800_000) {
-                        throw new IllegalArgumentException("at most 800,000 plans: there are not more synthetic (999) "
-                                + "NHS numbers beside the ones children without a plan need");
-                    }
-                    for (long base = plans > 360_000 ? 999_000_000L : 999_400_000L; w.flagged.size() < plans; base++) {
-                        String n = LargeUploadBenchmark.withCheckDigit(base);
-                        if (n == null) {
-                            continue;
-                        }
-                        w.flagged.add(n);
-                        ps.setString(1, n);
-                        ps.setString(2, types[w.flagged.size() % 3]);
+                    for (int i = 1; i <= w.flagged.size(); i++) {
+                        ps.setString(1, w.flagged.get(i - 1));
+                        ps.setString(2, types[i % 3]);
                         ps.setDate(3, Date.valueOf(org.cpisgateway.TestDates.day("today-2y")));
-                        ps.setString(4, w.flagged.size() % 2 == 0 ? "LA901" : "LA902");
+                        ps.setString(4, i % 2 == 0 ? "LA901" : "LA902");
                         ps.setObject(5, now);
                         ps.addBatch();
-                        if (w.flagged.size() % 10_000 == 0) {
+                        if (i % 10_000 == 0) {
                             ps.executeBatch();
                             c.commit();
                         }
@@ -492,16 +529,13 @@ public final class GatewayBenchmark {
             try (HikariDataSource ds = Database.open(url, user, "", 2)) {
                 LookupScaleBenchmark.loadAccesses(ds, w.flagged, accesses);
             }
-            w.planCount = plans;
-            w.unplannedBase = plans > 360_000 ? 999_900_000L : 999_800_000L;
-            w.accessCount = accesses;
             System.out.printf("store loaded: %d plans, %d access records in %.1f s%n", plans, accesses,
                     (System.nanoTime() - t) / 1e9);
             return w;
         }
 
         byte[] next(Random random) {
-            String id = "B" + ids.incrementAndGet();
+            String id = idPrefix + ids.incrementAndGet();
             if (random.nextDouble() < malformedShare) {
                 byte[] junk = new byte[200];
                 random.nextBytes(junk);
