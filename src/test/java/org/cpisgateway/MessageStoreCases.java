@@ -69,6 +69,45 @@ abstract class MessageStoreCases {
     }
 
     @Test
+    void copiesOfOneMessageArrivingTogetherAreRecordedOnceAndAnsweredAlike() throws Exception {
+        // eight copies and eight other messages at once, on sixteen connections: the journal writes them in shared
+        // batches, so a batch can hold a copy of a message recorded in the same batch or just before
+        String id = Hl7Messages.newControlId();
+        byte[] copy = Mllp.frame(Hl7Messages.a04(id, "9990000018").getBytes(StandardCharsets.UTF_8));
+        java.util.List<String> others = new java.util.ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> copies = new java.util.ArrayList<>();
+            java.util.List<java.util.concurrent.Future<String>> distinct = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String other = Hl7Messages.newControlId();
+                others.add(other);
+                byte[] frame = Mllp.frame(Hl7Messages.a04(other, "9990000018").getBytes(StandardCharsets.UTF_8));
+                copies.add(pool.submit(() -> Mllp.exchange(gateway.mllpPort, copy, 1, StandardCharsets.UTF_8).get(0)));
+                distinct.add(pool.submit(() -> Mllp.exchange(gateway.mllpPort, frame, 1, StandardCharsets.UTF_8)
+                        .get(0)));
+            }
+            java.util.Set<String> answers = new java.util.HashSet<>();
+            for (var f : copies) {
+                answers.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(answers).as("every copy gets the first copy's answer, byte for byte").hasSize(1);
+            assertThat(AckText.of(answers.iterator().next()).field("MSA", 1)).isEqualTo("AA");
+            for (var f : distinct) {
+                assertThat(AckText.of(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).field("MSA", 1)).isEqualTo("AA");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(gateway.count("select count(*) from inbound_message where control_id = ?", id)).isEqualTo(1);
+        assertThat(gateway.count("select count(*) from access_record where control_id = ?", id)).isEqualTo(1);
+        for (String other : others) {
+            assertThat(gateway.count("select count(*) from inbound_message where control_id = ?", other)).isEqualTo(1);
+            assertThat(gateway.count("select count(*) from access_record where control_id = ?", other)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void retentionRemovesOldMessagesAndKeepsAccessRecords() throws Exception {
         String id = Hl7Messages.newControlId();
         Mllp.exchange(gateway.mllpPort, Mllp.frame(Hl7Messages.a04(id, "9990000018").getBytes(StandardCharsets.UTF_8)),

@@ -245,6 +245,7 @@ public final class GatewayBenchmark {
     static void scalingTable(Path data, Workload workload, List<String> gatewayProps, String serverCpu, int warmup,
                              int maxWarmup,
                              int seconds, Result bareMax) throws Exception {
+        System.out.printf("baseline closed loop at 8 connections: %.0f msg/s%n", bareMax.throughput);
         List<String> csv = new ArrayList<>(List.of("traffic,connections,throughput_per_s,cpu_us_per_message,p50_ms,"
                 + "p99_ms,p999_ms,percent_of_baseline_at_8"));
         double child = workload.childShare;
