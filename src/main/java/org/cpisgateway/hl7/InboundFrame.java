@@ -22,6 +22,7 @@ public class InboundFrame {
          * confirmed with camel-hl7's {@link HL7Charset} (HAPI's pre-parser reading MSH-18), as camel-hl7's own data
          * format does: a frame that is not HL7 v2 fails here with the pre-parser's short message, which never quotes
          * the message (HAPI's parser would put its first 50 characters, patient data, in the AR and the journal).
+         * The plain case skips the pre-parser ({@code plainEr7}).
          */
         public String text() throws ca.uhn.hl7v2.HL7Exception, java.io.UnsupportedEncodingException {
             byte[] body = withCrSegmentEnds(raw);
