@@ -40,7 +40,7 @@ public class InboundFrame {
          */
         private boolean plainEr7(String text) {
             return text.length() > 8 && text.charAt(8) == text.charAt(3)
-                    && msh.characterSet().indexOf('~') < 0 && msh.characterSet().indexOf(text.charAt(5)) < 0
+                    && msh.characterSet().indexOf(text.charAt(5)) < 0
                     && ca.uhn.hl7v2.parser.EncodingDetector.isEr7Encoded(text);
         }
     }

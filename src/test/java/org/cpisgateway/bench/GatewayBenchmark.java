@@ -77,12 +77,12 @@ public final class GatewayBenchmark {
         int warmup = Integer.parseInt(o.get("warmup"));
         int pipeline = Integer.parseInt(o.get("pipeline"));
         if (o.containsKey("port")) { // drive an already running gateway only (for profiling), demo NHS numbers
-            // with --plans, the numbers a store loaded by this benchmark (--store-dir) has plans for
-            Workload demo = Workload.describe(Integer.parseInt(o.getOrDefault("plans", "0")), 0,
+            // --plans=N: the numbers a store loaded by this benchmark (--store-dir) has plans for; else the demo's
+            boolean keptStore = java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--plans="));
+            Workload demo = Workload.describe(keptStore ? Integer.parseInt(o.get("plans")) : 0, 0,
                     Double.parseDouble(o.get("child-share")), Double.parseDouble(o.get("flagged-share")),
                     Double.parseDouble(o.get("scheduled-share")), Double.parseDouble(o.get("malformed-share")));
-            if (java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--plans="))) {
-                demo.flagged.clear();
+            if (!keptStore) {
                 demo.flagged.add("9990000018");
             }
             // --pid=N (the gateway's process): its CPU per message and RSS are printed too; --rate=N: a fixed rate
