@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>How a batch becomes durable depends on the store. PostgreSQL: its commit. The embedded H2 on disk: the batch's
  * rows are appended to the {@link WriteAheadLog} and synced, and H2 writes its own file later (its write delay, and a
  * synced checkpoint every second, after which the log forgets the batches it holds). H2 writing a chunk of every
- * changed page at each commit was most of the cost of a message. The log holds one record per message, numbered in
- * order; the last number H2 holds is in its {@code wal_mark} row, written in each batch's transaction; at start, the
- * records the log holds beyond it are written again.
+ * changed page at each commit was most of the cost of a message. The log holds one record per batch (one append and
+ * one sync, handed to the log's thread once), numbered by the count of messages written up to its last; the last
+ * number H2 holds is in its {@code wal_mark} row, written in each batch's transaction; at start, the records the log
+ * holds beyond it are written again.
  */
 public class AttendanceJournal {
 
@@ -228,14 +229,16 @@ public class AttendanceJournal {
                     continue;
                 }
                 c.setAutoCommit(false);
-                Savepoint sp = c.setSavepoint();
-                try {
-                    write(c, JournalRows.decode(record.data()));
-                    replayed++;
-                } catch (SQLException e) {
-                    c.rollback(sp);
-                    if (!MessageLog.isDuplicateKey(e)) {
-                        throw e;
+                for (JournalRows rows : JournalRows.decodeAll(record.data())) {
+                    Savepoint sp = c.setSavepoint();
+                    try {
+                        write(c, rows);
+                        replayed++;
+                    } catch (SQLException e) {
+                        c.rollback(sp);
+                        if (!MessageLog.isDuplicateKey(e)) {
+                            throw e;
+                        }
                     }
                 }
                 WalMark.write(c, record.sequence());
@@ -340,6 +343,19 @@ public class AttendanceJournal {
             return true;
         }
 
+        /**
+         * One record for the batch, numbered by its last message (several when its raw messages are larger than a
+         * record holds); only the last is synced, which syncs every one before it.
+         */
+        private void appendToLog(long sequence, List<JournalRows> logged) throws IOException {
+            List<List<JournalRows>> records = JournalRows.records(logged, log.rawBytesPerRecord());
+            long upTo = sequence;
+            for (int i = 0; i < records.size(); i++) {
+                upTo += records.get(i).size();
+                log.append(upTo, JournalRows.encodeAll(records.get(i)), syncEachCommit && i == records.size() - 1);
+            }
+        }
+
         private void writeBatch(List<Pending> batch) {
             List<Boolean> duplicate = new ArrayList<>(batch.size());
             List<List<Notification>> written = new ArrayList<>(batch.size());
@@ -365,11 +381,9 @@ public class AttendanceJournal {
                     c.rollback();
                     throw e;
                 }
-                if (log != null && !logged.isEmpty()) { // one record per message, the last one synced
+                if (log != null && !logged.isEmpty()) {
                     lastCommitted = sequence + logged.size();
-                    for (int i = 0; i < logged.size(); i++) {
-                        log.append(sequence + 1 + i, logged.get(i).encode(), syncEachCommit && i == logged.size() - 1);
-                    }
+                    appendToLog(sequence, logged);
                 }
             } catch (SQLException | IOException storeFailed) {
                 for (Pending p : batch) {

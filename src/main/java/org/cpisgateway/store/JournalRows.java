@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -46,7 +47,9 @@ record JournalRows(Message message, Access access, Visit visit, PasAlertTable.Al
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .build();
 
-    /** Encodes the rows for the write-ahead log. */
+    private static final JavaType BATCH = JSON.getTypeFactory().constructCollectionType(List.class, JournalRows.class);
+
+    /** Encodes the rows of one message for the write-ahead log. */
     byte[] encode() {
         try {
             return JSON.writeValueAsBytes(this);
@@ -55,10 +58,52 @@ record JournalRows(Message message, Access access, Visit visit, PasAlertTable.Al
         }
     }
 
-    /** Decodes rows written by {@link #encode}. */
-    static JournalRows decode(byte[] data) {
+    /** Encodes the rows of a batch's messages, in order, as one write-ahead log record (a JSON array). */
+    static byte[] encodeAll(List<JournalRows> batch) {
         try {
-            return JSON.readValue(data, JournalRows.class);
+            return JSON.writerFor(BATCH).writeValueAsBytes(batch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The batch cut into write-ahead log records, in order: each holds at most {@code rawBytesPerRecord} of raw
+     * messages, or one message when that alone is larger.
+     */
+    static List<List<JournalRows>> records(List<JournalRows> batch, long rawBytesPerRecord) {
+        List<List<JournalRows>> records = new java.util.ArrayList<>(1);
+        int from = 0;
+        long rawBytes = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            int size = batch.get(i).message().raw().length;
+            if (i > from && rawBytes + size > rawBytesPerRecord) {
+                records.add(batch.subList(from, i));
+                from = i;
+                rawBytes = 0;
+            }
+            rawBytes += size;
+        }
+        if (from < batch.size()) {
+            records.add(batch.subList(from, batch.size()));
+        }
+        return records;
+    }
+
+    /**
+     * Decodes a record written by {@link #encodeAll} (a batch), or by {@link #encode} (one message: the form the log
+     * held before it took a record per batch, still read so that a log left by an older version is replayed).
+     */
+    static List<JournalRows> decodeAll(byte[] data) {
+        try {
+            int first = 0;
+            while (first < data.length && Character.isWhitespace(data[first])) {
+                first++;
+            }
+            if (first < data.length && data[first] == '[') {
+                return JSON.readValue(data, BATCH);
+            }
+            return List.of(JSON.readValue(data, JournalRows.class));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

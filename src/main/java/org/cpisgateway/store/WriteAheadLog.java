@@ -20,10 +20,11 @@ import org.apache.activemq.artemis.core.journal.impl.JournalImpl;
  * and index touched) per batch.
  *
  * <p>It is Artemis's own journal (the one the embedded broker keeps its messages in), used for one record type:
- * one answered message's rows, identified by a sequence number. A record is forgotten (a delete record) once H2 has
- * synced a checkpoint that holds it; on start, the records H2 does not have are written into it again
- * ({@link AttendanceJournal}). A record must fit in one journal file, so the files are sized for the largest frame
- * the MLLP listener accepts.
+ * the rows of a batch of answered messages, identified by a sequence number. A record is forgotten (a delete record)
+ * once H2 has synced a checkpoint that holds it; on start, the records H2 does not have are written into it again
+ * ({@link AttendanceJournal}). A record must fit in one journal file, so the files are sized for twice the largest
+ * frame the MLLP listener accepts, and a record holds at most {@link #rawBytesPerRecord()} of raw messages (a larger
+ * batch takes several records).
  */
 public final class WriteAheadLog implements AutoCloseable {
 
@@ -36,11 +37,13 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private final JournalImpl journal;
     private final List<Logged> loaded;
+    private final int rawBytesPerRecord;
     private final NavigableSet<Long> live = new ConcurrentSkipListSet<>();
 
-    private WriteAheadLog(JournalImpl journal, List<Logged> loaded) {
+    private WriteAheadLog(JournalImpl journal, List<Logged> loaded, int rawBytesPerRecord) {
         this.journal = journal;
         this.loaded = loaded;
+        this.rawBytesPerRecord = rawBytesPerRecord;
         loaded.forEach(b -> live.add(b.sequence()));
     }
 
@@ -67,10 +70,18 @@ public final class WriteAheadLog implements AutoCloseable {
                 }
             }
             logged.sort(Comparator.comparingLong(Logged::sequence));
-            return new WriteAheadLog(journal, List.copyOf(logged));
+            return new WriteAheadLog(journal, List.copyOf(logged), Math.max(1, largestFrameBytes));
         } catch (Exception e) {
             throw new IOException("the write-ahead log in " + dir + " could not be opened", e);
         }
+    }
+
+    /**
+     * How many bytes of raw messages one record may hold (the largest frame accepted): a batch holding more is
+     * appended as several records, so that each fits in a journal file with its base64 and its other rows.
+     */
+    public int rawBytesPerRecord() {
+        return rawBytesPerRecord;
     }
 
     /** The records found when the log was opened, oldest first. */

@@ -2,6 +2,7 @@ package org.cpisgateway.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ class WriteAheadLogTest {
         try (HikariDataSource ds = store()) {
             assertEquals(0, count(ds), "H2 lost what it had not written (the case the log is for)");
             WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
-            assertEquals(20, log.loaded().size(), "one record per message");
+            assertEquals(20, log.loaded().size(), "one record per batch (each message came alone here)");
             AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds), clock, log, true,
                     Duration.ofHours(1));
             assertEquals(20, count(ds));
@@ -96,7 +97,7 @@ class WriteAheadLogTest {
                 new PasAlertTable.Alert("k", "RIV", "localhost:2576", "MSH|alert"),
                 List.of(new Notification("n1", "LA901", "cpis.notify.LA901", "{\"a\":1}", false),
                         new Notification("n2", "LA901", "cpis.notify.LA901", "{\"p\":1}", true)));
-        JournalRows r = JournalRows.decode(rows.encode());
+        JournalRows r = JournalRows.decodeAll(rows.encode()).get(0);
         assertArrayEquals(rows.message().raw(), r.message().raw());
         assertEquals(rows.message().ack(), r.message().ack());
         assertEquals(rows.message().receivedAt(), r.message().receivedAt());
@@ -105,6 +106,105 @@ class WriteAheadLogTest {
         assertEquals(rows.visit(), r.visit());
         assertEquals(rows.pasAlert(), r.pasAlert());
         assertEquals(rows.outbox(), r.outbox());
+    }
+
+    @Test
+    void aRecordHoldingABatchIsWrittenAgainWholeAndASingleMessageRecordStillReads() throws Exception {
+        OffsetDateTime at = OffsetDateTime.now(clock);
+        List<JournalRows> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(failure("B" + i, at));
+        }
+        try (HikariDataSource ds = store()) {
+            new AttendanceJournal(ds, new MessageLog(ds), clock, null, false).close(); // schema only
+        }
+        try (WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024)) {
+            log.append(1, failure("S1", at).encode(), true); // a record as an older version wrote it: one message
+            log.append(6, JournalRows.encodeAll(batch), true); // messages 2 to 6, one batch
+        }
+        try (HikariDataSource ds = store()) {
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
+            assertEquals(2, log.loaded().size());
+            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds), clock, log, true,
+                    Duration.ofHours(1));
+            assertEquals(6, count(ds), "the single record and the five of the batch");
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select control_id from inbound_message order by id")) {
+                List<String> order = new ArrayList<>();
+                while (rs.next()) {
+                    order.add(rs.getString(1));
+                }
+                assertEquals(List.of("S1", "B0", "B1", "B2", "B3", "B4"), order, "in the order they were answered");
+            }
+            journal.close();
+        }
+    }
+
+    @Test
+    void aBatchLargerThanARecordHoldsIsAppendedAsSeveralRecords() throws Exception {
+        try (HikariDataSource ds = store()) {
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
+            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds), clock, log, true,
+                    Duration.ofHours(1));
+            // 16 messages of 300 KB sent at once: whatever batches they form, no record holds more than 1 MB of them
+            byte[] big = ("MSH|^~\\&|PAS|RIV|||||ADT^A04|C|P|2.4\r" + "NTE|" + "x".repeat(300 * 1024) + "\r")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String id = "L" + i;
+                sent.add(pool.submit(() -> {
+                    journal.recordFailure(big, msh(id), OffsetDateTime.now(clock), "MSH|ack", "AE", null, "big");
+                    return null;
+                }));
+            }
+            for (var f : sent) {
+                f.get();
+            }
+            pool.shutdown();
+            log.close();
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN IMMEDIATELY");
+            } catch (SQLException closedUnderUs) {
+                // H2 closes the connection it was given the command on
+            }
+        }
+        try (HikariDataSource ds = store()) {
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
+            int messages = 0;
+            for (WriteAheadLog.Logged record : log.loaded()) {
+                List<JournalRows> rows = JournalRows.decodeAll(record.data());
+                assertTrue(rows.size() <= 3, "at most three 300 KB messages in a record of 1 MB");
+                messages += rows.size();
+            }
+            assertEquals(16, messages);
+            new AttendanceJournal(ds, new MessageLog(ds), clock, log, true, Duration.ofHours(1)).close();
+            assertEquals(16, count(ds));
+        }
+    }
+
+    @Test
+    void aBatchIsCutIntoRecordsThatHoldAtMostTheLargestFrame() {
+        OffsetDateTime at = OffsetDateTime.now(clock);
+        List<JournalRows> batch = List.of(sized("A", 400, at), sized("B", 400, at), sized("C", 300, at),
+                sized("D", 1500, at), sized("E", 10, at));
+        List<List<String>> ids = JournalRows.records(batch, 1000).stream()
+                .map(r -> r.stream().map(m -> m.message().controlId()).toList()).toList();
+        assertEquals(List.of(List.of("A", "B"), List.of("C"), List.of("D"), List.of("E")), ids,
+                "a message larger than a record holds goes alone");
+        assertEquals(List.of(batch), JournalRows.records(batch, 100_000), "a batch that fits is one record");
+        assertEquals(List.of(), JournalRows.records(List.of(), 1000));
+    }
+
+    private static JournalRows sized(String controlId, int rawBytes, OffsetDateTime at) {
+        return new JournalRows(new JournalRows.Message(null, "PAS", "RIV", controlId, "ADT", "A04",
+                new byte[rawBytes], at, at, "MSH|ack", "AE", null, "test"), null, null, null, List.of());
+    }
+
+    private static JournalRows failure(String controlId, OffsetDateTime at) {
+        return new JournalRows(new JournalRows.Message(null, "PAS", "RIV", controlId, "ADT", "A04",
+                ("MSH|" + controlId).getBytes(StandardCharsets.ISO_8859_1), at, at, "MSH|ack " + controlId, "AE",
+                null, "test"), null, null, null, List.of());
     }
 
     private static MshHeader msh(String controlId) {
