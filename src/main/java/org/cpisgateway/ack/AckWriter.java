@@ -3,7 +3,6 @@ package org.cpisgateway.ack;
 import java.nio.charset.Charset;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.regex.Pattern;
 
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.parser.DefaultEscaping;
@@ -25,8 +24,6 @@ import org.cpisgateway.core.Authorities;
  */
 public class AckWriter {
 
-    private static final Pattern EVENT = Pattern.compile("[A-Za-z0-9]{1,7}");
-    private static final Pattern VERSION = Pattern.compile("[0-9][0-9.]{0,10}");
 
     private final Escaping escaping = new DefaultEscaping();
     private final Authorities authorities;
@@ -84,10 +81,38 @@ public class AckWriter {
         return new String(ack, charset == null ? java.nio.charset.StandardCharsets.UTF_8 : charset).replace('\r', '\n');
     }
 
+    /** An event code the ACK may echo: 1 to 7 ASCII letters or digits. */
+    static boolean isEvent(String event) {
+        if (event.isEmpty() || event.length() > 7) {
+            return false;
+        }
+        for (int i = 0; i < event.length(); i++) {
+            char c = event.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A version the ACK may echo: a digit, then up to ten digits or dots. */
+    static boolean isVersion(String version) {
+        if (version.isEmpty() || version.length() > 11 || version.charAt(0) < '0' || version.charAt(0) > '9') {
+            return false;
+        }
+        for (int i = 1; i < version.length(); i++) {
+            char c = version.charAt(i);
+            if (!(c >= '0' && c <= '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     String build(MshHeader in, String ackCode, CheckResult result, AckError error) throws HL7Exception {
         EncodingCharacters enc = encodingOf(in);
-        String event = EVENT.matcher(in.triggerEvent()).matches() ? in.triggerEvent() : "";
-        String version = VERSION.matcher(in.version()).matches() ? in.version() : defaultVersion;
+        String event = isEvent(in.triggerEvent()) ? in.triggerEvent() : "";
+        String version = isVersion(in.version()) ? in.version() : defaultVersion;
         StringBuilder ack = new StringBuilder(512);
         // MSH: the inbound header fields are copied raw (they are already encoded with the same delimiters)
         ack.append("MSH").append(enc.getFieldSeparator()).append(in.encodingCharacters());

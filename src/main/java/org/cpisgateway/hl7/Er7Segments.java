@@ -1,7 +1,5 @@
 package org.cpisgateway.hl7;
 
-import java.util.regex.Pattern;
-
 import ca.uhn.hl7v2.parser.EncodingCharacters;
 import ca.uhn.hl7v2.parser.Escape;
 
@@ -13,8 +11,6 @@ import ca.uhn.hl7v2.parser.Escape;
  * everything else still goes through HAPI's parser and its answers.
  */
 public final class Er7Segments {
-
-    private static final Pattern SEGMENT_NAME = Pattern.compile("[A-Z][A-Z0-9]{2}");
 
     private final String[] segments;
     private final char field;
@@ -43,18 +39,30 @@ public final class Er7Segments {
             return null; // MSH-2 is not exactly four encoding characters
         }
         String enc = text.substring(4, 8);
-        if (enc.indexOf(field) >= 0 || enc.chars().distinct().count() != 4
-                || enc.chars().anyMatch(c -> Character.isLetterOrDigit(c) || c < 0x21 || c > 0x7e)) {
-            return null;
+        for (int i = 0; i < 4; i++) {
+            char c = enc.charAt(i);
+            if (c == field || enc.indexOf(c) != i || Character.isLetterOrDigit(c) || c < 0x21 || c > 0x7e) {
+                return null; // the field separator, a character twice, a letter, digit, space or not ASCII
+            }
         }
         String[] segments = split(text, '\r');
         for (String s : segments) {
-            if (!s.isEmpty() && (s.length() < 3 || !SEGMENT_NAME.matcher(s.substring(0, 3)).matches()
-                    || (s.length() > 3 && s.charAt(3) != field))) {
+            if (!s.isEmpty() && (s.length() < 3 || !isSegmentName(s) || (s.length() > 3 && s.charAt(3) != field))) {
                 return null;
             }
         }
         return new Er7Segments(segments, field, enc);
+    }
+
+    /** The segment starts with a name: a capital letter, then two capitals or digits. */
+    private static boolean isSegmentName(String s) {
+        for (int i = 0; i < 3; i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && (i == 0 || !(c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when MSH-9-3 (the message structure) is empty or one of these. */

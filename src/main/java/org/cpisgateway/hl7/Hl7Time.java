@@ -5,14 +5,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** HL7 v2 DTM/TS values (YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]); a value without an offset is local to {@code zone}. */
 public final class Hl7Time {
-
-    private static final Pattern DTM = Pattern.compile(
-            "(\\d{4})(\\d{2})?(\\d{2})?(\\d{2})?(\\d{2})?(\\d{2})?(?:\\.\\d{1,4})?([+-]\\d{4})?");
 
     private static final java.time.format.DateTimeFormatter DTM_WITH_OFFSET =
             java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ");
@@ -20,24 +15,46 @@ public final class Hl7Time {
     private Hl7Time() {
     }
 
-    /** The instant, or null when the value is empty or not a DTM. */
+    /**
+     * The instant, or null when the value is empty or not a DTM: after trimming, 4 to 14 digits in pairs after the
+     * year, then optionally a fraction of 1 to 4 digits (ignored) and an offset of a sign and four digits.
+     */
     public static OffsetDateTime parse(String value, ZoneId zone) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        Matcher m = DTM.matcher(value.trim());
-        if (!m.matches()) {
+        String v = value.trim();
+        int n = v.length();
+        int digits = digitsFrom(v, 0);
+        if (digits < 4 || digits > 14 || digits % 2 != 0) {
+            return null;
+        }
+        int at = digits;
+        if (at < n && v.charAt(at) == '.') {
+            int fraction = digitsFrom(v, at + 1);
+            if (fraction < 1 || fraction > 4) {
+                return null;
+            }
+            at += 1 + fraction;
+        }
+        int offsetAt = -1;
+        if (at < n && (v.charAt(at) == '+' || v.charAt(at) == '-')) {
+            if (n - at != 5 || digitsFrom(v, at + 1) != 4) {
+                return null;
+            }
+            offsetAt = at;
+            at = n;
+        }
+        if (at != n) {
             return null;
         }
         try {
-            LocalDateTime local = LocalDateTime.of(Integer.parseInt(m.group(1)), num(m.group(2), 1), num(m.group(3), 1),
-                    num(m.group(4), 0), num(m.group(5), 0), num(m.group(6), 0));
-            if (m.group(7) != null) {
-                String z = m.group(7);
-                int sign = z.charAt(0) == '-' ? -1 : 1;
-                ZoneOffset offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(z.substring(1, 3)),
-                        sign * Integer.parseInt(z.substring(3, 5)));
-                return local.atOffset(offset);
+            LocalDateTime local = LocalDateTime.of(number(v, 0, 4), pair(v, digits, 4, 1), pair(v, digits, 6, 1),
+                    pair(v, digits, 8, 0), pair(v, digits, 10, 0), pair(v, digits, 12, 0));
+            if (offsetAt >= 0) {
+                int sign = v.charAt(offsetAt) == '-' ? -1 : 1;
+                return local.atOffset(ZoneOffset.ofHoursMinutes(sign * number(v, offsetAt + 1, offsetAt + 3),
+                        sign * number(v, offsetAt + 3, offsetAt + 5)));
             }
             return local.atZone(zone).toOffsetDateTime();
         } catch (RuntimeException outOfRange) {
@@ -45,14 +62,32 @@ public final class Hl7Time {
         }
     }
 
+    /** How many ASCII digits follow from {@code from}. */
+    private static int digitsFrom(String v, int from) {
+        int i = from;
+        while (i < v.length() && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+            i++;
+        }
+        return i - from;
+    }
+
+    /** The two digits at {@code from} when the value has them, else {@code absent}. */
+    private static int pair(String v, int digits, int from, int absent) {
+        return digits >= from + 2 ? number(v, from, from + 2) : absent;
+    }
+
+    private static int number(String v, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            value = value * 10 + (v.charAt(i) - '0');
+        }
+        return value;
+    }
+
     /** The calendar date of a DTM/TS/DT value, or null. */
     public static LocalDate parseDate(String value) {
         OffsetDateTime t = parse(value, ZoneOffset.UTC);
         return t == null ? null : t.toLocalDate();
-    }
-
-    private static int num(String group, int dflt) {
-        return group == null ? dflt : Integer.parseInt(group);
     }
 
     public static String format(OffsetDateTime t) {

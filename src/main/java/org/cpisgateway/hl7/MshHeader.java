@@ -74,9 +74,14 @@ public record MshHeader(char fieldSeparator, String encodingCharacters, String s
             return null;
         }
         String enc = text.substring(4, end);
-        if (enc.length() < 4 || enc.length() > 5 || enc.chars().distinct().count() != enc.length()
-                || enc.chars().anyMatch(c -> Character.isLetterOrDigit(c) || Character.isWhitespace(c) || c == fs)) {
+        if (enc.length() < 4 || enc.length() > 5) {
             return null;
+        }
+        for (int i = 0; i < enc.length(); i++) {
+            char c = enc.charAt(i);
+            if (Character.isLetterOrDigit(c) || Character.isWhitespace(c) || c == fs || enc.indexOf(c) != i) {
+                return null; // a letter, digit, space, the field separator, or a character twice
+            }
         }
         return enc;
     }

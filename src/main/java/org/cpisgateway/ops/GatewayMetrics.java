@@ -2,10 +2,10 @@ package org.cpisgateway.ops;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,8 +26,6 @@ import org.cpisgateway.inbound.InboundMessage;
  * event is a validated trigger event code, else {@code other}.
  */
 public class GatewayMetrics extends EventNotifierSupport {
-
-    private static final Pattern EVENT = Pattern.compile("[A-Z][0-9A-Z]{2}");
 
     private final MeterRegistry registry;
     private final Predicate<String> knownSender;
@@ -100,23 +98,65 @@ public class GatewayMetrics extends EventNotifierSupport {
         String eventCode = msh == null ? "other" : msh.triggerEvent();
         String sender = msh == null ? "" : msh.sendingFacilityCode();
         String ackCode = ackCode(exchange.getProperty("CamelMllpAcknowledgement", byte[].class));
-        Counter.builder("cpis.messages.received").description("HL7 messages received over MLLP")
-                .tag("event", EVENT.matcher(eventCode).matches() ? eventCode : "other")
-                .tag("sender", !sender.isEmpty() && knownSender.test(sender) ? sender : "unmapped")
-                .register(registry).increment();
-        Counter.builder("cpis.acks").description("ACKs sent, by MSA-1 code").tag("code", ackCode)
-                .register(registry).increment();
+        received.computeIfAbsent(new Received(isEventCode(eventCode) ? eventCode : "other",
+                !sender.isEmpty() && knownSender.test(sender) ? sender : "unmapped"), this::receivedCounter)
+                .increment();
+        acks.computeIfAbsent(ackCode, this::ackCounter).increment();
         CheckResult result = inbound == null ? null : inbound.result();
         if (result != null) {
-            Counter.builder("cpis.flag.results").description("CP-IS check results")
-                    .tag("status", result.status().name())
-                    .tag("reason", result.reasonCode() == null ? "" : result.reasonCode())
-                    .register(registry).increment();
+            results.computeIfAbsent(new Result(result.status().name(),
+                    result.reasonCode() == null ? "" : result.reasonCode()), this::resultCounter).increment();
         }
-        Timer.builder("cpis.message.processing").description("From frame received to ACK ready")
-                .tag("code", ackCode).publishPercentileHistogram()
+        processing.computeIfAbsent(ackCode, this::processingTimer)
+                .record(exchange.getClock().elapsed(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    // the meters of each label combination, built once: the labels' values are few (see the class comment)
+    private record Received(String event, String sender) {
+    }
+
+    private record Result(String status, String reason) {
+    }
+
+    private final Map<Received, Counter> received = new ConcurrentHashMap<>();
+    private final Map<String, Counter> acks = new ConcurrentHashMap<>();
+    private final Map<Result, Counter> results = new ConcurrentHashMap<>();
+    private final Map<String, Timer> processing = new ConcurrentHashMap<>();
+
+    private Counter receivedCounter(Received key) {
+        return Counter.builder("cpis.messages.received").description("HL7 messages received over MLLP")
+                .tag("event", key.event()).tag("sender", key.sender()).register(registry);
+    }
+
+    private Counter ackCounter(String code) {
+        return Counter.builder("cpis.acks").description("ACKs sent, by MSA-1 code").tag("code", code)
+                .register(registry);
+    }
+
+    private Counter resultCounter(Result key) {
+        return Counter.builder("cpis.flag.results").description("CP-IS check results")
+                .tag("status", key.status()).tag("reason", key.reason()).register(registry);
+    }
+
+    private Timer processingTimer(String code) {
+        return Timer.builder("cpis.message.processing").description("From frame received to ACK ready")
+                .tag("code", code).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(Duration.ofMillis(exchange.getClock().elapsed()));
+                .register(registry);
+    }
+
+    /** A trigger event code as HL7 writes them: a capital letter, then two capitals or digits. */
+    static boolean isEventCode(String code) {
+        if (code.length() != 3 || code.charAt(0) < 'A' || code.charAt(0) > 'Z') {
+            return false;
+        }
+        for (int i = 1; i < 3; i++) {
+            char c = code.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** MSA-1 of an encoded ACK ({@code none} when there is no ACK, e.g. the frame was cut off). */
@@ -124,13 +164,20 @@ public class GatewayMetrics extends EventNotifierSupport {
         if (ack == null || ack.length < 8) {
             return "none";
         }
-        String text = new String(ack, StandardCharsets.ISO_8859_1);
-        char fs = text.charAt(3);
-        int msa = text.indexOf("\rMSA" + fs);
-        if (msa < 0 || text.length() < msa + 7) {
-            return "none";
+        byte fs = ack[3];
+        for (int i = 0; i + 7 <= ack.length; i++) {
+            if (ack[i] == '\r' && ack[i + 1] == 'M' && ack[i + 2] == 'S' && ack[i + 3] == 'A' && ack[i + 4] == fs) {
+                return switch (new String(ack, i + 5, 2, StandardCharsets.ISO_8859_1)) {
+                    case "AA" -> "AA";
+                    case "AE" -> "AE";
+                    case "AR" -> "AR";
+                    case "CA" -> "CA";
+                    case "CE" -> "CE";
+                    case "CR" -> "CR";
+                    default -> "other";
+                };
+            }
         }
-        String code = text.substring(msa + 5, msa + 7);
-        return Set.of("AA", "AE", "AR", "CA", "CE", "CR").contains(code) ? code : "other";
+        return "none";
     }
 }

@@ -113,4 +113,16 @@ class AckWriterTest {
         assertThat(ack).startsWith("MSH|^~\\&|CPIS-GATEWAY|");
         assertThat(new Terser(parser.parse(ack)).get("/MSA-1")).isEqualTo("AR");
     }
+
+    @Test
+    void echoesOnlyEventsAndVersionsOfTheExpectedShape() {
+        java.util.regex.Pattern event = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,7}");
+        java.util.regex.Pattern version = java.util.regex.Pattern.compile("[0-9][0-9.]{0,10}");
+        for (String v : new String[] {"", "A04", "a04", "A0412345", "A041234", "A-4", "2.4", "2.5.1", ".2",
+            "2.4.1.1.1.1", "2.4.1.1.1.11", "2,4", "٢.٤", "A 4", "ÄÖ1"}) {
+            assertThat(AckWriter.isEvent(v)).as(v).isEqualTo(event.matcher(v).matches());
+            assertThat(AckWriter.isVersion(v)).as(v)
+                    .isEqualTo(version.matcher(v).matches());
+        }
+    }
 }
