@@ -35,26 +35,18 @@ public class MllpListeners extends RouteBuilder {
 
     @Override
     public void configure() {
+        // a live reload of the routes in routes/ waits for frames in progress, and frames wait for it (ReloadGate)
         from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.port}}?" + OPTIONS)
                 .routeId("mllp-listener")
                 .routeConfigurationId(FAILURES)
-                .to("direct:through-reload-gate");
+                .process(gate::enter)
+                .to("direct:adt-inbound");
 
         from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.tls.port}}?sslContextParameters=#mllpTls&" + OPTIONS)
                 .routeId("mllp-tls-listener")
                 .routeConfigurationId(FAILURES)
                 .autoStartup("{{cpis.mllp.tls.enabled}}")
-                .to("direct:through-reload-gate");
-
-        // a live reload of the routes below waits for frames in progress, and frames wait for it (ReloadGate)
-        from("direct:through-reload-gate")
-                .routeId("through-reload-gate")
-                .routeConfigurationId(FAILURES)
                 .process(gate::enter)
-                .doTry()
-                    .to("direct:adt-inbound")
-                .doFinally()
-                    .process(gate::leave)
-                .end();
+                .to("direct:adt-inbound");
     }
 }

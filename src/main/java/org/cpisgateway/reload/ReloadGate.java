@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * Makes a live reload of the MLLP path atomic for the listeners. Each frame holds a read share while it is in
@@ -13,24 +14,27 @@ import org.apache.camel.Exchange;
  */
 public class ReloadGate {
 
-    private static final String HELD = "cpisReloadGateHeld";
-
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
 
-    /** Listener side: before handing the frame to direct:adt-inbound. */
+    /**
+     * Listener side: before handing the frame to direct:adt-inbound. The share is given back when the exchange is
+     * done (also on failure), on the listener's thread, which runs the frame from its first step to its ACK.
+     */
     public void enter(Exchange exchange) throws InterruptedException {
         if (!lock.readLock().tryLock(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("a route reload held the MLLP path for more than 60 s");
         }
-        exchange.setProperty(HELD, Boolean.TRUE);
-    }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                lock.readLock().unlock();
+            }
 
-    /** Listener side: after the frame came back (always, also on failure). */
-    public void leave(Exchange exchange) {
-        if (exchange.getProperty(HELD) != null) {
-            exchange.removeProperty(HELD);
-            lock.readLock().unlock();
-        }
+            @Override
+            public boolean allowHandover() {
+                return false; // stays with this exchange: not handed to the copy a seda: wake-up sends on
+            }
+        });
     }
 
     /** Reloader side: runs {@code swap} with no frame in the MLLP path. */
