@@ -5,6 +5,7 @@ import java.time.Clock;
 import ca.uhn.hl7v2.HapiContext;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.cpisgateway.ack.AckWriter;
 import org.cpisgateway.config.GatewaySettings;
 import org.cpisgateway.core.FlagRules;
@@ -58,7 +59,20 @@ final class InboundWiring {
                 ackWriter, store.journal(), clock, mappings.pasAlerts());
         var registry = context.getRegistry();
         registry.bind("attendance", steps);
-        registry.bind("accessAudit", new AccessAudit());
+        // each step of routes/adt-inbound.camel.yaml as a processor named attendance.<method>: a direct call on the
+        // flow's InboundMessage, where a bean step looked its method up and bound its argument again for every message
+        registry.bind("attendance.open", (Processor) e -> e.getMessage().setBody(
+                steps.open(e.getMessage().getMandatoryBody(byte[].class))));
+        registry.bind("attendance.requireAdt", (Processor) e -> steps.requireAdt(inbound(e)));
+        registry.bind("attendance.read", (Processor) e -> steps.read(inbound(e)));
+        registry.bind("attendance.check", (Processor) e -> steps.check(inbound(e)));
+        registry.bind("attendance.notifications", (Processor) e -> steps.notifications(inbound(e)));
+        registry.bind("attendance.pasAlert", (Processor) e -> steps.pasAlert(inbound(e)));
+        registry.bind("attendance.ack", (Processor) e -> steps.ack(inbound(e)));
+        registry.bind("attendance.record", (Processor) e -> steps.record(inbound(e)));
+        AccessAudit audit = new AccessAudit();
+        registry.bind("accessAudit", audit);
+        registry.bind("accessAudit.record", (Processor) e -> audit.record(inbound(e)));
         // the route's conditions and the ACK's bytes, read straight from the message (no bean introspection per message)
         registry.bind("notifiesAuthorities", (org.apache.camel.Predicate) e -> !inbound(e).notifications().isEmpty());
         registry.bind("alertsPas", (org.apache.camel.Predicate) e -> inbound(e).pasAlert() != null);

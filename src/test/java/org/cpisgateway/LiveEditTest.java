@@ -123,7 +123,7 @@ class LiveEditTest {
 
         // 1. a good edit: an extra step in adt-inbound
         int before = outcomes("adt-inbound.camel.yaml");
-        String step = "        - bean:\n            ref: attendance\n            method: check";
+        String step = "        - process:\n            ref: attendance.check";
         assertThat(good).contains(step);
         Files.writeString(file, good.replace(step, "        - setProperty:\n            name: cpisEditedLive\n"
                 + "            constant: \"yes\"\n" + step), StandardCharsets.UTF_8);
@@ -138,7 +138,7 @@ class LiveEditTest {
         Files.writeString(file, broken, StandardCharsets.UTF_8);
         JsonNode refused = awaitOutcome("adt-inbound.camel.yaml", before);
         assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
-        int line = lineOf(broken, "ref: accessAudti") - 1; // the step starts on the "- bean:" line above
+        int line = lineOf(broken, "ref: accessAudti") - 1; // the step starts on the "- process:" line above
         assertThat(refused.path("detail").asText()).contains("accessAudti").contains("(line " + line + ")");
         Thread.sleep(500);
 

@@ -302,6 +302,9 @@ public class RouteFileReloader {
             if (step instanceof org.apache.camel.model.BeanDefinition bean && bean.getRef() != null
                     && context.getRegistry().lookupByName(context.resolvePropertyPlaceholders(bean.getRef())) == null) {
                 problem = "no bean named '" + bean.getRef() + "'" + at(step.getLineNumber());
+            } else if (step instanceof org.apache.camel.model.ProcessDefinition process && process.getRef() != null
+                    && context.getRegistry().lookupByName(context.resolvePropertyPlaceholders(process.getRef())) == null) {
+                problem = "no processor named '" + process.getRef() + "'" + at(step.getLineNumber());
             } else if (step instanceof org.apache.camel.model.SendDefinition<?> send) {
                 problem = endpointProblem(send.getEndpointUri(), step.getLineNumber());
             }
