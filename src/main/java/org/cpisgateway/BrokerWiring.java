@@ -46,7 +46,7 @@ record BrokerWiring(BrokerSecurity security, EmbeddedBroker embedded, CachingCon
         String unrouted = settings.notifications().unroutedQueue();
         EmbeddedBroker broker = null;
         if (s.embedded()) {
-            broker = new EmbeddedBroker(s.dataDir(), s.acceptor(), s.inVmUrl(), security);
+            broker = new EmbeddedBroker(s.dataDir(), s.acceptor(), s.inVmUrl(), security, s.memoryBytes());
             broker.start(authorities.all(), notifyPrefix, settings.upload().queuePrefix(), unrouted);
             started.add(broker::stop);
             // users and roles edited while running (authority add/rotate/retire, or by hand) take effect at the next

@@ -31,7 +31,19 @@ public class EmbeddedBroker {
 
     private final BrokerSecurity security;
 
+    /** A broker that holds at most 16 MB of undelivered messages in memory (the shipped default). */
     public EmbeddedBroker(Path dataDir, String acceptorUrl, String inVmUrl, BrokerSecurity security) throws Exception {
+        this(dataDir, acceptorUrl, inVmUrl, security, 16 * 1024 * 1024);
+    }
+
+    /**
+     * @param memoryBytes how many bytes of undelivered messages the broker keeps in memory, all queues together;
+     *                    beyond that it pages them to disk (still durable, delivered in order) instead of holding
+     *                    them in the gateway's heap, where every young collection would copy them until they were
+     *                    old (Artemis's own default is half the heap)
+     */
+    public EmbeddedBroker(Path dataDir, String acceptorUrl, String inVmUrl, BrokerSecurity security, int memoryBytes)
+            throws Exception {
         this.security = security;
         Configuration config = new ConfigurationImpl()
                 .setName("cpis-embedded")
@@ -44,7 +56,8 @@ public class EmbeddedBroker {
                 .setBindingsDirectory(dataDir.resolve("bindings").toString())
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
-                .setNodeManagerLockDirectory(dataDir.toString());
+                .setNodeManagerLockDirectory(dataDir.toString())
+                .setGlobalMaxSize(memoryBytes);
         config.addAcceptorConfiguration("in-vm", inVmUrl);
         config.addAcceptorConfiguration("tcp", acceptorUrl);
         config.addAddressSetting("cpis.#", new AddressSettings()
