@@ -40,13 +40,15 @@ public class MllpListeners extends RouteBuilder {
                 .routeId("mllp-listener")
                 .routeConfigurationId(FAILURES)
                 .process(gate::enter)
-                .to("direct:adt-inbound");
+                .to("direct:adt-inbound")
+                .process(gate::leave);
 
         from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.tls.port}}?sslContextParameters=#mllpTls&" + OPTIONS)
                 .routeId("mllp-tls-listener")
                 .routeConfigurationId(FAILURES)
                 .autoStartup("{{cpis.mllp.tls.enabled}}")
                 .process(gate::enter)
-                .to("direct:adt-inbound");
+                .to("direct:adt-inbound")
+                .process(gate::leave);
     }
 }

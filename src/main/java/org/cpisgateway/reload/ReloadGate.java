@@ -16,18 +16,23 @@ public class ReloadGate {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
 
+    private static final String HELD = "cpisReloadGateHeld";
+
     /**
-     * Listener side: before handing the frame to direct:adt-inbound. The share is given back when the exchange is
-     * done (also on failure), on the listener's thread, which runs the frame from its first step to its ACK.
+     * Listener side: before handing the frame to direct:adt-inbound. The share is given back by {@link #leave} once
+     * adt-inbound has answered, before the ACK is written (a PAS that does not read its ACKs must not hold a reload
+     * up); when adt-inbound fails instead, it is given back when the listener's exchange is done. Both happen on the
+     * listener's thread, which runs the frame from its first step to its ACK.
      */
     public void enter(Exchange exchange) throws InterruptedException {
         if (!lock.readLock().tryLock(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("a route reload held the MLLP path for more than 60 s");
         }
+        exchange.setProperty(HELD, Boolean.TRUE);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                lock.readLock().unlock();
+                leave(done);
             }
 
             @Override
@@ -35,6 +40,14 @@ public class ReloadGate {
                 return false; // stays with this exchange: not handed to the copy a seda: wake-up sends on
             }
         });
+    }
+
+    /** Listener side: gives the share back (once; a second call does nothing). */
+    public void leave(Exchange exchange) {
+        if (exchange.getProperty(HELD) != null) {
+            exchange.removeProperty(HELD);
+            lock.readLock().unlock();
+        }
     }
 
     /** Reloader side: runs {@code swap} with no frame in the MLLP path. */
