@@ -58,7 +58,7 @@ final class InboundWiring {
                 new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules, notifications,
                 ackWriter, store.journal(), clock, mappings.pasAlerts());
         var registry = context.getRegistry();
-        registry.bind("attendance", steps);
+        registry.bind("attendance", steps); // also as beans, so that a route written with bean steps still runs
         // each step of routes/adt-inbound.camel.yaml as a processor named attendance.<method>: a direct call on the
         // flow's InboundMessage, where a bean step looked its method up and bound its argument again for every message
         registry.bind("attendance.open", (Processor) e -> e.getMessage().setBody(

@@ -35,20 +35,26 @@ public class MllpListeners extends RouteBuilder {
 
     @Override
     public void configure() {
-        // a live reload of the routes in routes/ waits for frames in progress, and frames wait for it (ReloadGate)
-        from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.port}}?" + OPTIONS)
+        throughReloadGate(from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.port}}?" + OPTIONS)
                 .routeId("mllp-listener")
-                .routeConfigurationId(FAILURES)
-                .process(gate::enter)
-                .to("direct:adt-inbound")
-                .process(gate::leave);
+                .routeConfigurationId(FAILURES));
 
-        from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.tls.port}}?sslContextParameters=#mllpTls&" + OPTIONS)
+        throughReloadGate(from("mllp:{{cpis.mllp.host}}:{{cpis.mllp.tls.port}}?sslContextParameters=#mllpTls&" + OPTIONS)
                 .routeId("mllp-tls-listener")
                 .routeConfigurationId(FAILURES)
-                .autoStartup("{{cpis.mllp.tls.enabled}}")
-                .process(gate::enter)
-                .to("direct:adt-inbound")
-                .process(gate::leave);
+                .autoStartup("{{cpis.mllp.tls.enabled}}"));
+    }
+
+    /**
+     * The listener's own steps: a live reload of the routes in routes/ waits for frames in progress, and frames wait
+     * for it (ReloadGate). The gate is left when adt-inbound has answered, before camel-mllp writes the ACK.
+     */
+    private void throughReloadGate(org.apache.camel.model.RouteDefinition listener) {
+        listener.process(gate::enter)
+                .doTry()
+                    .to("direct:adt-inbound")
+                .doFinally()
+                    .process(gate::leave)
+                .end();
     }
 }

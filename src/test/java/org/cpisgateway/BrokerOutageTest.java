@@ -83,7 +83,7 @@ class BrokerOutageTest {
                 List.of(Path.of("conf/broker/roles.properties"), Path.of("conf/demo/broker-roles.properties")),
                 "cpis-gateway", "gateway-test-password");
         EmbeddedBroker broker = new EmbeddedBroker(data, "tcp://127.0.0.1:" + port + "?protocols=CORE,AMQP",
-                "vm://77", security);
+                "vm://77", security, 16 * 1024 * 1024);
         broker.start(AuthorityDirectory.load(Path.of("mappings/authorities.csv")).all(), "cpis.notify.",
                 "cpis.upload.", "cpis.unrouted");
         return broker;

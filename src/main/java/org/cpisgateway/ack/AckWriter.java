@@ -24,7 +24,6 @@ import org.cpisgateway.core.Authorities;
  */
 public class AckWriter {
 
-
     private final Escaping escaping = new DefaultEscaping();
     private final Authorities authorities;
     private final java.util.function.Supplier<String> controlIds;

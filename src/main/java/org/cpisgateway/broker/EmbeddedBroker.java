@@ -31,11 +31,6 @@ public class EmbeddedBroker {
 
     private final BrokerSecurity security;
 
-    /** A broker that holds at most 16 MB of undelivered messages in memory (the shipped default). */
-    public EmbeddedBroker(Path dataDir, String acceptorUrl, String inVmUrl, BrokerSecurity security) throws Exception {
-        this(dataDir, acceptorUrl, inVmUrl, security, 16 * 1024 * 1024);
-    }
-
     /**
      * @param memoryBytes how many bytes of undelivered messages the broker keeps in memory, all queues together;
      *                    beyond that it pages them to disk (still durable, delivered in order) instead of holding

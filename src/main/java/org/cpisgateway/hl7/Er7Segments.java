@@ -47,15 +47,21 @@ public final class Er7Segments {
         }
         String[] segments = split(text, '\r');
         for (String s : segments) {
-            if (!s.isEmpty() && (s.length() < 3 || !isSegmentName(s) || (s.length() > 3 && s.charAt(3) != field))) {
+            if (!s.isEmpty() && (!startsWithCode(s) || (s.length() > 3 && s.charAt(3) != field))) {
                 return null;
             }
         }
         return new Er7Segments(segments, field, enc);
     }
 
-    /** The segment starts with a name: a capital letter, then two capitals or digits. */
-    private static boolean isSegmentName(String s) {
+    /**
+     * The text starts with a code as HL7 writes segment names and trigger events: a capital letter, then two capitals
+     * or digits.
+     */
+    public static boolean startsWithCode(String s) {
+        if (s.length() < 3) {
+            return false;
+        }
         for (int i = 0; i < 3; i++) {
             char c = s.charAt(i);
             if (!(c >= 'A' && c <= 'Z') && (i == 0 || !(c >= '0' && c <= '9'))) {

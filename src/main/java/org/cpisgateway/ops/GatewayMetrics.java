@@ -16,6 +16,7 @@ import org.apache.camel.component.mllp.MllpEndpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.cpisgateway.core.CheckResult;
+import org.cpisgateway.hl7.Er7Segments;
 import org.cpisgateway.hl7.MshHeader;
 import org.cpisgateway.inbound.InboundMessage;
 
@@ -30,6 +31,17 @@ public class GatewayMetrics extends EventNotifierSupport {
     private final MeterRegistry registry;
     private final Predicate<String> knownSender;
     private final Timer lookup;
+    // the meters of each label combination, built once: the labels' values are few (see the class comment)
+    private final Map<Received, Counter> received = new ConcurrentHashMap<>();
+    private final Map<String, Counter> acks = new ConcurrentHashMap<>();
+    private final Map<Result, Counter> results = new ConcurrentHashMap<>();
+    private final Map<String, Timer> processing = new ConcurrentHashMap<>();
+
+    private record Received(String event, String sender) {
+    }
+
+    private record Result(String status, String reason) {
+    }
 
     public GatewayMetrics(MeterRegistry registry, Predicate<String> knownSender) {
         this.registry = registry;
@@ -111,18 +123,6 @@ public class GatewayMetrics extends EventNotifierSupport {
                 .record(exchange.getClock().elapsed(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    // the meters of each label combination, built once: the labels' values are few (see the class comment)
-    private record Received(String event, String sender) {
-    }
-
-    private record Result(String status, String reason) {
-    }
-
-    private final Map<Received, Counter> received = new ConcurrentHashMap<>();
-    private final Map<String, Counter> acks = new ConcurrentHashMap<>();
-    private final Map<Result, Counter> results = new ConcurrentHashMap<>();
-    private final Map<String, Timer> processing = new ConcurrentHashMap<>();
-
     private Counter receivedCounter(Received key) {
         return Counter.builder("cpis.messages.received").description("HL7 messages received over MLLP")
                 .tag("event", key.event()).tag("sender", key.sender()).register(registry);
@@ -147,16 +147,7 @@ public class GatewayMetrics extends EventNotifierSupport {
 
     /** A trigger event code as HL7 writes them: a capital letter, then two capitals or digits. */
     static boolean isEventCode(String code) {
-        if (code.length() != 3 || code.charAt(0) < 'A' || code.charAt(0) > 'Z') {
-            return false;
-        }
-        for (int i = 1; i < 3; i++) {
-            char c = code.charAt(i);
-            if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) {
-                return false;
-            }
-        }
-        return true;
+        return code.length() == 3 && Er7Segments.startsWithCode(code);
     }
 
     /** MSA-1 of an encoded ACK ({@code none} when there is no ACK, e.g. the frame was cut off). */

@@ -49,7 +49,10 @@ record JournalRows(Message message, Access access, Visit visit, PasAlertTable.Al
 
     private static final JavaType BATCH = JSON.getTypeFactory().constructCollectionType(List.class, JournalRows.class);
 
-    /** Encodes the rows of one message for the write-ahead log. */
+    /**
+     * Encodes the rows of one message alone: the form of a log record before the log took one record per batch,
+     * which {@link #decodeAll} still reads.
+     */
     byte[] encode() {
         try {
             return JSON.writeValueAsBytes(this);
