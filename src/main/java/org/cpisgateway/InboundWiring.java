@@ -72,6 +72,8 @@ final class InboundWiring {
         registry.bind("attendance.record", (Processor) e -> steps.record(inbound(e)));
         AccessAudit audit = new AccessAudit();
         registry.bind("accessAudit", audit);
+        registry.bind("accessAudit.prepare", (Processor) e -> audit.prepare(inbound(e)));
+        // a route that audits after recording (the form before the journal wrote the lines) still audits
         registry.bind("accessAudit.record", (Processor) e -> audit.record(inbound(e)));
         // the route's conditions and the ACK's bytes, read straight from the message (no bean introspection per message)
         registry.bind("notifiesAuthorities", (org.apache.camel.Predicate) e -> !inbound(e).notifications().isEmpty());

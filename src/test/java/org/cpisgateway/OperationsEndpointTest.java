@@ -113,6 +113,65 @@ class OperationsEndpointTest {
         LogPrivacy.assertNoneOf(List.of(CPP_CHILD, "TESTCHILD", "20150302", "TEST STREET"));
     }
 
+    /**
+     * Attendances from several connections at once are recorded in shared batches, whose audit lines the journal
+     * writes together: still one line per access, each whole JSON, and none for a re-sent message.
+     */
+    @Test
+    void eachAccessHasOneAuditLineWhenRecordedTogetherAndAReSendHasNone() throws Exception {
+        int connections = 4;
+        int each = 10;
+        List<String> controlIds = new java.util.ArrayList<>();
+        List<Thread> senders = new java.util.ArrayList<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int c = 0; c < connections; c++) {
+            List<String> mine = new java.util.ArrayList<>();
+            for (int i = 0; i < each; i++) {
+                mine.add(Hl7Messages.newControlId());
+            }
+            controlIds.addAll(mine);
+            senders.add(new Thread(() -> {
+                try (Pas own = Pas.connect(gateway.mllpPort)) {
+                    for (String id : mine) {
+                        own.send(Hl7Messages.a04(id, mine.indexOf(id) % 2 == 0 ? CPP_CHILD : NO_PLAN));
+                    }
+                    own.send(Hl7Messages.a04(mine.get(0), CPP_CHILD)); // the first again: a re-send
+                } catch (Throwable e) {
+                    failed.add(e);
+                }
+            }));
+        }
+        senders.forEach(Thread::start);
+        for (Thread t : senders) {
+            t.join(60_000);
+        }
+        assertThat(failed).isEmpty();
+        Path audit = Path.of("target/test-logs/audit.log");
+        java.util.Map<String, Long> lines = java.util.Map.of();
+        for (int i = 0; i < 100; i++) {
+            List<String> all = Files.exists(audit) ? Files.readAllLines(audit, StandardCharsets.UTF_8) : List.of();
+            lines = all.stream().filter(l -> controlIds.stream().anyMatch(id -> l.contains("/" + id + "\"")))
+                    .collect(java.util.stream.Collectors.groupingBy(l -> {
+                        try {
+                            return JSON.readTree(l).path("controlId").asText();
+                        } catch (Exception notJson) {
+                            throw new AssertionError("not one JSON object per line: " + l, notJson);
+                        }
+                    }, java.util.stream.Collectors.counting()));
+            if (lines.size() == controlIds.size()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(300); // a second line for a re-send would be written by now
+        List<String> all = Files.readAllLines(audit, StandardCharsets.UTF_8);
+        for (String id : controlIds) {
+            assertThat(all.stream().filter(l -> l.contains("/" + id + "\"")).count())
+                    .as("audit lines for %s", id).isEqualTo(1);
+        }
+        assertThat(lines).hasSize(controlIds.size());
+    }
+
     @Test
     void logLinesAboutAMessageCarryItsCorrelationId() throws Exception {
         String controlId = Hl7Messages.newControlId();

@@ -116,7 +116,7 @@ public class AckWriter {
         // MSH: the inbound header fields are copied raw (they are already encoded with the same delimiters)
         ack.append("MSH").append(enc.getFieldSeparator()).append(in.encodingCharacters());
         Segment msh = new Segment(enc, ack, "MSH", 2);
-        msh.raw(3, in.receivingApplication().isEmpty() ? escaping.escape(applicationName, enc) : in.receivingApplication());
+        msh.raw(3, in.receivingApplication().isEmpty() ? escape(applicationName, enc) : in.receivingApplication());
         msh.raw(4, in.receivingFacility());
         msh.raw(5, in.sendingApplication());
         msh.raw(6, in.sendingFacility());
@@ -143,7 +143,7 @@ public class AckWriter {
             Segment err = new Segment(enc, ack, "ERR", 0);
             // ERR-1 (ELD) for 2.3/2.4 receivers, ERR-2/3/4/8 for 2.5 and later
             char cs = enc.getComponentSeparator();
-            err.raw(1, escaping.escape(error.segment(), enc) + cs + "1" + cs + field + cs
+            err.raw(1, escape(error.segment(), enc) + cs + "1" + cs + field + cs
                     + err.encode(new String[] {code, error.codeText(), "HL70357"}, enc.getSubcomponentSeparator()));
             err.set(2, error.segment(), "1", field);
             err.set(3, code, error.codeText(), "HL70357");
@@ -247,7 +247,7 @@ public class AckWriter {
                     value.append(separator);
                 }
                 if (parts[i] != null) {
-                    value.append(escaping.escape(parts[i], enc));
+                    value.append(escape(parts[i], enc));
                 }
             }
             return value.toString();
@@ -263,6 +263,22 @@ public class AckWriter {
         void end() {
             out.append('\r');
         }
+    }
+
+    /**
+     * HAPI's escaping of a value, which most values (codes, names, times) do not need: one that holds only printable
+     * ASCII and none of the delimiters is returned as it is, without HAPI's look-ups (held equal to HAPI by a test).
+     */
+    String escape(String value, EncodingCharacters enc) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == enc.getFieldSeparator() || c == enc.getComponentSeparator()
+                    || c == enc.getRepetitionSeparator() || c == enc.getEscapeCharacter()
+                    || c == enc.getSubcomponentSeparator() || c == enc.getTruncationCharacter()) {
+                return escaping.escape(value, enc);
+            }
+        }
+        return value;
     }
 
     /** 64 random bits in hex: unique enough for MSH-10, and no SecureRandom (a lock shared by every connection). */

@@ -15,18 +15,36 @@ import org.slf4j.LoggerFactory;
  * application log. Unlike the application log it names the child (NHS number): an access audit that cannot say whose
  * record was read is no audit. Guard it as you guard the store. The same facts are in the store's access_record
  * table for flagged children; this file also covers lookups that found no plan.
+ *
+ * <p>{@link #prepare} writes the line before the message is recorded and the journal writes it once the record is
+ * durable, before the ACK leaves: one log event for all the lines of a batch (one hand-off to the appender's thread and
+ * one file write, where a line each cost 8% of the gateway's CPU), and none for a re-sent message, whose access was
+ * audited the first time. {@link #record} writes the line at once, for a route that audits after recording.
  */
 public class AccessAudit {
 
     private static final Logger AUDIT = LoggerFactory.getLogger("cpis.audit");
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** Writes the access's audit line into the message, for the journal to write with its record. */
+    public void prepare(InboundMessage m) {
+        m.audit(line(m));
+    }
+
+    /** Writes the access's audit line now (a re-send's access was audited the first time). */
     public void record(InboundMessage m) {
+        String line = m.answeredBefore() ? null : line(m);
+        if (line != null) {
+            AUDIT.info(line);
+        }
+    }
+
+    /** The access's audit line, or null when nothing was looked up (or the audit log is off). */
+    static String line(InboundMessage m) {
         CheckResult result = m.result();
-        if (m.answeredBefore() || m.attendance() == null || result == null
-                || result.status() == CheckResult.Status.NOT_CHECKED
+        if (m.attendance() == null || result == null || result.status() == CheckResult.Status.NOT_CHECKED
                 || !AUDIT.isInfoEnabled()) {
-            return; // nothing was looked up, or a re-send (its access was audited the first time)
+            return null;
         }
         var attendance = m.attendance();
         java.io.StringWriter line = new java.io.StringWriter(320);
@@ -52,6 +70,6 @@ public class AccessAudit {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        AUDIT.info(line.toString());
+        return line.toString();
     }
 }

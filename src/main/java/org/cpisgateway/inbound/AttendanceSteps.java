@@ -99,11 +99,11 @@ public class AttendanceSteps {
     /**
      * Message, access and notifications in one transaction, durable before the ACK leaves. A re-sent message (same
      * MSH-4 + MSH-10) is found by the store's unique key, not by a look-up before the work: it gets the answer it got
-     * before, and its access, notifications and alert are not written.
+     * before, and its access, notifications, alert and audit line are not written.
      */
     public void record(InboundMessage m) throws SQLException {
         AttendanceJournal.Recorded recorded = journal.record(new AttendanceJournal.Entry(m.raw(), m.receivedAt(),
-                m.msh(), m.attendance(), m.result(), m.notifications(), m.ack(), m.pasAlert()));
+                m.msh(), m.attendance(), m.result(), m.notifications(), m.ack(), m.pasAlert(), m.auditLine()));
         if (!recorded.ack().equals(m.ack())) {
             m.answerAsBefore(recorded.ack()); // the original wrote the PAS alert, if any
         } else {

@@ -27,6 +27,7 @@ public final class InboundMessage {
     private String ack;
     private boolean answeredBefore;
     private org.cpisgateway.store.PasAlertTable.Alert pasAlert;
+    private String auditLine;
 
     public InboundMessage(InboundFrame.Frame frame, OffsetDateTime receivedAt) {
         this.frame = frame;
@@ -77,6 +78,15 @@ public final class InboundMessage {
 
     void alertPas(org.cpisgateway.store.PasAlertTable.Alert alert) {
         this.pasAlert = alert;
+    }
+
+    /** The access's line for the audit log, written with the record (null: nothing was looked up). */
+    public String auditLine() {
+        return auditLine;
+    }
+
+    void audit(String line) {
+        this.auditLine = line;
     }
 
     /** The ACK text (segments ended by CR), once decided. */

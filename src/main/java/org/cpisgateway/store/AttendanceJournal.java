@@ -48,16 +48,21 @@ import org.slf4j.LoggerFactory;
 public class AttendanceJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttendanceJournal.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger("cpis.audit");
 
-    /** One answered attendance to record. */
+    /**
+     * One answered attendance to record. Its {@code auditLine} (or null) goes to the audit log (logger
+     * {@code cpis.audit}) once the attendance is durable and before its ACK leaves, unless it was recorded before (a
+     * re-send): the lines of a batch as one log event.
+     */
     public record Entry(byte[] raw, OffsetDateTime receivedAt, MshHeader msh, Attendance attendance,
                         CheckResult result, List<Notification> notifications, String ack,
-                        PasAlertTable.Alert pasAlert) {
+                        PasAlertTable.Alert pasAlert, String auditLine) {
 
-        /** An entry with no alert for the sender's PAS. */
+        /** An entry with no alert for the sender's PAS and no audit line. */
         public Entry(byte[] raw, OffsetDateTime receivedAt, MshHeader msh, Attendance attendance, CheckResult result,
                      List<Notification> notifications, String ack) {
-            this(raw, receivedAt, msh, attendance, result, notifications, ack, null);
+            this(raw, receivedAt, msh, attendance, result, notifications, ack, null, null);
         }
     }
 
@@ -124,7 +129,7 @@ public class AttendanceJournal {
     /** Records the attendance; returns once it is durable. */
     public Recorded record(Entry entry) throws SQLException {
         OffsetDateTime completedAt = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
-        return submit(rowsOf(entry, completedAt), entry.ack());
+        return submit(rowsOf(entry, completedAt), entry.ack(), entry.auditLine());
     }
 
     /** Keeps a message that got AE or AR (no dedupe key: a re-send is processed afresh). */
@@ -132,7 +137,7 @@ public class AttendanceJournal {
                               String flagResult, String reason) throws SQLException {
         OffsetDateTime completedAt = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
         submit(new JournalRows(message(msh, null, raw == null ? new byte[0] : raw, receivedAt, completedAt, ack,
-                ackCode, flagResult, reason), null, null, null, List.of()), ack);
+                ackCode, flagResult, reason), null, null, null, List.of()), ack, null);
     }
 
     /** Stops the writer thread and the checkpoints (at shutdown, after the routes have stopped). */
@@ -154,8 +159,8 @@ public class AttendanceJournal {
         }
     }
 
-    private Recorded submit(JournalRows rows, String ack) throws SQLException {
-        Pending pending = new Pending(rows, ack, new CompletableFuture<>());
+    private Recorded submit(JournalRows rows, String ack, String auditLine) throws SQLException {
+        Pending pending = new Pending(rows, ack, auditLine, new CompletableFuture<>());
         writer.submit(pending);
         try {
             return pending.done.get(60, TimeUnit.SECONDS);
@@ -272,7 +277,27 @@ public class AttendanceJournal {
         }
     }
 
-    private record Pending(JournalRows rows, String ack, CompletableFuture<Recorded> done) {
+    private record Pending(JournalRows rows, String ack, String auditLine, CompletableFuture<Recorded> done) {
+    }
+
+    /** The audit lines of the batch's attendances recorded now (not the re-sent ones), as one log event. */
+    private static void audit(List<Pending> batch, List<Boolean> duplicate) {
+        StringBuilder lines = null;
+        for (int i = 0; i < batch.size(); i++) {
+            String line = batch.get(i).auditLine();
+            if (line == null || duplicate.get(i)) {
+                continue;
+            }
+            if (lines == null) {
+                lines = new StringBuilder(line.length() * (batch.size() - i) + batch.size());
+            } else {
+                lines.append('\n');
+            }
+            lines.append(line);
+        }
+        if (lines != null) {
+            AUDIT.info(lines.toString());
+        }
     }
 
     /** The single writer: takes every attendance waiting, writes them in one transaction, commits and syncs once. */
@@ -392,6 +417,7 @@ public class AttendanceJournal {
                 }
                 return;
             }
+            audit(batch, duplicate);
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 if (!duplicate.get(i)) {

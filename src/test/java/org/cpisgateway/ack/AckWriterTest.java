@@ -48,6 +48,25 @@ class AckWriterTest {
             new CareSetting("R9Z01", "Riverside ED", "ED", false, true), List.of("LA901"));
 
     @Test
+    void escapingIsHapisForAnyValueAndAnyDelimiters() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "ABCxyz019 .-_/|^~\\&#!$*{}\r\n\téü€中";
+        for (String delimiters : List.of("|^~\\&", "|^~\\&#", "!$*{}")) {
+            var enc = new ca.uhn.hl7v2.parser.EncodingCharacters(delimiters.charAt(0), delimiters.substring(1));
+            var hapi = new ca.uhn.hl7v2.parser.DefaultEscaping();
+            for (int n = 0; n < 20_000; n++) {
+                StringBuilder value = new StringBuilder();
+                for (int len = random.nextInt(12); len > 0; len--) {
+                    value.append(random.nextInt(4) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
+                            : (char) ('a' + random.nextInt(26)));
+                }
+                assertThat(writer.escape(value.toString(), enc)).as("escaped %s", value)
+                        .isEqualTo(hapi.escape(value.toString(), enc));
+            }
+        }
+    }
+
+    @Test
     void aFlaggedAckIsWhatHapiWouldEncode() throws Exception {
         String ack = writer.forResult(msh, flagged);
         assertThat(parser.encode(parser.parse(ack))).isEqualTo(ack);

@@ -97,19 +97,21 @@ class WriteAheadLogTest {
                 new PasAlertTable.Alert("k", "RIV", "localhost:2576", "MSH|alert"),
                 List.of(new Notification("n1", "LA901", "cpis.notify.LA901", "{\"a\":1}", false),
                         new Notification("n2", "LA901", "cpis.notify.LA901", "{\"p\":1}", true)));
-        JournalRows r = JournalRows.decodeAll(rows.encode()).get(0);
-        assertArrayEquals(rows.message().raw(), r.message().raw());
-        assertEquals(rows.message().ack(), r.message().ack());
-        assertEquals(rows.message().receivedAt(), r.message().receivedAt());
-        assertEquals(rows.message().reason(), r.message().reason());
-        assertEquals(rows.access(), r.access(), "the attendance time keeps its own offset");
-        assertEquals(rows.visit(), r.visit());
-        assertEquals(rows.pasAlert(), r.pasAlert());
-        assertEquals(rows.outbox(), r.outbox());
+        for (byte[] encoded : List.of(rows.encode(), JournalRows.encodeAll(List.of(rows)))) { // JSON, then Smile
+            JournalRows r = JournalRows.decodeAll(encoded).get(0);
+            assertArrayEquals(rows.message().raw(), r.message().raw());
+            assertEquals(rows.message().ack(), r.message().ack());
+            assertEquals(rows.message().receivedAt(), r.message().receivedAt());
+            assertEquals(rows.message().reason(), r.message().reason());
+            assertEquals(rows.access(), r.access(), "the attendance time keeps its own offset");
+            assertEquals(rows.visit(), r.visit());
+            assertEquals(rows.pasAlert(), r.pasAlert());
+            assertEquals(rows.outbox(), r.outbox());
+        }
     }
 
     @Test
-    void aRecordHoldingABatchIsWrittenAgainWholeAndASingleMessageRecordStillReads() throws Exception {
+    void aRecordHoldingABatchIsWrittenAgainWholeAndRecordsOfOlderVersionsStillRead() throws Exception {
         OffsetDateTime at = OffsetDateTime.now(clock);
         List<JournalRows> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -120,21 +122,27 @@ class WriteAheadLogTest {
         }
         try (WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024)) {
             log.append(1, failure("S1", at).encode(), true); // a record as an older version wrote it: one message
-            log.append(6, JournalRows.encodeAll(batch), true); // messages 2 to 6, one batch
+            // a batch as an older version wrote it: a JSON array
+            byte[] jsonBatch = ("[" + new String(failure("J0", at).encode(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "," + new String(failure("J1", at).encode(), java.nio.charset.StandardCharsets.UTF_8) + "]")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            log.append(3, jsonBatch, true);
+            log.append(8, JournalRows.encodeAll(batch), true); // messages 4 to 8, one batch as written now
         }
         try (HikariDataSource ds = store()) {
             WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
-            assertEquals(2, log.loaded().size());
+            assertEquals(3, log.loaded().size());
             AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds), clock, log, true,
                     Duration.ofHours(1));
-            assertEquals(6, count(ds), "the single record and the five of the batch");
+            assertEquals(8, count(ds), "the single record, the two of the JSON batch and the five of the batch");
             try (Connection c = ds.getConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("select control_id from inbound_message order by id")) {
                 List<String> order = new ArrayList<>();
                 while (rs.next()) {
                     order.add(rs.getString(1));
                 }
-                assertEquals(List.of("S1", "B0", "B1", "B2", "B3", "B4"), order, "in the order they were answered");
+                assertEquals(List.of("S1", "J0", "J1", "B0", "B1", "B2", "B3", "B4"), order,
+                        "in the order they were answered");
             }
             journal.close();
         }
