@@ -418,8 +418,14 @@ public final class GatewayBenchmark {
                             if (Mllp.readFrames(in, 1, StandardCharsets.ISO_8859_1).isEmpty()) {
                                 throw new IOException("no ACK");
                             }
-                            recorder.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
+                            long micros = Math.max(1, (System.nanoTime() - intended) / 1000);
+                            recorder.recordValue(micros);
                             count.incrementAndGet();
+                            if (SLOW != null && micros >= 10_000) {
+                                SLOW.add(String.format(Locale.ROOT, "%d %d %.1f", seed,
+                                        EPOCH_MILLIS_AT_START + (intended - NANOS_AT_START) / 1_000_000,
+                                        micros / 1000.0));
+                            }
                         }
                     }
                 } catch (Exception e) {
@@ -432,8 +438,20 @@ public final class GatewayBenchmark {
         for (Thread t : threads) {
             t.join();
         }
+        if (SLOW != null) {
+            Files.write(Path.of(System.getProperty("cpis.bench.slow-log")), SLOW);
+        }
         return count.get();
     }
+
+    /**
+     * With {@code -Dcpis.bench.slow-log=FILE}: each answer of a fixed-rate run that took 10 ms or more, as
+     * "connection intended-send-time-in-epoch-ms latency-ms", for laying beside the gateway's GC log and other timelines.
+     */
+    private static final java.util.Queue<String> SLOW = System.getProperty("cpis.bench.slow-log") == null ? null
+            : new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final long NANOS_AT_START = System.nanoTime();
+    private static final long EPOCH_MILLIS_AT_START = System.currentTimeMillis();
 
     static void runPipelined(OutputStream out, InputStream in, int depth, long end, Workload w, Random random,
                              Recorder recorder, AtomicLong count) throws IOException {
