@@ -66,14 +66,16 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
             io.micrometer.core.instrument.Gauge.builder("cpis.up", readiness, r -> r.up(component))
                     .description("1 while the part answers its readiness check (MLLP listeners accepting, store "
                             + "answering, broker connecting), else 0")
-                    .tag("component", component).register(prometheus);
+                    .tag("component", component).strongReference(true).register(prometheus);
         }
         if (tls != null) { // the certificate PAS systems and browsers check, for the expiry alert
             CertificateExpiry expiry = new CertificateExpiry(Path.of(tls.keystore()), tls.keystorePassword());
             io.micrometer.core.instrument.Gauge.builder("cpis.tls.certificate.expiry", expiry,
                             CertificateExpiry::notAfterEpochSeconds)
                     .description("When the gateway's TLS certificate (MLLP TLS and HTTPS) stops being valid, seconds "
-                            + "since 1970").baseUnit("seconds").register(prometheus);
+                            + "since 1970").baseUnit("seconds")
+                    .strongReference(true) // nothing else holds it: a weakly held gauge reads NaN after a collection
+                    .register(prometheus);
         }
         ReloadLog reloadLog = new ReloadLog(clock);
         var registry = context.getRegistry();

@@ -71,7 +71,9 @@ public class GatewayMetrics extends EventNotifierSupport {
 
     /** A gauge read when scraped, e.g. notifications waiting or connections open. */
     public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(name, source, value).description(description).register(registry);
+        // held strongly: Micrometer keeps a gauge's object weakly by default, and one nothing else holds reads NaN
+        // after the next collection
+        Gauge.builder(name, source, value).description(description).strongReference(true).register(registry);
     }
 
     /** A notification delivered through one of the authority's channels (queue, webhook, file, sftp, mail). */
