@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #prepare} writes the line before the message is recorded and the journal writes it once the record is
  * durable, before the ACK leaves: one log event for all the lines of a batch (one hand-off to the appender's thread and
- * one file write, where a line each cost 8% of the gateway's CPU), and none for a re-sent message, whose access was
- * audited the first time. {@link #record} writes the line at once, for a route that audits after recording.
+ * one file write for them, not one each), and none for a re-sent message, whose access was audited the first time. {@link #record} writes the line at once, for a route that audits after recording.
  */
 public class AccessAudit {
 
