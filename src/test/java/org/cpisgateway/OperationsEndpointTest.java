@@ -114,8 +114,9 @@ class OperationsEndpointTest {
     }
 
     /**
-     * Attendances from several connections at once are recorded in shared batches, whose audit lines the journal
-     * writes together: still one line per access, each whole JSON, and none for a re-sent message.
+     * Attendances from several connections at once, which the journal writer records in shared batches when they
+     * arrive together and whose audit lines it then writes as one event: still one line per access, each a whole
+     * JSON object, and none for a re-sent message.
      */
     @Test
     void eachAccessHasOneAuditLineWhenRecordedTogetherAndAReSendHasNone() throws Exception {

@@ -142,7 +142,7 @@ class TlsTest {
     @Test
     void theCertificatesEndIsAMetricForTheExpiryAlert() throws Exception {
         // Micrometer holds a gauge's object weakly unless told otherwise: after a collection, a gauge whose object
-        // nothing else holds reads NaN (this test failed so once)
+        // nothing else holds reads NaN, so a collection before the scrape shows whether the gateway holds it
         System.gc();
         var metrics = httpsClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 "https://localhost:" + gateway.httpPort + "/observe/metrics")).build(),

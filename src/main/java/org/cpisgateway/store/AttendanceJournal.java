@@ -282,20 +282,13 @@ public class AttendanceJournal {
 
     /** The audit lines of the batch's attendances recorded now (not the re-sent ones), as one log event. */
     private static void audit(List<Pending> batch, List<Boolean> duplicate) {
-        StringBuilder lines = null;
+        java.util.StringJoiner lines = new java.util.StringJoiner("\n");
         for (int i = 0; i < batch.size(); i++) {
-            String line = batch.get(i).auditLine();
-            if (line == null || duplicate.get(i)) {
-                continue;
+            if (batch.get(i).auditLine() != null && !duplicate.get(i)) {
+                lines.add(batch.get(i).auditLine());
             }
-            if (lines == null) {
-                lines = new StringBuilder(line.length() * (batch.size() - i) + batch.size());
-            } else {
-                lines.append('\n');
-            }
-            lines.append(line);
         }
-        if (lines != null) {
+        if (lines.length() > 0) {
             AUDIT.info(lines.toString());
         }
     }

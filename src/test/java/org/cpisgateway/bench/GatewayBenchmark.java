@@ -421,7 +421,7 @@ public final class GatewayBenchmark {
                             long micros = Math.max(1, (System.nanoTime() - intended) / 1000);
                             recorder.recordValue(micros);
                             count.incrementAndGet();
-                            if (SLOW != null && micros >= 10_000) {
+                            if (SLOW != null && intervalNanos > 0 && micros >= 10_000) {
                                 SLOW.add(String.format(Locale.ROOT, "%d %d %.1f", seed,
                                         EPOCH_MILLIS_AT_START + (intended - NANOS_AT_START) / 1_000_000,
                                         micros / 1000.0));
