@@ -87,6 +87,67 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void concurrentMessagesAndTheirReSendsAreAnsweredOnceEachAndAllInTheLog() throws Exception {
+        int pairs = 8;
+        int perThread = 40;
+        java.util.Map<String, String> answered = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> disagreements = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (HikariDataSource ds = store()) {
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
+            AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds), clock, log, true,
+                    Duration.ofHours(1));
+            // two senders per set of control IDs, each with an ACK of its own: whichever is recorded first, both are
+            // answered with its ACK, in the same batch or in batches whose syncs overlap
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2 * pairs);
+            List<java.util.concurrent.Future<?>> senders = new ArrayList<>();
+            for (int t = 0; t < 2 * pairs; t++) {
+                int pair = t % pairs;
+                String sender = "S" + t;
+                senders.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        String id = "P" + pair + "-" + i;
+                        String ack = "MSH|^~\\&|CPIS|GW|PAS|RIV|20300101||ACK|" + sender + id + "|P|2.4\rMSA|AA|" + id
+                                + "\r";
+                        byte[] raw = ("MSH|^~\\&|PAS|RIV|||20300101||ADT^A04|" + id + "|P|2.4\r")
+                                .getBytes(StandardCharsets.ISO_8859_1);
+                        String got = journal.record(new AttendanceJournal.Entry(raw, OffsetDateTime.now(clock),
+                                msh(id), null, org.cpisgateway.core.CheckResult.notChecked("TEST", "test", null),
+                                List.of(), ack)).ack();
+                        String first = answered.putIfAbsent(id, got);
+                        if (first != null && !first.equals(got)) {
+                            disagreements.add(id);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : senders) {
+                f.get();
+            }
+            pool.shutdown();
+            assertEquals(List.of(), disagreements, "both senders of a message got the same answer");
+            assertEquals(pairs * perThread, count(ds), "each message recorded once");
+            log.close(); // as if the process died now: every answer given must be in the log
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN IMMEDIATELY");
+            } catch (SQLException closedUnderUs) {
+                // H2 closes the connection it was given the command on
+            }
+        }
+        try (HikariDataSource ds = store()) {
+            WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024);
+            new AttendanceJournal(ds, new MessageLog(ds), clock, log, true, Duration.ofHours(1)).close();
+            assertEquals(pairs * perThread, count(ds), "every answered message written again from the log, once");
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select control_id, ack from inbound_message")) {
+                while (rs.next()) {
+                    assertEquals(answered.get(rs.getString(1)), rs.getString(2), "the ACK both senders were given");
+                }
+            }
+        }
+    }
+
+    @Test
     void rowsSurviveTheirEncodingExactly() {
         OffsetDateTime at = OffsetDateTime.now(clock);
         JournalRows rows = new JournalRows(new JournalRows.Message("RIV|C1", "PAS", "RIV^1.2^ISO", "C1", "ADT", "A04",
