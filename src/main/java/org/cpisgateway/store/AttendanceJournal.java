@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * rows are appended to the {@link WriteAheadLog} and synced, and H2 writes its own file later (its write delay, and a
  * synced checkpoint every second, after which the log forgets the batches it holds). H2 writing a chunk of every
  * changed page at each commit was most of the cost of a message. The log holds one record per batch (one append and
- * one sync, handed to the log's thread once), numbered by the count of messages written up to its last; the last
+ * one sync, done by the writer thread itself), numbered by the count of messages written up to its last; the last
  * number H2 holds is in its {@code wal_mark} row, written in each batch's transaction; at start, the records the log
  * holds beyond it are written again.
  */
@@ -296,13 +296,26 @@ public class AttendanceJournal {
     /** The single writer: takes every attendance waiting, writes them in one transaction, commits and syncs once. */
     private final class Writer implements Runnable {
         static final int MAX_BATCH = 256;
+        /** Put in the queue by {@link #stop()}: the writer stops once it has written what came before it. */
+        private static final Pending STOP = new Pending(null, null, null, null);
         private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
         private volatile Thread thread;
 
+        /**
+         * Lets the writer finish the batches submitted so far, then stop. Not by interrupting it: it writes and syncs
+         * the log itself, and an interrupt there would close the log's file.
+         */
         synchronized void stop() {
-            if (thread != null) {
-                thread.interrupt();
-                thread = null;
+            Thread t = thread;
+            if (t == null) {
+                return;
+            }
+            thread = null;
+            queue.add(STOP);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -323,7 +336,13 @@ public class AttendanceJournal {
                     batch.clear();
                     batch.add(queue.take());
                     queue.drainTo(batch, MAX_BATCH - 1);
-                    writeBatch(batch);
+                    boolean stop = batch.removeIf(p -> p == STOP);
+                    if (!batch.isEmpty()) {
+                        writeBatch(batch);
+                    }
+                    if (stop) {
+                        return;
+                    }
                 } catch (InterruptedException stop) {
                     return;
                 } catch (RuntimeException unexpected) {
