@@ -44,6 +44,9 @@ class DistributionIT {
                 "schema/cpis-notification.schema.json", "conf/operations/users.properties")) {
             assertThat(home.resolve(part)).as(part).exists();
         }
+        assertThat(Files.readString(home.resolve("bin/cpis-gateway")))
+                .as("the launcher's default heap, which tests and the benchmark run the gateway with")
+                .contains("${CPIS_JAVA_OPTS:-" + String.join(" ", GatewayProcess.LAUNCHER_HEAP) + "}");
         running = Release.start("gateway", Map.of());
         gateway = running.process();
         mllpPort = running.mllpPort();

@@ -148,7 +148,9 @@ public final class GatewayBenchmark {
         if (serverCpu != null) {
             bareCmd.addAll(List.of("taskset", "-c", serverCpu));
         }
-        bareCmd.addAll(List.of(java(), "-Xmx512m", "-cp", GatewayProcess.classpath(),
+        bareCmd.add(java());
+        bareCmd.addAll(GatewayProcess.LAUNCHER_HEAP); // the same heap as the gateway
+        bareCmd.addAll(List.of("-cp", GatewayProcess.classpath(),
                 "-Dlogback.configurationFile=conf/logback.xml", BareMllpServer.class.getName(), String.valueOf(barePort)));
         Process bare = new ProcessBuilder(bareCmd)
                 .redirectErrorStream(true).redirectOutput(Path.of("target/bench-bare.log").toFile()).start();
