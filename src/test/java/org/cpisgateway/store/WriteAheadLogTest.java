@@ -97,7 +97,7 @@ class WriteAheadLogTest {
             AttendanceJournal journal = new AttendanceJournal(ds, new MessageLog(ds), clock, log, true,
                     Duration.ofHours(1));
             // two senders per set of control IDs, each with an ACK of its own: whichever is recorded first, both are
-            // answered with its ACK, in the same batch or in batches whose syncs overlap
+            // answered with its ACK, whether the two land in the same batch or in different ones
             var pool = java.util.concurrent.Executors.newFixedThreadPool(2 * pairs);
             List<java.util.concurrent.Future<?>> senders = new ArrayList<>();
             for (int t = 0; t < 2 * pairs; t++) {
