@@ -486,6 +486,10 @@ public final class GatewayBenchmark {
         /** MSH-10 = B, this run's start in base 36, a sequence: unique across runs against one gateway (--port). */
         final String idPrefix = "B" + Long.toString(System.currentTimeMillis(), 36) + "-";
         int planCount;
+        /** The synthetic NHS numbers given plans; beyond as many plans, children have more than one. */
+        static final int MAX_PLANNED_NUMBERS = 800_000;
+        static final String[] PLAN_TYPES = {"CPP", "LAC", "UCP"};
+
         /** Where the numbers of children without a plan start: beyond the plans' range. */
         long unplannedBase = 999_800_000L;
         long accessCount;
@@ -498,18 +502,22 @@ public final class GatewayBenchmark {
         static Workload describe(int plans, long accesses, double childShare, double flaggedShare,
                                  double scheduledShare, double malformedShare) {
             // synthetic numbers only: 999 and six digits, so about 909,000 valid ones exist in all. Plans take
-            // them from 999 400 000 up (from 999 000 000 for more than 360,000 plans, at most 800,000);
-            // children without a plan come from 999 900 000 up (999 800 000 for the smaller stores)
-            if (plans > 800_000) {
-                throw new IllegalArgumentException("at most 800,000 plans: there are not more synthetic (999) "
-                        + "NHS numbers beside the ones children without a plan need");
+            // them from 999 400 000 up (from 999 000 000 for more than 360,000 plans, at most 800,000 numbers);
+            // children without a plan come from 999 900 000 up (999 800 000 for the smaller stores). Beyond 800,000
+            // plans the same children get a second and a third plan, of another type (a child protection plan and
+            // looked after, say), so a national-size plan table can be built from synthetic numbers
+            if (plans > PLAN_TYPES.length * MAX_PLANNED_NUMBERS) {
+                throw new IllegalArgumentException("at most " + PLAN_TYPES.length * MAX_PLANNED_NUMBERS
+                        + " plans: three plan types for each of the 800,000 synthetic (999) NHS numbers there are "
+                        + "beside the ones children without a plan need");
             }
             Workload w = new Workload();
             w.childShare = childShare;
             w.flaggedShare = flaggedShare;
             w.scheduledShare = scheduledShare;
             w.malformedShare = malformedShare;
-            for (long base = plans > 360_000 ? 999_000_000L : 999_400_000L; w.flagged.size() < plans; base++) {
+            int numbers = Math.min(plans, MAX_PLANNED_NUMBERS);
+            for (long base = plans > 360_000 ? 999_000_000L : 999_400_000L; w.flagged.size() < numbers; base++) {
                 String n = LargeUploadBenchmark.withCheckDigit(base);
                 if (n != null) {
                     w.flagged.add(n);
@@ -527,13 +535,15 @@ public final class GatewayBenchmark {
             long t = System.nanoTime();
             try (HikariDataSource ds = Database.open(url, user, "", 2); Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
-                String[] types = {"CPP", "LAC", "UCP"};
                 OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                int numbers = w.flagged.size();
                 try (PreparedStatement ps = c.prepareStatement("insert into plan (nhs_number, plan_type, start_date, "
                         + "authority_code, updated_at) values (?, ?, ?, ?, ?)")) {
-                    for (int i = 1; i <= w.flagged.size(); i++) {
-                        ps.setString(1, w.flagged.get(i - 1));
-                        ps.setString(2, types[i % 3]);
+                    for (int i = 1; i <= plans; i++) {
+                        int number = (i - 1) % numbers;
+                        int round = (i - 1) / numbers; // a child's second or third plan is of another type
+                        ps.setString(1, w.flagged.get(number));
+                        ps.setString(2, PLAN_TYPES[(number + 1 + round) % PLAN_TYPES.length]);
                         ps.setDate(3, Date.valueOf(org.cpisgateway.TestDates.day("today-2y")));
                         ps.setString(4, i % 2 == 0 ? "LA901" : "LA902");
                         ps.setObject(5, now);
