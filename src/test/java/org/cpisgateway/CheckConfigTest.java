@@ -35,7 +35,7 @@ class CheckConfigTest {
     }
 
     static Path settingsWith(Path routes) throws Exception {
-        Path properties = routes.resolveSibling(routes.getFileName() + ".properties");
+        Path properties = TestFolders.temporary("cpis-settings").resolve("application.properties");
         Files.writeString(properties, Files.readString(Path.of("conf/application.properties"))
                 + "\ncpis.reload.routes-dir = " + routes + "\n");
         return properties;

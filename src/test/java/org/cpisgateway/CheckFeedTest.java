@@ -74,7 +74,7 @@ class CheckFeedTest {
 
     @Test
     void aFileOfSeveralMessagesIsCheckedMessageByMessageWithASummary() throws Exception {
-        Path file = Files.createTempFile("feed", ".hl7");
+        Path file = TestFolders.temporary("cpis-feed").resolve("feed.hl7");
         Files.writeString(file, Hl7Messages.a04("F1", "9990000018") + "\n"
                 // an update of the same visit (PV1-19 as F1's)
                 + Hl7Messages.adt("A08", "F2", "R9Z01", "ED", "9990000018^^^NHS^NH").replace("|VF2|", "|VF1|") + "\n"

@@ -59,7 +59,7 @@ class OpsPageBrowserTest {
     /** The DOM after the page's scripts ran, as headless Chromium serialises it. */
     static String render(String url) throws Exception {
         Path profile = TestFolders.temporary("cpis-chromium");
-        Path out = Files.createTempFile("cpis-ops", ".html");
+        Path out = TestFolders.temporary("cpis-ops").resolve("page.html");
         Process chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom", url)
