@@ -148,7 +148,7 @@ class WriteAheadLogTest {
     }
 
     @Test
-    void theLogIsWrittenAndSyncedOnTheCallersThreadAndStartsNoThreadOfItsOwn() throws Exception {
+    void theLogIsWrittenAndSyncedOnTheCallersThreadNotOnAThreadOfArtemis() throws Exception {
         // the journal writer relies on it (no hand-over to a thread of Artemis's journal): if an Artemis upgrade
         // gives the journal threads of its own again, this fails; the writer still works then, only slower
         java.util.function.Supplier<List<String>> journalThreads = () -> Thread.getAllStackTraces().keySet().stream()
@@ -166,6 +166,39 @@ class WriteAheadLogTest {
         try (WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024)) {
             assertEquals(List.of(3L), log.loaded().stream().map(WriteAheadLog.Logged::sequence).toList(),
                     "written, synced and forgotten in order");
+        }
+    }
+
+    @Test
+    void theNextFileIsMadeReadyOnTheLogsOwnThreadNotTheAppendingOne() throws Exception {
+        // Artemis makes the next journal file ready through the executor given to its file repository; made on the
+        // appending thread (the journal's default with a direct executor), a new file (zeros written and synced)
+        // held up every ACK waiting on the writer
+        java.util.Set<String> makers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        var fileMaker = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> new Thread(r, "test-wal-files")) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                makers.add(t.getName());
+            }
+        };
+        byte[] record = new byte[1024 * 1024];
+        int records = 80; // 80 MB: the log rolls over to a third 32 MB file
+        try (WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024, fileMaker)) {
+            for (int i = 1; i <= records; i++) {
+                record[0] = (byte) i;
+                log.append(i, record, i == records);
+                if (i % 10 == 0 && i <= 60) {
+                    log.forgetUpTo(i); // as checkpoints do, so that whole files become free
+                }
+            }
+        }
+        assertEquals(java.util.Set.of("test-wal-files"), makers, "files were made ready by the log's own thread");
+        assertTrue(fileMaker.isTerminated(), "closing the log stops its thread");
+        try (WriteAheadLog log = WriteAheadLog.open(dir.resolve("cpis.wal"), 1024 * 1024)) {
+            assertEquals(java.util.stream.LongStream.rangeClosed(61, records).boxed().toList(),
+                    log.loaded().stream().map(WriteAheadLog.Logged::sequence).toList(), "across the files, in order");
+            assertEquals((byte) records, log.loaded().get(records - 61).data()[0]);
         }
     }
 
