@@ -45,8 +45,8 @@ class DistributionIT {
             assertThat(home.resolve(part)).as(part).exists();
         }
         assertThat(Files.readString(home.resolve("bin/cpis-gateway")))
-                .as("the launcher's default heap, which tests and the benchmark run the gateway with")
-                .contains("${CPIS_JAVA_OPTS:-" + String.join(" ", GatewayProcess.LAUNCHER_HEAP) + "}");
+                .as("the launcher's default JVM options, which tests and the benchmark run the gateway with")
+                .contains("${CPIS_JAVA_OPTS:-" + String.join(" ", GatewayProcess.LAUNCHER_JVM_OPTIONS) + "}");
         running = Release.start("gateway", Map.of());
         gateway = running.process();
         mllpPort = running.mllpPort();

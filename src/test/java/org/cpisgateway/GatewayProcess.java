@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayProcess implements AutoCloseable {
 
     /**
-     * The release launcher's default heap ({@code bin/cpis-gateway}, {@code CPIS_JAVA_OPTS}), so that tests and the
-     * benchmark run the gateway as it ships whatever the machine's memory (without {@code -Xms} the JVM starts at
-     * 1/64 of it). {@code DistributionIT} holds the launcher to it.
+     * The release launcher's default JVM options ({@code bin/cpis-gateway}, {@code CPIS_JAVA_OPTS}): heap and
+     * survivor spaces, so that tests and the benchmark run the gateway as it ships whatever the machine's memory
+     * (without {@code -Xms} the JVM starts at 1/64 of it). {@code DistributionIT} holds the launcher to it.
      */
-    public static final List<String> LAUNCHER_HEAP = List.of("-Xms256m", "-Xmx512m");
+    public static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-XX:SurvivorRatio=4",
+            "-XX:TargetSurvivorRatio=80");
 
     public final int mllpPort;
     public final int brokerPort;
@@ -47,7 +48,7 @@ public final class GatewayProcess implements AutoCloseable {
     public GatewayProcess start() throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(LAUNCHER_HEAP);
+        cmd.addAll(LAUNCHER_JVM_OPTIONS);
         cmd.addAll(List.of("-cp", runtimeClasspath(),
                 "-Dlogback.configurationFile=conf/logback.xml",
                 "-Dcpis.mllp.host=127.0.0.1",
