@@ -149,7 +149,7 @@ public final class GatewayBenchmark {
             bareCmd.addAll(List.of("taskset", "-c", serverCpu));
         }
         bareCmd.add(java());
-        bareCmd.addAll(GatewayProcess.LAUNCHER_JVM_OPTIONS); // the same heap as the gateway
+        bareCmd.addAll(GatewayProcess.LAUNCHER_JVM_OPTIONS); // the same JVM options as the gateway
         bareCmd.addAll(List.of("-cp", GatewayProcess.classpath(),
                 "-Dlogback.configurationFile=conf/logback.xml", BareMllpServer.class.getName(), String.valueOf(barePort)));
         Process bare = new ProcessBuilder(bareCmd)
