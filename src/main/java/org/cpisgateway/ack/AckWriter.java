@@ -232,25 +232,38 @@ public class AckWriter {
             }
         }
 
+        /** Field {@code field}: its components escaped, written straight into the message (nothing when all empty). */
         void set(int field, String... components) {
-            raw(field, encode(components, enc.getComponentSeparator()));
+            int last = lastNonEmpty(components);
+            if (last >= 0) {
+                moveTo(field);
+                append(components, last, enc.getComponentSeparator(), out);
+            }
         }
 
         String encode(String[] parts, char separator) {
+            StringBuilder value = new StringBuilder();
+            append(parts, lastNonEmpty(parts), separator, value);
+            return value.toString();
+        }
+
+        private int lastNonEmpty(String[] parts) {
             int last = parts.length - 1;
             while (last >= 0 && (parts[last] == null || parts[last].isEmpty())) {
                 last--;
             }
-            StringBuilder value = new StringBuilder();
+            return last;
+        }
+
+        private void append(String[] parts, int last, char separator, StringBuilder to) {
             for (int i = 0; i <= last; i++) {
                 if (i > 0) {
-                    value.append(separator);
+                    to.append(separator);
                 }
                 if (parts[i] != null) {
-                    value.append(escape(parts[i], enc));
+                    to.append(escape(parts[i], enc));
                 }
             }
-            return value.toString();
         }
 
         private void moveTo(int field) {

@@ -9,18 +9,25 @@ import ca.uhn.hl7v2.parser.Escape;
  * Values are unescaped with HAPI's own {@link Escape}. {@link #of} declines (null) anything but the plain case,
  * a message starting MSH with the four standard-length encoding characters and well-formed segment names, so that
  * everything else still goes through HAPI's parser and its answers.
+ *
+ * <p>Segments and fields are positions in the message's text, not copies of it: only the values asked for become
+ * strings (a message is read once per attendance, so copying every segment and field was most of what reading it
+ * allocated).
  */
 public final class Er7Segments {
 
-    private final String[] segments;
+    private final String text;
+    /** Start and end (exclusive) of each segment in the text, empty ones included: segment k is 2k, 2k + 1. */
+    private final int[] bounds;
     private final char field;
     private final char component;
     private final char repetition;
     private final char subcomponent;
     private final EncodingCharacters encoding;
 
-    private Er7Segments(String[] segments, char field, String encodingCharacters) {
-        this.segments = segments;
+    private Er7Segments(String text, int[] bounds, char field, String encodingCharacters) {
+        this.text = text;
+        this.bounds = bounds;
         this.field = field;
         this.component = encodingCharacters.charAt(0);
         this.repetition = encodingCharacters.charAt(1);
@@ -45,13 +52,15 @@ public final class Er7Segments {
                 return null; // the field separator, a character twice, a letter, digit, space or not ASCII
             }
         }
-        String[] segments = split(text, '\r');
-        for (String s : segments) {
-            if (!s.isEmpty() && (!startsWithCode(s) || (s.length() > 3 && s.charAt(3) != field))) {
+        int[] bounds = cuts(text, 0, text.length(), '\r');
+        for (int k = 0; k < bounds.length; k += 2) {
+            int from = bounds[k];
+            int to = bounds[k + 1];
+            if (to > from && (!startsWithCode(text, from, to) || (to - from > 3 && text.charAt(from + 3) != field))) {
                 return null;
             }
         }
-        return new Er7Segments(segments, field, enc);
+        return new Er7Segments(text, bounds, field, enc);
     }
 
     /**
@@ -59,11 +68,15 @@ public final class Er7Segments {
      * or digits.
      */
     public static boolean startsWithCode(String s) {
-        if (s.length() < 3) {
+        return startsWithCode(s, 0, s.length());
+    }
+
+    private static boolean startsWithCode(String s, int from, int to) {
+        if (to - from < 3) {
             return false;
         }
         for (int i = 0; i < 3; i++) {
-            char c = s.charAt(i);
+            char c = s.charAt(from + i);
             if (!(c >= 'A' && c <= 'Z') && (i == 0 || !(c >= '0' && c <= '9'))) {
                 return false;
             }
@@ -73,16 +86,19 @@ public final class Er7Segments {
 
     /** True when MSH-9-3 (the message structure) is empty or one of these. */
     public boolean structureIsOneOf(String... structures) {
-        String[] msh = split(segments[0], field);
-        String structure = msh.length > 8 ? part(msh[8], component, 2) : null;
+        Segment msh = new Segment(bounds[0], bounds[1]);
+        String structure = msh.fieldCount() > 8 ? part(msh.field(8), component, 2) : null;
         return structure == null || structure.isEmpty() || java.util.Arrays.asList(structures).contains(structure);
     }
 
     /** The first segment of that name, or null. */
     public Segment first(String name) {
-        for (String s : segments) {
-            if (s.startsWith(name) && (s.length() == 3 || s.charAt(3) == field)) {
-                return new Segment(s);
+        for (int k = 0; k < bounds.length; k += 2) {
+            int from = bounds[k];
+            int length = bounds[k + 1] - from;
+            if (length >= name.length() && text.startsWith(name, from)
+                    && (length == 3 || text.charAt(from + 3) == field)) {
+                return new Segment(from, bounds[k + 1]);
             }
         }
         return null;
@@ -90,30 +106,110 @@ public final class Er7Segments {
 
     /** One segment's fields (not MSH, whose first field is the separator itself). */
     public final class Segment implements SegmentFields {
-        private final String[] fields;
+        /** Start and end (exclusive) of each field in the text: field n is 2n, 2n + 1. */
+        private final int[] fields;
 
-        private Segment(String text) {
-            this.fields = split(text, field);
+        private Segment(int from, int to) {
+            this.fields = cuts(text, from, to, field);
+        }
+
+        private int fieldCount() {
+            return fields.length / 2;
+        }
+
+        private String field(int n) {
+            return text.substring(fields[2 * n], fields[2 * n + 1]);
         }
 
         @Override
         public int repetitions(int n) {
-            return n >= fields.length || fields[n].isEmpty() ? 0 : split(fields[n], repetition).length;
+            if (n >= fieldCount() || fields[2 * n] == fields[2 * n + 1]) {
+                return 0;
+            }
+            int count = 1;
+            for (int i = fields[2 * n]; i < fields[2 * n + 1]; i++) {
+                if (text.charAt(i) == repetition) {
+                    count++;
+                }
+            }
+            return count;
         }
 
         @Override
         public String get(int n, int rep, int comp, int sub) {
-            if (n >= fields.length) {
+            if (n >= fieldCount()) {
                 return null;
             }
-            String value = part(part(part(fields[n], repetition, rep), component, comp - 1), subcomponent, sub - 1);
-            if (value == null || value.isBlank()) {
+            long piece = piece(text, fields[2 * n], fields[2 * n + 1], repetition, rep);
+            piece = piece < 0 ? piece : piece(text, from(piece), to(piece), component, comp - 1);
+            piece = piece < 0 ? piece : piece(text, from(piece), to(piece), subcomponent, sub - 1);
+            if (piece < 0) {
+                return null;
+            }
+            String value = text.substring(from(piece), to(piece));
+            if (value.isBlank()) {
                 return null;
             }
             String unescaped = value.indexOf(encoding.getEscapeCharacter()) >= 0 ? Escape.unescape(value, encoding)
                     : value;
             return unescaped.isBlank() ? null : unescaped.trim();
         }
+    }
+
+    /**
+     * Start and end (exclusive) of every piece of {@code text[from, to)} between separators, empty ones included, as
+     * pairs: piece k is at 2k, 2k + 1.
+     */
+    private static int[] cuts(String text, int from, int to, char separator) {
+        int count = 1;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == separator) {
+                count++;
+            }
+        }
+        int[] cuts = new int[2 * count];
+        int start = from;
+        int k = 0;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == separator) {
+                cuts[k++] = start;
+                cuts[k++] = i;
+                start = i + 1;
+            }
+        }
+        cuts[k++] = start;
+        cuts[k] = to;
+        return cuts;
+    }
+
+    /**
+     * Piece {@code index} (from 0) of {@code text[from, to)} between separators, as its start (high half) and end
+     * (low half), or -1 when there is none.
+     */
+    private static long piece(String text, int from, int to, char separator, int index) {
+        int start = from;
+        for (int i = 0; i < index; i++) {
+            int next = indexOf(text, separator, start, to);
+            if (next < 0) {
+                return -1;
+            }
+            start = next + 1;
+        }
+        int end = indexOf(text, separator, start, to);
+        return ((long) start << 32) | (end < 0 ? to : end);
+    }
+
+    private static int indexOf(String text, char c, int from, int to) {
+        int i = text.indexOf(c, from);
+        return i < to ? i : -1;
+    }
+
+    private static int from(long piece) {
+        return (int) (piece >>> 32);
+    }
+
+    private static int to(long piece) {
+        return (int) piece;
     }
 
     /** Piece {@code index} (from 0) of the value between separators; null when there is none. */
