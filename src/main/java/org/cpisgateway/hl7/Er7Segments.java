@@ -199,9 +199,14 @@ public final class Er7Segments {
         return ((long) start << 32) | (end < 0 ? to : end);
     }
 
+    /** The first {@code c} in {@code text[from, to)}, or -1: a miss does not search on to the message's end. */
     private static int indexOf(String text, char c, int from, int to) {
-        int i = text.indexOf(c, from);
-        return i < to ? i : -1;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int from(long piece) {
