@@ -48,8 +48,8 @@ class DistributionIT {
                 .as("the launcher's default JVM options, which tests and the benchmark run the gateway with")
                 .contains("${CPIS_JAVA_OPTS:-" + String.join(" ", GatewayProcess.LAUNCHER_JVM_OPTIONS) + "}");
         assertThat(Files.readString(home.resolve("bin/cpis-gateway.cmd")))
-                .as("the Windows launcher's default JVM options, the same")
-                .contains("set \"CPIS_JAVA_OPTS=" + String.join(" ", GatewayProcess.LAUNCHER_JVM_OPTIONS) + "\"");
+                .as("the Windows launcher's default JVM options, the same but for the Linux-only trim")
+                .contains("set \"CPIS_JAVA_OPTS=" + String.join(" ", GatewayProcess.WINDOWS_LAUNCHER_JVM_OPTIONS) + "\"");
         running = Release.start("gateway", Map.of());
         gateway = running.process();
         mllpPort = running.mllpPort();

@@ -16,12 +16,16 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayProcess implements AutoCloseable {
 
     /**
-     * The release launcher's default JVM options ({@code bin/cpis-gateway}, {@code CPIS_JAVA_OPTS}): heap and
-     * survivor spaces, so that tests and the benchmark run the gateway as it ships whatever the machine's memory
-     * (without {@code -Xms} the JVM starts at 1/64 of it). {@code DistributionIT} holds the launcher to it.
+     * The release launcher's default JVM options ({@code bin/cpis-gateway}, {@code CPIS_JAVA_OPTS}): heap, survivor
+     * spaces and the native-memory trim, so that tests and the benchmark run the gateway as it ships whatever the
+     * machine's memory (without {@code -Xms} the JVM starts at 1/64 of it). {@code DistributionIT} holds the launcher
+     * to it.
      */
     public static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-XX:SurvivorRatio=4",
-            "-XX:TargetSurvivorRatio=80");
+            "-XX:TargetSurvivorRatio=80", "-XX:+IgnoreUnrecognizedVMOptions", "-XX:TrimNativeHeapInterval=10000");
+
+    /** The Windows launcher's: the same without the native-memory trim, which the JVM supports on Linux only. */
+    public static final List<String> WINDOWS_LAUNCHER_JVM_OPTIONS = LAUNCHER_JVM_OPTIONS.subList(0, 4);
 
     public final int mllpPort;
     public final int brokerPort;
