@@ -158,7 +158,7 @@ public final class GatewayBenchmark {
         Result bareMax = closedLoop("baseline", barePort, connections, warmup, seconds, workload);
         Result barePipe = pipelined("baseline", barePort, connections, pipeline, seconds, workload);
         // --half-seconds=N: the fixed-rate phases for N seconds (default: --seconds). At half load a 15 s window
-        // holds about 30 young collections, so its p99 moves with where they fall; a longer window steadies it.
+        // holds about 30 young collections, so its p99 moves with where they fall; a longer one averages over more.
         int halfSeconds = Integer.parseInt(o.getOrDefault("half-seconds", String.valueOf(seconds)));
         Result bareHalf = fixedRate("baseline", barePort, connections, bareMax.throughput / 2, halfSeconds, workload,
                 null);
