@@ -126,13 +126,7 @@ public final class Er7Segments {
             if (n >= fieldCount() || fields[2 * n] == fields[2 * n + 1]) {
                 return 0;
             }
-            int count = 1;
-            for (int i = fields[2 * n]; i < fields[2 * n + 1]; i++) {
-                if (text.charAt(i) == repetition) {
-                    count++;
-                }
-            }
-            return count;
+            return 1 + count(text, fields[2 * n], fields[2 * n + 1], repetition);
         }
 
         @Override
@@ -161,13 +155,7 @@ public final class Er7Segments {
      * pairs: piece k is at 2k, 2k + 1.
      */
     private static int[] cuts(String text, int from, int to, char separator) {
-        int count = 1;
-        for (int i = from; i < to; i++) {
-            if (text.charAt(i) == separator) {
-                count++;
-            }
-        }
-        int[] cuts = new int[2 * count];
+        int[] cuts = new int[2 * (1 + count(text, from, to, separator))];
         int start = from;
         int k = 0;
         for (int i = from; i < to; i++) {
@@ -199,6 +187,17 @@ public final class Er7Segments {
         return ((long) start << 32) | (end < 0 ? to : end);
     }
 
+    /** How many {@code c} there are in {@code text[from, to)}. */
+    private static int count(String text, int from, int to, char c) {
+        int count = 0;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** The first {@code c} in {@code text[from, to)}, or -1: a miss does not search on to the message's end. */
     private static int indexOf(String text, char c, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -222,32 +221,17 @@ public final class Er7Segments {
         if (value == null) {
             return null;
         }
-        int start = 0;
-        for (int i = 0; i < index; i++) {
-            int next = value.indexOf(separator, start);
-            if (next < 0) {
-                return null;
-            }
-            start = next + 1;
-        }
-        int end = value.indexOf(separator, start);
-        return end < 0 ? value.substring(start) : value.substring(start, end);
+        long piece = piece(value, 0, value.length(), separator, index);
+        return piece < 0 ? null : value.substring(from(piece), to(piece));
     }
 
     /** Every piece between separators, empty ones included (String.split would compile a pattern each time). */
     static String[] split(String text, char separator) {
-        int count = 1;
-        for (int i = text.indexOf(separator); i >= 0; i = text.indexOf(separator, i + 1)) {
-            count++;
+        int[] cuts = cuts(text, 0, text.length(), separator);
+        String[] parts = new String[cuts.length / 2];
+        for (int k = 0; k < parts.length; k++) {
+            parts[k] = text.substring(cuts[2 * k], cuts[2 * k + 1]);
         }
-        String[] parts = new String[count];
-        int start = 0;
-        for (int k = 0; k < count - 1; k++) {
-            int end = text.indexOf(separator, start);
-            parts[k] = text.substring(start, end);
-            start = end + 1;
-        }
-        parts[count - 1] = text.substring(start);
         return parts;
     }
 }
