@@ -419,18 +419,23 @@ public final class GatewayBenchmark {
                                     TimeUnit.NANOSECONDS.sleep(wait);
                                 }
                             }
-                            out.write(Mllp.frame(w.next(random)));
+                            byte[] frame = Mllp.frame(w.next(random));
+                            long sent = System.nanoTime();
+                            out.write(frame);
                             out.flush();
                             if (Mllp.readFrames(in, 1, StandardCharsets.ISO_8859_1).isEmpty()) {
                                 throw new IOException("no ACK");
                             }
-                            long micros = Math.max(1, (System.nanoTime() - intended) / 1000);
+                            long answered = System.nanoTime();
+                            long micros = Math.max(1, (answered - intended) / 1000);
                             recorder.recordValue(micros);
                             count.incrementAndGet();
                             if (SLOW != null && intervalNanos > 0 && micros >= 10_000) {
-                                SLOW.add(String.format(Locale.ROOT, "%d %d %.1f", seed,
+                                // numbers only here: formatting on the sending thread (String.format's first call
+                                // loads and compiles its classes) delayed the next send by tens of milliseconds
+                                SLOW.add(new long[] {seed,
                                         EPOCH_MILLIS_AT_START + (intended - NANOS_AT_START) / 1_000_000,
-                                        micros / 1000.0));
+                                        micros, (sent - intended) / 1000, (answered - sent) / 1000});
                             }
                         }
                     }
@@ -445,16 +450,23 @@ public final class GatewayBenchmark {
             t.join();
         }
         if (SLOW != null) {
-            Files.write(Path.of(System.getProperty("cpis.bench.slow-log")), SLOW);
+            List<String> lines = new ArrayList<>();
+            for (long[] slow : SLOW) {
+                lines.add(String.format(Locale.ROOT, "%d %d %.1f %.1f %.1f", slow[0], slow[1], slow[2] / 1000.0,
+                        slow[3] / 1000.0, slow[4] / 1000.0));
+            }
+            Files.write(Path.of(System.getProperty("cpis.bench.slow-log")), lines);
         }
         return count.get();
     }
 
     /**
      * With {@code -Dcpis.bench.slow-log=FILE}: each answer of a fixed-rate run that took 10 ms or more, as
-     * "connection intended-send-time-in-epoch-ms latency-ms", for laying beside the gateway's GC log and other timelines.
+     * "connection intended-send-time-in-epoch-ms latency-ms send-lag-ms round-trip-ms", for laying beside the gateway's
+     * GC log and other timelines. The send lag (intended time to the write) is the previous answer's lateness, or the load
+     * generator's own; the round trip (write to ACK) is the gateway's answer time with the network.
      */
-    private static final java.util.Queue<String> SLOW = System.getProperty("cpis.bench.slow-log") == null ? null
+    private static final java.util.Queue<long[]> SLOW = System.getProperty("cpis.bench.slow-log") == null ? null
             : new java.util.concurrent.ConcurrentLinkedQueue<>();
     private static final long NANOS_AT_START = System.nanoTime();
     private static final long EPOCH_MILLIS_AT_START = System.currentTimeMillis();
