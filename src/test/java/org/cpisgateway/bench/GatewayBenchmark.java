@@ -85,15 +85,19 @@ public final class GatewayBenchmark {
             if (!keptStore) {
                 demo.flagged.add("9990000018");
             }
-            // --pid=N (the gateway's process): its CPU per message and RSS are printed too; --rate=N: a fixed rate
+            // --pid=N (the gateway's process): its CPU per message and RSS are printed too
             long pid = Long.parseLong(o.getOrDefault("pid", "0"));
+            // --server-cpu=N: the CPU the gateway is pinned to, for the busy shares of the row
+            CpuBusy.serverCpu = Integer.parseInt(o.getOrDefault("server-cpu", "-1"));
             int port = Integer.parseInt(o.get("port"));
             if (warmup > 0) {
                 closedLoop("running", port, connections, warmup, 1, demo);
             }
             long cpuBefore = pid > 0 ? Resources.cpuMillis(pid) : 0;
+            // --rate=N: a fixed rate; --pipelined=true: pipelined (--pipeline frames in flight); else closed loop
             Result r = o.containsKey("rate")
                     ? fixedRate("running", port, connections, Double.parseDouble(o.get("rate")), seconds, demo, null)
+                    : "true".equals(o.get("pipelined")) ? pipelined("running", port, connections, pipeline, seconds, demo)
                     : closedLoop("running", port, connections, 0, seconds, demo);
             System.out.println(String.join(" ", r.row(connections)));
             if (pid > 0) {
@@ -112,6 +116,7 @@ public final class GatewayBenchmark {
             new ProcessBuilder("taskset", "-a", "-cp", loadCpus, String.valueOf(ProcessHandle.current().pid()))
                     .inheritIO().start().waitFor();
             System.out.printf("pinned: server under test on CPU %s, load generator on CPU %s%n", serverCpu, loadCpus);
+            CpuBusy.serverCpu = cpus - 1;
         }
         Path data = TestFolders.temporary("cpis-bench");
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = null;
@@ -212,7 +217,7 @@ public final class GatewayBenchmark {
         }
 
         String[] header = {"server", "mode", "connections", "messages", "throughput_per_s", "p50_ms", "p90_ms", "p99_ms",
-                "p999_ms", "max_ms"};
+                "p999_ms", "max_ms", "server_cpu_busy_pct", "load_cpu_busy_pct"};
         for (Result r : List.of(bareMax, barePipe, bareHalf, gwMax, gwPipe, gwHalf)) {
             rows.add(r.row(connections));
         }
@@ -222,10 +227,12 @@ public final class GatewayBenchmark {
         rows.forEach(r -> csv.add(String.join(",", r)));
         Files.write(Path.of("target/bench/results.csv"), csv);
 
-        System.out.printf("%n%-9s %-22s %5s %9s %10s %8s %8s %8s %8s %8s%n", (Object[]) header);
+        System.out.printf("%n%-9s %-22s %5s %9s %10s %8s %8s %8s %8s %8s %8s %8s%n", (Object[]) header);
         for (String[] r : rows) {
-            System.out.printf("%-9s %-22s %5s %9s %10s %8s %8s %8s %8s %8s%n", (Object[]) r);
+            System.out.printf("%-9s %-22s %5s %9s %10s %8s %8s %8s %8s %8s %8s %8s%n", (Object[]) r);
         }
+        System.out.println("(busy: the share of the server's CPU, and of the load generator's, not idle over the phase,"
+                + " from /proc/stat; a baseline whose server CPU is far from 100% measured the load generator)");
         System.out.printf("%ngateway / baseline throughput, closed loop: %.1f%%; pipelined: %.1f%%%n",
                 100.0 * gwMax.throughput / bareMax.throughput, 100.0 * gwPipe.throughput / barePipe.throughput);
         System.out.printf("gateway p99 at half its max (%.0f msg/s): %.2f ms (baseline at half its max: %.2f ms)%n",
@@ -322,20 +329,26 @@ public final class GatewayBenchmark {
         final long messages;
         final double throughput;
         final double target;
+        /** How busy the server's CPU and the load generator's CPUs were over the run (percent; null: not pinned). */
+        final CpuBusy.Shares busy;
 
-        Result(String server, String mode, Histogram histogram, long messages, double seconds, double target) {
+        Result(String server, String mode, Histogram histogram, long messages, double seconds, double target,
+               CpuBusy.Shares busy) {
             this.server = server;
             this.mode = mode;
             this.histogram = histogram;
             this.messages = messages;
             this.throughput = messages / seconds;
             this.target = target;
+            this.busy = busy;
         }
 
         String[] row(int connections) {
             return new String[] {server, mode, String.valueOf(connections), String.valueOf(messages),
                     String.format(Locale.ROOT, "%.0f", throughput), ms(50), ms(90), ms(99), ms(99.9),
-                    String.format(Locale.ROOT, "%.2f", histogram.getMaxValue() / 1000.0)};
+                    String.format(Locale.ROOT, "%.2f", histogram.getMaxValue() / 1000.0),
+                    busy == null ? "-" : String.format(Locale.ROOT, "%.0f", busy.server()),
+                    busy == null ? "-" : String.format(Locale.ROOT, "%.0f", busy.load())};
         }
 
         String ms(double percentile) {
@@ -369,25 +382,29 @@ public final class GatewayBenchmark {
             throws Exception {
         run(port, connections, warmup, w, new Recorder(3), 0, 0);
         Recorder recorder = new Recorder(3);
+        CpuBusy before = CpuBusy.now();
         long n = run(port, connections, seconds, w, recorder, 0, 0);
-        return new Result(server, "closed loop", recorder.getIntervalHistogram(), n, seconds, 0);
+        return new Result(server, "closed loop", recorder.getIntervalHistogram(), n, seconds, 0, before.until());
     }
 
     /** Each connection keeps {@code depth} frames in flight. */
     static Result pipelined(String server, int port, int connections, int depth, int seconds, Workload w)
             throws Exception {
         Recorder recorder = new Recorder(3);
+        CpuBusy before = CpuBusy.now();
         long n = run(port, connections, seconds, w, recorder, depth, 0);
-        return new Result(server, "pipelined x" + depth, recorder.getIntervalHistogram(), n, seconds, 0);
+        return new Result(server, "pipelined x" + depth, recorder.getIntervalHistogram(), n, seconds, 0,
+                before.until());
     }
 
     /** A fixed total rate; latency counted from each message's intended send time. */
     static Result fixedRate(String server, int port, int connections, double rate, int seconds, Workload w,
                             Resources res) throws Exception {
         Recorder recorder = new Recorder(3);
+        CpuBusy before = CpuBusy.now();
         long n = run(port, connections, seconds, w, recorder, 0, rate);
         return new Result(server, String.format(Locale.ROOT, "fixed %.0f/s", rate), recorder.getIntervalHistogram(), n,
-                seconds, rate);
+                seconds, rate, before.until());
     }
 
     static long run(int port, int connections, int seconds, Workload w, Recorder recorder, int depth, double rate)
@@ -402,7 +419,9 @@ public final class GatewayBenchmark {
                     s.setTcpNoDelay(true);
                     s.setSoTimeout(60_000);
                     OutputStream out = s.getOutputStream();
-                    InputStream in = s.getInputStream();
+                    // buffered: read byte by byte from the socket, every byte of an ACK was a system call of the load
+                    // generator's, whose CPU then capped the baseline (its server's CPU was 70% idle)
+                    InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 65536);
                     Random random = new Random(seed * 7919L + System.nanoTime());
                     if (depth > 0) {
                         runPipelined(out, in, depth, end, w, random, recorder, count);
@@ -615,6 +634,69 @@ public final class GatewayBenchmark {
     }
 
     /** Process resources read from /proc and jcmd. */
+    /**
+     * Busy time of the pinned CPUs from {@code /proc/stat} (everything but idle and I/O wait: the processes, the
+     * kernel's interrupt work for them), to tell whether a phase was bound by the server or by the load generator.
+     */
+    record CpuBusy(long[] busy, long[] total) {
+        /** The CPU the server under test is pinned to (-1: not pinned); the load generator has the others. */
+        static int serverCpu = -1;
+
+        record Shares(double server, double load) {
+        }
+
+        static CpuBusy now() throws IOException {
+            // every CPU of the machine (not availableProcessors(): a process pinned to one CPU counts only that one)
+            List<long[]> cpus = new ArrayList<>(); // {busy, total} by CPU number
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (!line.matches("cpu\\d+ .*")) {
+                    continue;
+                }
+                String[] f = line.trim().split("\\s+");
+                int cpu = Integer.parseInt(f[0].substring(3));
+                while (cpus.size() <= cpu) {
+                    cpus.add(new long[2]);
+                }
+                for (int i = 1; i < Math.min(f.length, 9); i++) { // user nice system idle iowait irq softirq steal
+                    long v = Long.parseLong(f[i]);
+                    cpus.get(cpu)[1] += v;
+                    if (i != 4 && i != 5) {
+                        cpus.get(cpu)[0] += v;
+                    }
+                }
+            }
+            long[] busy = new long[cpus.size()];
+            long[] total = new long[cpus.size()];
+            for (int cpu = 0; cpu < cpus.size(); cpu++) {
+                busy[cpu] = cpus.get(cpu)[0];
+                total[cpu] = cpus.get(cpu)[1];
+            }
+            return new CpuBusy(busy, total);
+        }
+
+        /** The busy shares from this snapshot until now; null when the server is not pinned. */
+        Shares until() throws IOException {
+            if (serverCpu < 0) {
+                return null;
+            }
+            CpuBusy after = now();
+            double server = 0;
+            long loadBusy = 0;
+            long loadTotal = 0;
+            for (int cpu = 0; cpu < busy.length; cpu++) {
+                long b = after.busy[cpu] - busy[cpu];
+                long t = Math.max(1, after.total[cpu] - total[cpu]);
+                if (cpu == serverCpu) {
+                    server = 100.0 * b / t;
+                } else {
+                    loadBusy += b;
+                    loadTotal += t;
+                }
+            }
+            return new Shares(server, 100.0 * loadBusy / Math.max(1, loadTotal));
+        }
+    }
+
     static final class Resources {
         double cpuMicrosPerMessage;
         long rssMb;
