@@ -419,8 +419,8 @@ public final class GatewayBenchmark {
                     s.setTcpNoDelay(true);
                     s.setSoTimeout(60_000);
                     OutputStream out = s.getOutputStream();
-                    // buffered: read byte by byte from the socket, every byte of an ACK was a system call of the load
-                    // generator's, whose CPU then capped the baseline (its server's CPU was 70% idle)
+                    // buffered: read byte by byte from the socket, each byte of an ACK was a system call on the load
+                    // generator's CPU, which then capped the baseline (the bare server's CPU was 70% idle)
                     InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 65536);
                     Random random = new Random(seed * 7919L + System.nanoTime());
                     if (depth > 0) {
@@ -633,7 +633,6 @@ public final class GatewayBenchmark {
         }
     }
 
-    /** Process resources read from /proc and jcmd. */
     /**
      * Busy time of the pinned CPUs from {@code /proc/stat} (everything but idle and I/O wait: the processes, the
      * kernel's interrupt work for them), to tell whether a phase was bound by the server or by the load generator.
@@ -646,6 +645,9 @@ public final class GatewayBenchmark {
         }
 
         static CpuBusy now() throws IOException {
+            if (serverCpu < 0) {
+                return new CpuBusy(new long[0], new long[0]); // not pinned (or no /proc): nothing to share out
+            }
             // every CPU of the machine (not availableProcessors(): a process pinned to one CPU counts only that one)
             List<long[]> cpus = new ArrayList<>(); // {busy, total} by CPU number
             for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
@@ -697,6 +699,7 @@ public final class GatewayBenchmark {
         }
     }
 
+    /** Process resources read from /proc and jcmd. */
     static final class Resources {
         double cpuMicrosPerMessage;
         long rssMb;
