@@ -637,43 +637,36 @@ public final class GatewayBenchmark {
      * Busy time of the pinned CPUs from {@code /proc/stat} (everything but idle and I/O wait: the processes, the
      * kernel's interrupt work for them), to tell whether a phase was bound by the server or by the load generator.
      */
-    record CpuBusy(long[] busy, long[] total) {
-        /** The CPU the server under test is pinned to (-1: not pinned); the load generator has the others. */
+    record CpuBusy(Map<Integer, long[]> byCpu) {
+        /** The CPU the server under test is pinned to (-1: not pinned); the load generator's are all the others. */
         static int serverCpu = -1;
 
         record Shares(double server, double load) {
         }
 
+        /** {busy, total} jiffies of every online CPU of the machine, by its number (none when not pinned). */
         static CpuBusy now() throws IOException {
+            Map<Integer, long[]> byCpu = new java.util.TreeMap<>();
             if (serverCpu < 0) {
-                return new CpuBusy(new long[0], new long[0]); // not pinned (or no /proc): nothing to share out
+                return new CpuBusy(byCpu); // not pinned (or no /proc): nothing to share out
             }
-            // every CPU of the machine (not availableProcessors(): a process pinned to one CPU counts only that one)
-            List<long[]> cpus = new ArrayList<>(); // {busy, total} by CPU number
+            // every "cpuN" line, not availableProcessors(): a process pinned to one CPU counts only that one
             for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
                 if (!line.matches("cpu\\d+ .*")) {
                     continue;
                 }
-                String[] f = line.trim().split("\\s+");
-                int cpu = Integer.parseInt(f[0].substring(3));
-                while (cpus.size() <= cpu) {
-                    cpus.add(new long[2]);
-                }
-                for (int i = 1; i < Math.min(f.length, 9); i++) { // user nice system idle iowait irq softirq steal
+                String[] f = line.trim().split("\\s+"); // cpuN user nice system idle iowait irq softirq steal ...
+                long[] cpu = new long[2];
+                for (int i = 1; i < Math.min(f.length, 9); i++) {
                     long v = Long.parseLong(f[i]);
-                    cpus.get(cpu)[1] += v;
+                    cpu[1] += v;
                     if (i != 4 && i != 5) {
-                        cpus.get(cpu)[0] += v;
+                        cpu[0] += v;
                     }
                 }
+                byCpu.put(Integer.parseInt(f[0].substring(3)), cpu);
             }
-            long[] busy = new long[cpus.size()];
-            long[] total = new long[cpus.size()];
-            for (int cpu = 0; cpu < cpus.size(); cpu++) {
-                busy[cpu] = cpus.get(cpu)[0];
-                total[cpu] = cpus.get(cpu)[1];
-            }
-            return new CpuBusy(busy, total);
+            return new CpuBusy(byCpu);
         }
 
         /** The busy shares from this snapshot until now; null when the server is not pinned. */
@@ -681,13 +674,16 @@ public final class GatewayBenchmark {
             if (serverCpu < 0) {
                 return null;
             }
-            CpuBusy after = now();
+            Map<Integer, long[]> after = now().byCpu();
             double server = 0;
             long loadBusy = 0;
             long loadTotal = 0;
-            for (int cpu = 0; cpu < busy.length; cpu++) {
-                long b = after.busy[cpu] - busy[cpu];
-                long t = Math.max(1, after.total[cpu] - total[cpu]);
+            for (int cpu : byCpu.keySet()) {
+                if (!after.containsKey(cpu)) {
+                    continue; // gone offline meanwhile
+                }
+                long b = after.get(cpu)[0] - byCpu.get(cpu)[0];
+                long t = Math.max(1, after.get(cpu)[1] - byCpu.get(cpu)[1]);
                 if (cpu == serverCpu) {
                     server = 100.0 * b / t;
                 } else {
