@@ -11,6 +11,7 @@ import org.cpisgateway.config.StoreSettings;
 import org.cpisgateway.store.AccessLog;
 import org.cpisgateway.store.AttendanceJournal;
 import org.cpisgateway.store.Database;
+import org.cpisgateway.store.H2Leftovers;
 import org.cpisgateway.store.JournalRetention;
 import org.cpisgateway.store.MessageLog;
 import org.cpisgateway.store.DeliveryTable;
@@ -35,8 +36,12 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
     static StoreWiring wire(GatewaySettings settings, Clock clock, List<AutoCloseable> started)
             throws SQLException, java.io.IOException {
         StoreSettings s = settings.store();
-        HikariDataSource dataSource = Database.open(s.url(), s.user(), s.password(), s.poolSize());
+        HikariDataSource dataSource = Database.pool(s.url(), s.user(), s.password(), s.poolSize());
+        if (s.inUseMarker() != null) { // closed in reverse: the marker goes once the pool has closed the store
+            started.add(H2Leftovers.clearAfterUncleanStop(dataSource, s.inUseMarker())::run);
+        }
         started.add(dataSource);
+        Database.migrate(dataSource);
         PlanTable plans = new PlanTable(dataSource, clock);
         if (s.walDirectory() != null) { // the embedded store on disk: no other process writes its plans
             plans.answerFromMemory(PlanHolders.load(dataSource));

@@ -62,6 +62,7 @@ class CrashSafetyTest {
                 thread.join();
             }
             assertThat(acked).as("attendances acknowledged before the kill").hasSizeGreaterThan(50);
+            assertThat(data.resolve("store/cpis.in-use")).as("the store's in-use marker, left by the kill").exists();
 
             gateway.start();
             // the PAS re-sends what it never got an ACK for
@@ -77,6 +78,7 @@ class CrashSafetyTest {
             }
             Map<String, Integer> notified = drainNotifications(gateway.brokerPort);
             gateway.stop();
+            assertThat(data.resolve("store/cpis.in-use")).as("the marker, after a clean stop").doesNotExist();
 
             assertThat(notified.keySet()).as("notified attendances").containsAll(acked);
             assertThat(notified.values()).as("no attendance notified twice").allMatch(n -> n == 1);

@@ -19,12 +19,25 @@ public record StoreSettings(String url, String user, String password, int poolSi
      * PostgreSQL (its commit is durable) and an in-memory H2 (nothing is).
      */
     public java.nio.file.Path walDirectory() {
+        return besideEmbeddedFile(".wal");
+    }
+
+    /**
+     * The embedded store on disk's in-use marker ({@code <file>.in-use}): there while the gateway runs, removed once
+     * the store has closed cleanly; null for PostgreSQL and an in-memory H2.
+     */
+    public java.nio.file.Path inUseMarker() {
+        return besideEmbeddedFile(".in-use");
+    }
+
+    /** The embedded store's file (as the URL names it) with this suffix; null when the store is not H2 on disk. */
+    private java.nio.file.Path besideEmbeddedFile(String suffix) {
         String prefix = "jdbc:h2:file:";
         if (!url.startsWith(prefix)) {
             return null;
         }
         int end = url.indexOf(';');
-        return java.nio.file.Path.of(url.substring(prefix.length(), end < 0 ? url.length() : end) + ".wal");
+        return java.nio.file.Path.of(url.substring(prefix.length(), end < 0 ? url.length() : end) + suffix);
     }
 
     public boolean postgres() {

@@ -13,6 +13,13 @@ public final class Database {
     }
 
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
+        HikariDataSource dataSource = pool(url, user, password, poolSize);
+        migrate(dataSource);
+        return dataSource;
+    }
+
+    /** The pool alone, not yet migrated. */
+    public static HikariDataSource pool(String url, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("cpis-store");
         config.setJdbcUrl(url);
@@ -20,9 +27,7 @@ public final class Database {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(5_000);
-        HikariDataSource dataSource = new HikariDataSource(config);
-        migrate(dataSource);
-        return dataSource;
+        return new HikariDataSource(config);
     }
 
     /**
