@@ -37,13 +37,33 @@ class CrashSafetyTest {
 
     static final String CHILD = "9990000018"; // demo CPP with LA901, at R9Z01 ED (unscheduled)
 
+    /**
+     * One round by default. For a soak, {@code -Dcpis.crash.rounds=30} runs that many, each on a new store and killed
+     * after a random number of ACKs (150 to 3,000), and {@code -Dcpis.crash.h2-write-delay=10} makes H2 write its
+     * file that often (more of its writes land mid-batch).
+     */
     @Test
     void everyAcknowledgedAttendanceSurvivesSigkillExactlyOnce() throws Exception {
+        int rounds = Integer.getInteger("cpis.crash.rounds", 1);
+        java.util.Random random = new java.util.Random();
+        for (int round = 0; round < rounds; round++) {
+            killedAndRestarted(round == 0 ? 150 : 150 + random.nextInt(2851));
+        }
+    }
+
+    private static void killedAndRestarted(int ackedBeforeKill) throws Exception {
         Path data = TestFolders.temporary("cpis-crash");
         Set<String> acked = ConcurrentHashMap.newKeySet();
         Set<String> sent = ConcurrentHashMap.newKeySet();
-        try (GatewayProcess gateway = new GatewayProcess(data, "cpis.notify.retry-interval-ms", "500",
-                "cpis.notify.retry-min-age-seconds", "0")) {
+        List<String> properties = new ArrayList<>(List.of("cpis.notify.retry-interval-ms", "500",
+                "cpis.notify.retry-min-age-seconds", "0"));
+        String writeDelay = System.getProperty("cpis.crash.h2-write-delay");
+        if (writeDelay != null) {
+            properties.addAll(List.of("cpis.store.url", "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_COMPACT_FILL_RATE=0;"
+                    + "QUERY_CACHE_SIZE=64;CACHE_SIZE=1024;WRITE_DELAY=" + writeDelay));
+        }
+        try (GatewayProcess gateway = new GatewayProcess(data, properties.toArray(String[]::new))) {
             gateway.start();
             AtomicBoolean running = new AtomicBoolean(true);
             List<Thread> pas = new ArrayList<>();
@@ -53,8 +73,8 @@ class CrashSafetyTest {
                 pas.add(thread);
             }
             long deadline = System.currentTimeMillis() + 30_000;
-            while (acked.size() < 150 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
+            while (acked.size() < ackedBeforeKill && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
             }
             gateway.kill();
             running.set(false);
