@@ -37,8 +37,13 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
             throws SQLException, java.io.IOException {
         StoreSettings s = settings.store();
         HikariDataSource dataSource = Database.pool(s.url(), s.user(), s.password(), s.poolSize());
-        if (s.inUseMarker() != null) { // closed in reverse: the marker goes once the pool has closed the store
-            started.add(H2Leftovers.clearAfterUncleanStop(dataSource, s.inUseMarker())::run);
+        try {
+            if (s.inUseMarker() != null) { // closed in reverse: the marker goes once the pool has closed the store
+                started.add(H2Leftovers.clearAfterUncleanStop(dataSource, s.inUseMarker())::run);
+            }
+        } catch (SQLException | java.io.IOException | RuntimeException e) {
+            dataSource.close(); // the marker stays: the next start clears again
+            throw e;
         }
         started.add(dataSource);
         Database.migrate(dataSource);
