@@ -32,6 +32,13 @@ class H2LeftoversTest {
         return "jdbc:h2:file:" + dir.resolve("store") + ";WRITE_DELAY=0";
     }
 
+    private JdbcDataSource dataSource() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL(url());
+        dataSource.setUser("sa");
+        return dataSource;
+    }
+
     /** Row 1 committed; row 2 inserted by a transaction that a kill cut off, its undo record lost. */
     private void killedWithAnInsertWithoutItsUndoRecord() throws SQLException {
         try (Connection c = DriverManager.getConnection(url(), "sa", "")) {
@@ -97,9 +104,7 @@ class H2LeftoversTest {
     @Test
     void afterAnUncleanStopTheLeftoverIsGoneForEverySessionAndItsKeyIsFree() throws Exception {
         Path marker = dir.resolve("store.in-use");
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL(url());
-        dataSource.setUser("sa");
+        JdbcDataSource dataSource = dataSource();
         Runnable closed = H2Leftovers.clearAfterUncleanStop(dataSource, marker); // first start: marks the store in use
         assertThat(marker).exists();
         killedWithAnInsertWithoutItsUndoRecord(); // and the marker stays: not closed cleanly
@@ -120,9 +125,7 @@ class H2LeftoversTest {
     @Test
     void aCleanlyClosedStoreIsNotScanned() throws Exception {
         Path marker = dir.resolve("store.in-use");
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL(url());
-        dataSource.setUser("sa");
+        JdbcDataSource dataSource = dataSource();
         H2Leftovers.clearAfterUncleanStop(dataSource, marker).run();
         assertThat(marker).doesNotExist();
         H2Leftovers.clearAfterUncleanStop(dataSource, marker);
