@@ -1,8 +1,10 @@
 package org.cpisgateway.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ public final class H2Leftovers {
             }
         } else {
             Files.createDirectories(marker.getParent());
-            Files.createFile(marker);
+            create(marker);
         }
         return () -> {
             try {
@@ -74,6 +76,18 @@ public final class H2Leftovers {
                 LOG.warn("The store's in-use marker could not be removed: {}", e.getClass().getName());
             }
         };
+    }
+
+    /** Creates the marker and syncs it and its folder, so that a power cut soon after the start does not lose it. */
+    private static void create(Path marker) throws IOException {
+        try (FileChannel file = FileChannel.open(marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            file.force(true);
+        }
+        try (FileChannel folder = FileChannel.open(marker.getParent(), StandardOpenOption.READ)) {
+            folder.force(true);
+        } catch (IOException notOnThisSystem) {
+            // a folder cannot be opened or synced on every system (Windows); the file itself is synced
+        }
     }
 
     /** The entries of the store's tables and indexes still marked uncommitted (none while no transaction is open). */
