@@ -58,10 +58,16 @@ class CrashSafetyTest {
         List<String> properties = new ArrayList<>(List.of("cpis.notify.retry-interval-ms", "500",
                 "cpis.notify.retry-min-age-seconds", "0"));
         String writeDelay = System.getProperty("cpis.crash.h2-write-delay");
-        if (writeDelay != null) {
-            properties.addAll(List.of("cpis.store.url", "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_COMPACT_FILL_RATE=0;"
-                    + "QUERY_CACHE_SIZE=64;CACHE_SIZE=1024;WRITE_DELAY=" + writeDelay));
+        if (writeDelay != null) { // the shipped store URL, its write delay changed
+            java.util.Properties conf = new java.util.Properties();
+            try (var in = Files.newInputStream(Path.of("conf/application.properties"))) {
+                conf.load(in);
+            }
+            String url = conf.getProperty("cpis.store.url")
+                    .replace("{{cpis.data.dir}}", data.toAbsolutePath().toString());
+            assertThat(url).contains("WRITE_DELAY=");
+            properties.addAll(List.of("cpis.store.url",
+                    url.replaceAll("WRITE_DELAY=\\d+", "WRITE_DELAY=" + writeDelay)));
         }
         try (GatewayProcess gateway = new GatewayProcess(data, properties.toArray(String[]::new))) {
             gateway.start();

@@ -123,7 +123,7 @@ class H2LeftoversTest {
     }
 
     @Test
-    void aCleanlyClosedStoreIsNotScanned() throws Exception {
+    void theMarkerIsMadeAtStartAndGoneAfterACleanCloseSoTheNextStartDoesNotClear() throws Exception {
         Path marker = dir.resolve("store.in-use");
         JdbcDataSource dataSource = dataSource();
         H2Leftovers.clearAfterUncleanStop(dataSource, marker).run();
