@@ -138,11 +138,18 @@ class CrashSafetyTest {
             Files.createDirectories(inbox);
             Files.writeString(inbox.resolve("big.csv.part"), csv);
             Files.move(inbox.resolve("big.csv.part"), inbox.resolve("big.csv"));
-            long until0 = System.currentTimeMillis() + 20_000;
-            while (!Files.exists(inbox.resolve("big.csv.camelLock")) && System.currentTimeMillis() < until0) {
-                Thread.sleep(50); // Camel marks a file it has taken; 60,000 rows then take a few seconds
+            // the upload commits 500 rows at a time, first rows first: the kill comes as soon as an attendance of the
+            // file's first child is flagged, that is with the first batch in the store and 119 still to come
+            String first = csv.substring(csv.indexOf("\n") + 1, csv.indexOf(",LAC"));
+            try (Socket pas = new Socket("127.0.0.1", gateway.mllpPort)) {
+                pas.setSoTimeout(20_000);
+                long until0 = System.currentTimeMillis() + 60_000;
+                int probes = 1;
+                for (; !flagged(pas, first) && System.currentTimeMillis() < until0; probes++) {
+                    Thread.sleep(20);
+                }
+                System.out.printf("upload crash test: first child flagged at attendance %d; killing%n", probes);
             }
-            Thread.sleep(1000);
             assertThat(inbox.resolve("big.csv.camelLock")).as("upload in progress when killed").exists();
             gateway.kill();
             assertThat(inbox.resolve("big.csv")).as("file still in the inbox after the kill").exists();
@@ -204,6 +211,15 @@ class CrashSafetyTest {
         }
         AckText a = AckText.of(ack.get(0));
         return "AA".equals(a.field("MSA", 1)) && id.equals(a.field("MSA", 2)) && "FLAGGED".equals(a.field("ZCS", 1));
+    }
+
+    /** An attendance of this child at the demo's emergency department: whether the gateway answered it FLAGGED. */
+    static boolean flagged(Socket pas, String nhsNumber) throws IOException {
+        pas.getOutputStream().write(Mllp.frame(Hl7Messages.a04(Hl7Messages.newControlId(), nhsNumber)
+                .getBytes(StandardCharsets.UTF_8)));
+        pas.getOutputStream().flush();
+        List<String> ack = Mllp.readFrames(pas.getInputStream(), 1, StandardCharsets.UTF_8);
+        return !ack.isEmpty() && "FLAGGED".equals(AckText.of(ack.get(0)).field("ZCS", 1));
     }
 
     /** Reads LA901's queue until nothing has arrived for five seconds. */
