@@ -165,6 +165,11 @@ public final class GatewayBenchmark {
         // --half-seconds=N: the fixed-rate phases for N seconds (default: --seconds). At half load a 15 s window
         // holds about 30 young collections, so its p99 moves with where they fall; a longer one averages over more.
         int halfSeconds = Integer.parseInt(o.getOrDefault("half-seconds", String.valueOf(seconds)));
+        // --half-settle=N: N seconds at the fixed rate before its window is counted (default 5). The pipelined phase
+        // just before leaves queues behind (on PostgreSQL its answers were slow for the first two seconds after it),
+        // and their draining is not the tail of a server at half load
+        int halfSettle = Integer.parseInt(o.getOrDefault("half-settle", "5"));
+        settle(barePort, connections, bareMax.throughput / 2, halfSettle, workload);
         Result bareHalf = fixedRate("baseline", barePort, connections, bareMax.throughput / 2, halfSeconds, workload,
                 null);
         bare.destroy();
@@ -200,11 +205,12 @@ public final class GatewayBenchmark {
             if (jfr != null) {
                 jcmd(pid, "JFR.start", "name=half", "settings=profile", "filename=" + jfr);
             }
-            long cpuBefore = Resources.cpuMillis(pid);
             // --half-rate=N: the fixed-rate phase at N msg/s instead of half the closed-loop maximum, so runs with
             // different JVM or store settings are compared at the same load
             double halfRate = o.containsKey("half-rate") ? Double.parseDouble(o.get("half-rate"))
                     : gwMax.throughput / 2;
+            settle(gateway.mllpPort, connections, halfRate, halfSettle, workload);
+            long cpuBefore = Resources.cpuMillis(pid);
             gwHalf = fixedRate("gateway", gateway.mllpPort, connections, halfRate, halfSeconds, workload, res);
             long cpuAfter = Resources.cpuMillis(pid);
             if (jfr != null) {
@@ -395,6 +401,13 @@ public final class GatewayBenchmark {
         long n = run(port, connections, seconds, w, recorder, depth, 0);
         return new Result(server, "pipelined x" + depth, recorder.getIntervalHistogram(), n, seconds, 0,
                 before.until());
+    }
+
+    /** The fixed rate for some seconds, not counted: the queues of the phase before drain first. */
+    static void settle(int port, int connections, double rate, int seconds, Workload w) throws Exception {
+        if (seconds > 0) {
+            run(port, connections, seconds, w, new Recorder(3), 0, rate);
+        }
     }
 
     /** A fixed total rate; latency counted from each message's intended send time. */
