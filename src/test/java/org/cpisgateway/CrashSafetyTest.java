@@ -145,9 +145,12 @@ class CrashSafetyTest {
                 pas.setSoTimeout(20_000);
                 long until0 = System.currentTimeMillis() + 60_000;
                 int probes = 1;
-                for (; !flagged(pas, first) && System.currentTimeMillis() < until0; probes++) {
+                boolean underWay;
+                while (!(underWay = flagged(pas, first)) && System.currentTimeMillis() < until0) {
                     Thread.sleep(20);
+                    probes++;
                 }
+                assertThat(underWay).as("the upload's first batch in the store within 60 s").isTrue();
                 System.out.printf("upload crash test: first child flagged at attendance %d; killing%n", probes);
             }
             assertThat(inbox.resolve("big.csv.camelLock")).as("upload in progress when killed").exists();
