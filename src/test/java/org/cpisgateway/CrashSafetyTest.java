@@ -141,8 +141,7 @@ class CrashSafetyTest {
             // the upload commits 500 rows at a time, first rows first: the kill comes as soon as an attendance of the
             // file's first child is flagged, that is with the first batch in the store and 119 still to come
             String first = csv.substring(csv.indexOf("\n") + 1, csv.indexOf(",LAC"));
-            try (Socket pas = new Socket("127.0.0.1", gateway.mllpPort)) {
-                pas.setSoTimeout(20_000);
+            try (Pas pas = Pas.connect(gateway.mllpPort)) {
                 long until0 = System.currentTimeMillis() + 60_000;
                 int probes = 1;
                 boolean underWay;
@@ -217,12 +216,9 @@ class CrashSafetyTest {
     }
 
     /** An attendance of this child at the demo's emergency department: whether the gateway answered it FLAGGED. */
-    static boolean flagged(Socket pas, String nhsNumber) throws IOException {
-        pas.getOutputStream().write(Mllp.frame(Hl7Messages.a04(Hl7Messages.newControlId(), nhsNumber)
-                .getBytes(StandardCharsets.UTF_8)));
-        pas.getOutputStream().flush();
-        List<String> ack = Mllp.readFrames(pas.getInputStream(), 1, StandardCharsets.UTF_8);
-        return !ack.isEmpty() && "FLAGGED".equals(AckText.of(ack.get(0)).field("ZCS", 1));
+    static boolean flagged(Pas pas, String nhsNumber) throws Exception {
+        String ack = pas.sendForText(Hl7Messages.a04(Hl7Messages.newControlId(), nhsNumber));
+        return "FLAGGED".equals(AckText.of(ack).field("ZCS", 1));
     }
 
     /** Reads LA901's queue until nothing has arrived for five seconds. */
