@@ -184,6 +184,19 @@ abstract class MessageStoreCases {
     }
 
     @Test
+    void retentionFindsEndedPlansThroughAnIndexNotByReadingEveryPlan() throws Exception {
+        boolean indexed = false;
+        try (var c = gateway.store().getConnection();
+             var rs = c.getMetaData().getIndexInfo(null, null, "plan", false, false)) {
+            while (rs.next()) {
+                indexed |= rs.getShort("ORDINAL_POSITION") == 1
+                        && "end_date".equalsIgnoreCase(rs.getString("COLUMN_NAME"));
+            }
+        }
+        assertThat(indexed).as("an index on plan (end_date), for the retention's 'end_date < cutoff'").isTrue();
+    }
+
+    @Test
     void retentionDeletesPlansPastTheWindowAndTheHistoryOfAChildWithNoPlanLeft() throws Exception {
         String gone = "9990003319";      // one plan, ended 13 months ago: plan and history go
         String kept = "9990003327";      // an old plan and a current one: the old plan goes, the history stays

@@ -449,7 +449,7 @@ public final class GatewayBenchmark {
                     InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 65536);
                     Random random = new Random(seed * 7919L + System.nanoTime());
                     if (depth > 0) {
-                        runPipelined(out, in, depth, end, w, random, recorder, count);
+                        runPipelined(seed, out, in, depth, end, w, random, recorder, count);
                     } else {
                         double intervalNanos = rate > 0 ? 1e9 * connections / rate : 0;
                         long next = System.nanoTime();
@@ -474,7 +474,7 @@ public final class GatewayBenchmark {
                             long micros = Math.max(1, (answered - intended) / 1000);
                             recorder.recordValue(micros);
                             count.incrementAndGet();
-                            if (SLOW != null && intervalNanos > 0 && micros >= 10_000) {
+                            if (SLOW != null && micros >= 10_000) {
                                 // numbers only here: formatting on the sending thread (String.format's first call
                                 // loads and compiles its classes) delayed the next send by tens of milliseconds
                                 SLOW.add(new long[] {seed,
@@ -505,18 +505,20 @@ public final class GatewayBenchmark {
     }
 
     /**
-     * With {@code -Dcpis.bench.slow-log=FILE}: each answer of a fixed-rate run that took 10 ms or more, as
+     * With {@code -Dcpis.bench.slow-log=FILE}: each answer of any phase that took 10 ms or more, as
      * "connection intended-send-time-in-epoch-ms latency-ms send-lag-ms round-trip-ms", for laying beside the gateway's
      * GC log and other timelines. The send lag (intended time to the write) is the previous answer's lateness, or the load
-     * generator's own; the round trip (write to ACK) is the gateway's answer time with the network.
+     * generator's own; the round trip (write to ACK) is the gateway's answer time with the network. In a closed loop
+     * the send lag is nil; pipelined, the send time is that of the frames written together, and the latency the
+     * round trip.
      */
     private static final java.util.Queue<long[]> SLOW = System.getProperty("cpis.bench.slow-log") == null ? null
             : new java.util.concurrent.ConcurrentLinkedQueue<>();
     private static final long NANOS_AT_START = System.nanoTime();
     private static final long EPOCH_MILLIS_AT_START = System.currentTimeMillis();
 
-    static void runPipelined(OutputStream out, InputStream in, int depth, long end, Workload w, Random random,
-                             Recorder recorder, AtomicLong count) throws IOException {
+    static void runPipelined(int connection, OutputStream out, InputStream in, int depth, long end, Workload w,
+                             Random random, Recorder recorder, AtomicLong count) throws IOException {
         long[] sentAt = new long[depth];
         while (System.nanoTime() < end) {
             java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
@@ -531,8 +533,13 @@ public final class GatewayBenchmark {
                 if (Mllp.readFrames(in, 1, StandardCharsets.ISO_8859_1).isEmpty()) {
                     throw new IOException("no ACK");
                 }
-                recorder.recordValue(Math.max(1, (System.nanoTime() - sentAt[i]) / 1000));
+                long micros = Math.max(1, (System.nanoTime() - sentAt[i]) / 1000);
+                recorder.recordValue(micros);
                 count.incrementAndGet();
+                if (SLOW != null && micros >= 10_000) {
+                    SLOW.add(new long[] {connection, EPOCH_MILLIS_AT_START + (t - NANOS_AT_START) / 1_000_000, micros, 0,
+                            micros});
+                }
             }
         }
     }
