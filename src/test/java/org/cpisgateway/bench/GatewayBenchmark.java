@@ -131,6 +131,9 @@ public final class GatewayBenchmark {
             if (serverCpu != null) {
                 String postmaster = Files.readAllLines(data.resolve("pg/postmaster.pid")).get(0).trim();
                 new ProcessBuilder("taskset", "-a", "-cp", serverCpu, postmaster).inheritIO().start().waitFor();
+                if (autogroupOn()) {
+                    System.out.println(AUTOGROUP_WARNING);
+                }
             }
         }
         int plans = Integer.parseInt(o.get("plans"));
@@ -260,6 +263,9 @@ public final class GatewayBenchmark {
                 res.cpuMicrosPerMessage, res.rssMb, res.heapAfterGcMb);
         if (postgres != null) {
             postgres.close();
+        }
+        if (postgres != null && serverCpu != null && autogroupOn()) {
+            System.out.println(AUTOGROUP_WARNING);
         }
         System.out.printf("store: %s, %d plans, %d access records; workload %s; %s%n",
                 postgres != null ? "PostgreSQL" : "embedded H2", workload.planCount,
@@ -728,6 +734,25 @@ public final class GatewayBenchmark {
     }
 
     /** Process resources read from /proc and jcmd. */
+    /**
+     * Linux's autogroup (kernel.sched_autogroup_enabled) shares a CPU between sessions before threads. PostgreSQL's
+     * pg_ctl starts the server in a session of its own, so on the one CPU it shares with the gateway the kernel gives
+     * the two halves, and at full load a PostgreSQL backend waited on the run queue for up to 4.9 s while the gateway
+     * ran: answers of 2 to 8 s, with no statement slow. With autogroup off, the same run's longest answer was 39 ms.
+     */
+    static boolean autogroupOn() {
+        try {
+            return "1".equals(Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled")).trim());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    static final String AUTOGROUP_WARNING = "warning: kernel.sched_autogroup_enabled=1: PostgreSQL (a session of its "
+            + "own) and the gateway share the server's CPU as two groups, and at full load PostgreSQL's backends queue "
+            + "for seconds; for figures of the two as one server run `sysctl kernel.sched_autogroup_enabled=0` first "
+            + "(docs/benchmark.md)";
+
     static final class Resources {
         double cpuMicrosPerMessage;
         long rssMb;
