@@ -514,9 +514,9 @@ public final class GatewayBenchmark {
      * With {@code -Dcpis.bench.slow-log=FILE}: each answer of any phase that took 10 ms or more, as
      * "connection intended-send-time-in-epoch-ms latency-ms send-lag-ms round-trip-ms", for laying beside the gateway's
      * GC log and other timelines. The send lag (intended time to the write) is the previous answer's lateness, or the load
-     * generator's own; the round trip (write to ACK) is the gateway's answer time with the network. In a closed loop
-     * the send lag is nil; pipelined, the send time is that of the frames written together, and the latency the
-     * round trip.
+     * generator's own; the round trip (write to ACK) is the gateway's answer time with the network. In a
+     * closed loop the send lag is next to nothing; pipelined, the send time is that of the frames written together,
+     * and the latency the round trip.
      */
     private static final java.util.Queue<long[]> SLOW = System.getProperty("cpis.bench.slow-log") == null ? null
             : new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -543,8 +543,8 @@ public final class GatewayBenchmark {
                 recorder.recordValue(micros);
                 count.incrementAndGet();
                 if (SLOW != null && micros >= 10_000) {
-                    SLOW.add(new long[] {connection, EPOCH_MILLIS_AT_START + (t - NANOS_AT_START) / 1_000_000, micros, 0,
-                            micros});
+                    long sentMillis = EPOCH_MILLIS_AT_START + (t - NANOS_AT_START) / 1_000_000;
+                    SLOW.add(new long[] {connection, sentMillis, micros, 0, micros});
                 }
             }
         }
@@ -733,7 +733,6 @@ public final class GatewayBenchmark {
         }
     }
 
-    /** Process resources read from /proc and jcmd. */
     /**
      * Linux's autogroup (kernel.sched_autogroup_enabled) shares a CPU between sessions before threads. PostgreSQL's
      * pg_ctl starts the server in a session of its own, so on the one CPU it shares with the gateway the kernel gives
@@ -753,6 +752,7 @@ public final class GatewayBenchmark {
             + "for seconds; for figures of the two as one server run `sysctl kernel.sched_autogroup_enabled=0` first "
             + "(docs/benchmark.md)";
 
+    /** Process resources read from /proc and jcmd. */
     static final class Resources {
         double cpuMicrosPerMessage;
         long rssMb;
