@@ -207,6 +207,9 @@ public final class GatewayBenchmark {
         if ("true".equals(o.get("table"))) {
             scalingTable(data, workload, gatewayProps, serverCpu, warmup,
                     Integer.parseInt(o.getOrDefault("max-warmup", "600")), seconds, bareMax);
+            if (postgres != null) {
+                postgres.close(); // before exit: left to its shutdown hook, it could not remove its folder
+            }
             System.exit(0);
         }
         try (GatewayProcess gateway = new GatewayProcess(data, gatewayProps.toArray(new String[0]))) {
