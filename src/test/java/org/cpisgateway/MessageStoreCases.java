@@ -184,7 +184,7 @@ abstract class MessageStoreCases {
     }
 
     @Test
-    void retentionFindsEndedPlansThroughAnIndexNotByReadingEveryPlan() throws Exception {
+    void planEndDateHasTheIndexTheRetentionQueryNeeds() throws Exception {
         boolean indexed = false;
         try (var c = gateway.store().getConnection();
              var rs = c.getMetaData().getIndexInfo(null, null, "plan", false, false)) {

@@ -740,7 +740,8 @@ public final class GatewayBenchmark {
      * Linux's autogroup (kernel.sched_autogroup_enabled) shares a CPU between sessions before threads. PostgreSQL's
      * pg_ctl starts the server in a session of its own, so on the one CPU it shares with the gateway the kernel gives
      * the two halves, and at full load a PostgreSQL backend waited on the run queue for up to 4.9 s while the gateway
-     * ran: answers of 2 to 8 s, with no statement slow. With autogroup off, the same run's longest answer was 39 ms.
+     * ran: answers of 2 to 8 s, with no statement slow. With autogroup off, the same command's longest answer was
+     * 39 ms.
      */
     static boolean autogroupOn() {
         try {
