@@ -55,8 +55,9 @@ class CrashSafetyTest {
         Path data = TestFolders.temporary("cpis-crash");
         Set<String> acked = ConcurrentHashMap.newKeySet();
         Set<String> sent = ConcurrentHashMap.newKeySet();
+        Path auditLog = data.resolve("logs/audit.log");
         List<String> properties = new ArrayList<>(List.of("cpis.notify.retry-interval-ms", "500",
-                "cpis.notify.retry-min-age-seconds", "0"));
+                "cpis.notify.retry-min-age-seconds", "0", "cpis.audit.file", auditLog.toAbsolutePath().toString()));
         String writeDelay = System.getProperty("cpis.crash.h2-write-delay");
         if (writeDelay != null) { // the shipped store URL, its write delay changed
             java.util.Properties conf = new java.util.Properties();
@@ -88,6 +89,12 @@ class CrashSafetyTest {
                 thread.join();
             }
             assertThat(acked).as("attendances acknowledged before the kill").hasSizeGreaterThan(50);
+            Set<String> answeredBeforeKill = Set.copyOf(acked);
+            // the audit line of an attendance is written before its ACK leaves: none of them is lost with the process
+            Map<String, Integer> audited = auditLines(auditLog);
+            for (String id : answeredBeforeKill) {
+                assertThat(audited.get(id)).as("audit lines for %s, acknowledged before the kill", id).isEqualTo(1);
+            }
             assertThat(data.resolve("store/cpis.in-use")).as("the store's in-use marker, left by the kill").exists();
 
             gateway.start();
@@ -113,6 +120,8 @@ class CrashSafetyTest {
                 assertThat(accesses.get(id)).as("access records for %s", id).isEqualTo(1);
             }
             assertThat(accesses.values()).allMatch(n -> n == 1);
+            assertThat(auditLines(auditLog)).as("audit lines after the re-sends")
+                    .allSatisfy((id, n) -> assertThat(n).as("audit lines for %s", id).isEqualTo(1));
             System.out.printf("crash test: %d sent, %d acknowledged before the kill or on re-send, %d in flight "
                     + "re-sent, %d notifications%n", sent.size(), acked.size(), unacked.size(), notified.size());
         }
@@ -232,6 +241,31 @@ class CrashSafetyTest {
                 count.merge(json.readTree(m.getText()).at("/source/messageControlId").asText(), 1, Integer::sum);
             }
         }
+        return count;
+    }
+
+    /**
+     * The audit log's lines counted by control ID. A line that is not JSON is counted under "": a kill that lands in
+     * the middle of the file write (the kernel may stop a write between two pages) leaves part of a line, which the
+     * next start's first line then continues. At most one such line is allowed.
+     */
+    static Map<String, Integer> auditLines(Path auditLog) throws IOException {
+        Map<String, Integer> count = new HashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(auditLog, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String id;
+            try {
+                id = json.readTree(line).path("controlId").asText();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException cut) {
+                id = "";
+            }
+            count.merge(id, 1, Integer::sum);
+        }
+        assertThat(count.getOrDefault("", 0)).as("audit lines cut by the kill").isLessThanOrEqualTo(1);
+        count.remove("");
         return count;
     }
 
