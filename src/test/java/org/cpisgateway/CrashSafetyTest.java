@@ -55,9 +55,9 @@ class CrashSafetyTest {
         Path data = TestFolders.temporary("cpis-crash");
         Set<String> acked = ConcurrentHashMap.newKeySet();
         Set<String> sent = ConcurrentHashMap.newKeySet();
-        Path auditLog = data.resolve("logs/audit.log");
+        Path auditLog = data.resolve("logs/audit.log"); // where GatewayProcess has the gateway write it
         List<String> properties = new ArrayList<>(List.of("cpis.notify.retry-interval-ms", "500",
-                "cpis.notify.retry-min-age-seconds", "0", "cpis.audit.file", auditLog.toAbsolutePath().toString()));
+                "cpis.notify.retry-min-age-seconds", "0"));
         String writeDelay = System.getProperty("cpis.crash.h2-write-delay");
         if (writeDelay != null) { // the shipped store URL, its write delay changed
             java.util.Properties conf = new java.util.Properties();

@@ -59,7 +59,10 @@ public final class GatewayProcess implements AutoCloseable {
                 "-Dcpis.mllp.port=" + mllpPort,
                 "-Dcpis.broker.acceptor=tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP",
                 "-Dcpis.http.port=" + RunningGateway.freePort(),
-                "-Dcpis.data.dir=" + dataDir.toAbsolutePath()));
+                "-Dcpis.data.dir=" + dataDir.toAbsolutePath(),
+                // the audit log in the process's own folder, not the working folder's data/logs (where the gateway
+                // run from the project writes it): each test and benchmark run keeps its own, and it goes with it
+                "-Dcpis.audit.file=" + dataDir.resolve("logs/audit.log").toAbsolutePath()));
         for (int i = 0; i + 1 < extra.size(); i += 2) {
             cmd.add("-D" + extra.get(i) + "=" + extra.get(i + 1));
         }
