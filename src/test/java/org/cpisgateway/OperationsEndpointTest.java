@@ -245,7 +245,7 @@ class OperationsEndpointTest {
         assertThat(Http.call(port, "GET", "/api/messages/999999999", Http.ADMIN).statusCode()).isEqualTo(404);
     }
 
-    /** The audit log line containing every one of {@code parts}, waiting for the asynchronous appender. */
+    /** The audit log line containing every one of {@code parts} (the file is read again for up to 5 s). */
     private static JsonNode auditLine(String... parts) throws Exception {
         Path audit = Path.of("target/test-logs/audit.log");
         for (int i = 0; i < 50; i++) {
