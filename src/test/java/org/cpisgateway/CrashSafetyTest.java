@@ -90,7 +90,8 @@ class CrashSafetyTest {
             }
             assertThat(acked).as("attendances acknowledged before the kill").hasSizeGreaterThan(50);
             Set<String> answeredBeforeKill = Set.copyOf(acked);
-            // the audit line of an attendance is written before its ACK leaves: none of them is lost with the process
+            // the audit line of an attendance is written before it is made durable, and so before its ACK leaves:
+            // none of them is lost with the process
             Map<String, Integer> audited = auditLines(auditLog);
             for (String id : answeredBeforeKill) {
                 assertThat(audited.get(id)).as("audit lines for %s, acknowledged before the kill", id).isEqualTo(1);
@@ -120,8 +121,13 @@ class CrashSafetyTest {
                 assertThat(accesses.get(id)).as("access records for %s", id).isEqualTo(1);
             }
             assertThat(accesses.values()).allMatch(n -> n == 1);
-            assertThat(auditLines(auditLog)).as("audit lines after the re-sends")
-                    .allSatisfy((id, n) -> assertThat(n).as("audit lines for %s", id).isEqualTo(1));
+            // a re-sent attendance has its first line, and a second one when the kill came between its line and its
+            // durable record (the re-send was then looked up afresh); one answered before the kill still has one
+            Map<String, Integer> auditedAfter = auditLines(auditLog);
+            for (String id : acked) {
+                assertThat(auditedAfter.get(id)).as("audit lines for %s", id)
+                        .isBetween(1, answeredBeforeKill.contains(id) ? 1 : 2);
+            }
             System.out.printf("crash test: %d sent, %d acknowledged before the kill or on re-send, %d in flight "
                     + "re-sent, %d notifications%n", sent.size(), acked.size(), unacked.size(), notified.size());
         }
@@ -258,7 +264,10 @@ class CrashSafetyTest {
             }
             String id;
             try {
-                id = json.readTree(line).path("controlId").asText();
+                var audit = json.readTree(line);
+                assertThat(audit.path("nhsNumber").asText()).as("the child the line audits").isEqualTo(CHILD);
+                assertThat(audit.path("result").asText()).as("what the look-up found").isEqualTo("FLAGGED");
+                id = audit.path("controlId").asText();
             } catch (com.fasterxml.jackson.core.JsonProcessingException cut) {
                 id = "";
             }

@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
  * record was read is no audit. Guard it as you guard the store. The same facts are in the store's access_record
  * table for flagged children; this file also covers lookups that found no plan.
  *
- * <p>{@link #prepare} builds the line before the message is recorded, and the journal writes it once the record is
- * durable, before the ACK leaves: one log event for all the lines of a batch (one file write for them, on the
- * journal's writer thread, not one each), and none for a re-sent message, whose access was audited the first time.
- * {@link #record} writes the line at once, for a route that audits after recording.
+ * <p>{@link #prepare} builds the line before the message is recorded, and the journal writes it just before the
+ * record is made durable, so before the ACK leaves: one log event for all the lines of a batch (one file write for
+ * them, on the journal's writer thread, not one each), and none for a re-sent message, whose access was audited the
+ * first time. {@link #record} writes the line at once, for a route that audits after recording.
  */
 public class AccessAudit {
 

@@ -52,8 +52,10 @@ public class AttendanceJournal {
 
     /**
      * One answered attendance to record. Its {@code auditLine} (or null) goes to the audit log (logger
-     * {@code cpis.audit}) once the attendance is durable and before its ACK leaves, unless it was recorded before (a
-     * re-send): the lines of a batch as one log event.
+     * {@code cpis.audit}) before the attendance is made durable, so that no answered attendance lacks its line, unless
+     * it was recorded before (a re-send): the lines of a batch as one log event. A process stopped between the two
+     * leaves a line for an attendance the store does not hold; the look-up it audits did happen, and the PAS's re-send
+     * (it got no ACK) is looked up, and audited, again.
      */
     public record Entry(byte[] raw, OffsetDateTime receivedAt, MshHeader msh, Attendance attendance,
                         CheckResult result, List<Notification> notifications, String ack,
@@ -413,6 +415,7 @@ public class AttendanceJournal {
                     if (log != null && !logged.isEmpty()) {
                         WalMark.write(c, sequence + logged.size());
                     }
+                    audit(batch, duplicate);
                     c.commit();
                 } catch (SQLException e) {
                     c.rollback();
@@ -429,7 +432,6 @@ public class AttendanceJournal {
                 }
                 return;
             }
-            audit(batch, duplicate);
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 if (!duplicate.get(i)) {
