@@ -77,6 +77,36 @@ class BrokerOutageTest {
         }
     }
 
+    /**
+     * Wake-ups coalesce: one waits at most, and the round it starts sends everything recorded before it. So a backlog
+     * longer than one batch (200 per channel) must go out from a single wake-up, in order, without the relay's timer
+     * (set here to ten minutes, beyond the test).
+     */
+    @Test
+    void aBacklogOfSeveralBatchesGoesOutInOrderFromOneWakeUp() throws Exception {
+        Path brokerData = TestFolders.temporary("cpis-external-broker");
+        int brokerPort = RunningGateway.freePort();
+        EmbeddedBroker broker = startBroker(brokerData, brokerPort);
+        try (RunningGateway gateway = RunningGateway.start("cpis.broker.embedded", "false",
+                "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password",
+                "cpis.notify.retry-interval-ms", "600000", "cpis.notify.retry-min-age-seconds", "0")) {
+            broker.stop();
+            List<String> la901 = new ArrayList<>();
+            for (int i = 0; i < 450; i++) {
+                la901.add(attend(gateway, LA901_CHILD));
+            }
+            assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isEqualTo(450);
+
+            broker = startBroker(brokerData, brokerPort);
+            la901.add(attend(gateway, LA901_CHILD)); // its wake-up is the only one after the broker came back
+
+            assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
+            assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
+        } finally {
+            broker.stop();
+        }
+    }
+
     static EmbeddedBroker startBroker(Path data, int port) throws Exception {
         BrokerSecurity security = new BrokerSecurity(
                 List.of(Path.of("conf/broker/users.properties"), Path.of("conf/demo/broker-users.properties")),

@@ -85,19 +85,29 @@ public class NotificationRelay {
         this.clock = clock;
     }
 
-    /** @return how many channel deliveries succeeded in this round */
+    /**
+     * Delivers what waits, a batch per channel at a time, and goes on while a pass delivered a full batch's worth:
+     * one wake-up stands for every notification recorded before it (routes/notifications.camel.yaml), however many.
+     *
+     * @return how many channel deliveries succeeded in this round
+     */
     public synchronized int deliverPending() throws SQLException {
         if (!lease.held()) {
             return 0; // another gateway sharing the store sends (PostgreSQL); it will pick these up
         }
         completeWhereEveryChannelDelivered();
         int delivered = 0;
-        for (String authority : deliveries.authoritiesWaiting()) {
-            List<DeliveryChannel> channels = authorities.channels(authority);
-            for (DeliveryChannel channel : channels) {
-                delivered += deliverOn(authority, channel, channels);
+        int pass;
+        do {
+            pass = 0;
+            for (String authority : deliveries.authoritiesWaiting()) {
+                List<DeliveryChannel> channels = authorities.channels(authority);
+                for (DeliveryChannel channel : channels) {
+                    pass += deliverOn(authority, channel, channels);
+                }
             }
-        }
+            delivered += pass;
+        } while (pass >= BATCH); // each pass marks what it delivered, so the passes end
         if (delivered > 0) {
             LOG.info("Relay delivered {} waiting notification(s)", delivered);
         }

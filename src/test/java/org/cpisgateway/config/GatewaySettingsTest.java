@@ -58,7 +58,7 @@ class GatewaySettingsTest {
         values.put("cpis.mllp.port", "twenty");
         values.put("cpis.reload.enabled", "sometimes");
         values.put("cpis.mllp.default-charset", "EBCDIC-42");
-        values.remove("cpis.notify.queue-size");
+        values.remove("cpis.notify.retry-interval-ms");
         values.put("cpis.broker.embedded", "false"); // an external broker needs a password
         assertThatThrownBy(() -> GatewaySettings.read(key -> Optional.ofNullable(values.get(key))))
                 .isInstanceOf(ConfigurationProblems.class)
@@ -67,7 +67,7 @@ class GatewaySettingsTest {
                         "cpis.reload.enabled = 'sometimes' must be true or false (conf/application.properties)",
                         "cpis.mllp.default-charset = 'EBCDIC-42' is not a character set this Java knows (e.g. UTF-8, "
                                 + "ISO-8859-1)",
-                        "Missing configuration property cpis.notify.queue-size (conf/application.properties)",
+                        "Missing configuration property cpis.notify.retry-interval-ms (conf/application.properties)",
                         "cpis.broker.password is required for an external broker (cpis.broker.embedded = false)"));
     }
 }
