@@ -200,6 +200,10 @@ public class AuthoritySideTest {
 
         Path done = gateway.dataDir.resolve("uploads/LA902/done");
         JsonNode report = JSON.readTree(waitForResponse(done).toFile());
+        // the route writes the response; Camel moves the file into done/ once the route has finished
+        for (long end = System.currentTimeMillis() + 10_000; Files.exists(file) && System.currentTimeMillis() < end; ) {
+            Thread.sleep(50);
+        }
         assertThat(file).doesNotExist();
         assertThat(report.path("source").asText()).isEqualTo("file");
         assertThat(report.path("format").asText()).isEqualTo("json");
