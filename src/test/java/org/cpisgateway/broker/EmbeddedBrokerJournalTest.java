@@ -1,0 +1,90 @@
+package org.cpisgateway.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.cpisgateway.mapping.AuthorityDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded broker's journal writes and syncs each durable write as it comes, with no flush timer: Artemis's NIO
+ * timer held every send of the gateway's one sender for up to 3.3 ms, and its thread, once it found sleeping
+ * imprecise (a loaded CPU, a VM), spun through each wait (Artemis logs that switch at DEBUG only). Persistent sends
+ * are still on disk when they return: they are all there after a restart.
+ */
+class EmbeddedBrokerJournalTest {
+
+    private static final String TIMER_THREAD = "activemq-buffer-timeout";
+
+    @TempDir
+    Path data;
+
+    @Test
+    void persistentSendsAreWrittenWithoutTheFlushTimerAndSurviveARestart() throws Exception {
+        int port = BrokerPagingTest.freePort();
+        EmbeddedBroker broker = start(port);
+        List<String> sent = new ArrayList<>();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
+             JMSContext jms = cf.createContext("cpis-gateway", "gateway-test-password")) {
+            Queue queue = jms.createQueue("cpis.notify.LA901");
+            for (int i = 0; i < 50; i++) {
+                String body = "{\"n\":" + i + "}";
+                jms.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(queue, body);
+                sent.add(body);
+            }
+            assertThat(timerThreadsAfterOthersEnded()).as("threads named %s", TIMER_THREAD).isZero();
+        } finally {
+            broker.stop();
+        }
+
+        broker = start(port);
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
+             JMSContext jms = cf.createContext("la901-system", "la901-demo-password");
+             JMSConsumer consumer = jms.createConsumer(jms.createQueue("cpis.notify.LA901"))) {
+            List<String> received = new ArrayList<>();
+            for (TextMessage m; (m = (TextMessage) consumer.receive(received.size() < sent.size() ? 10_000 : 500))
+                    != null; ) {
+                received.add(m.getText());
+            }
+            assertThat(received).containsExactlyElementsOf(sent);
+        } finally {
+            broker.stop();
+        }
+    }
+
+    private EmbeddedBroker start(int port) throws Exception {
+        BrokerSecurity security = new BrokerSecurity(
+                List.of(Path.of("conf/broker/users.properties"), Path.of("conf/demo/broker-users.properties")),
+                List.of(Path.of("conf/broker/roles.properties"), Path.of("conf/demo/broker-roles.properties")),
+                "cpis-gateway", "gateway-test-password");
+        EmbeddedBroker broker = new EmbeddedBroker(data, "tcp://127.0.0.1:" + port + "?protocols=CORE",
+                "vm://79", security, 16 * 1024 * 1024);
+        broker.start(AuthorityDirectory.load(Path.of("mappings/authorities.csv")).all(), "cpis.notify.",
+                "cpis.upload.", "cpis.unrouted");
+        return broker;
+    }
+
+    /** Timer threads alive, once those of brokers other tests in this JVM stopped have had time to end. */
+    private static long timerThreadsAfterOthersEnded() throws InterruptedException {
+        long count = 0;
+        for (int i = 0; i < 50; i++) {
+            count = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(TIMER_THREAD)).count();
+            if (count == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return count;
+    }
+}
