@@ -107,7 +107,9 @@ public class NotificationRelay {
                 }
             }
             delivered += pass;
-        } while (pass >= BATCH); // each pass marks what it delivered, so the passes end
+            // each pass marks what it delivered, so the passes end; the lease is checked again before each, as
+            // another gateway may take it if this one's store connection was lost meanwhile
+        } while (pass >= BATCH && lease.held());
         if (delivered > 0) {
             LOG.info("Relay delivered {} waiting notification(s)", delivered);
         }
