@@ -207,7 +207,8 @@ class WriteAheadLogTest {
         OffsetDateTime at = OffsetDateTime.now(clock);
         JournalRows rows = new JournalRows(new JournalRows.Message("RIV|C1", "PAS", "RIV^1.2^ISO", "C1", "ADT", "A04",
                 new byte[] {0x0b, 'M', (byte) 0xe9, 0x1c}, at, at.plusSeconds(1), "MSH|ack é", "AA", "FLAGGED", null),
-                new JournalRows.Access("9990000018", at.minusMinutes(5).withOffsetSameInstant(ZoneOffset.ofHours(1)),
+                new JournalRows.Access("9990000018", at.minusMinutes(5).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                        .withOffsetSameInstant(ZoneOffset.ofHours(1)), // a whole minute, as HL7 times often are
                         "RIV-ED", "Riverside ED", "ED", false, "RIV", "C1"),
                 new JournalRows.Visit("RIV|visit|V1", "9990000018"),
                 new PasAlertTable.Alert("k", "RIV", "localhost:2576", "MSH|alert"),
@@ -218,6 +219,7 @@ class WriteAheadLogTest {
             assertArrayEquals(rows.message().raw(), r.message().raw());
             assertEquals(rows.message().ack(), r.message().ack());
             assertEquals(rows.message().receivedAt(), r.message().receivedAt());
+            assertEquals(rows.message().completedAt(), r.message().completedAt());
             assertEquals(rows.message().reason(), r.message().reason());
             assertEquals(rows.access(), r.access(), "the attendance time keeps its own offset");
             assertEquals(rows.visit(), r.visit());
