@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * getting their AA (with ZCS-5 QUEUED: durably queued, which is true), and once the broker is back every
  * notification arrives exactly once and in order for each authority.
  */
-class BrokerOutageTest {
+public class BrokerOutageTest {
 
     static final String LA901_CHILD = "9990000018";
     static final String LA902_CHILD = "9990000026";
@@ -33,9 +33,7 @@ class BrokerOutageTest {
         Path brokerData = TestFolders.temporary("cpis-external-broker");
         int brokerPort = RunningGateway.freePort();
         EmbeddedBroker broker = startBroker(brokerData, brokerPort);
-        try (RunningGateway gateway = RunningGateway.start("cpis.broker.embedded", "false",
-                "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password",
-                "cpis.notify.retry-interval-ms", "500", "cpis.notify.retry-min-age-seconds", "0")) {
+        try (RunningGateway gateway = gatewayOn(brokerPort, 500)) {
             List<String> la901 = new ArrayList<>();
             List<String> la902 = new ArrayList<>();
             la901.add(attend(gateway, LA901_CHILD));
@@ -87,9 +85,7 @@ class BrokerOutageTest {
         Path brokerData = TestFolders.temporary("cpis-external-broker");
         int brokerPort = RunningGateway.freePort();
         EmbeddedBroker broker = startBroker(brokerData, brokerPort);
-        try (RunningGateway gateway = RunningGateway.start("cpis.broker.embedded", "false",
-                "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password",
-                "cpis.notify.retry-interval-ms", "600000", "cpis.notify.retry-min-age-seconds", "0")) {
+        try (RunningGateway gateway = gatewayOn(brokerPort, 600_000)) {
             broker.stop();
             List<String> la901 = new ArrayList<>();
             for (int i = 0; i < 450; i++) {
@@ -107,7 +103,15 @@ class BrokerOutageTest {
         }
     }
 
-    static EmbeddedBroker startBroker(Path data, int port) throws Exception {
+    /** A gateway using the broker outside it, retrying undelivered notifications every {@code retryMs}. */
+    static RunningGateway gatewayOn(int brokerPort, int retryMs) throws Exception {
+        return RunningGateway.start("cpis.broker.embedded", "false",
+                "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password",
+                "cpis.notify.retry-interval-ms", String.valueOf(retryMs), "cpis.notify.retry-min-age-seconds", "0");
+    }
+
+    /** The gateway's embedded broker, on its own: the demo's authority users, the gateway's password. */
+    public static EmbeddedBroker startBroker(Path data, int port) throws Exception {
         BrokerSecurity security = new BrokerSecurity(
                 List.of(Path.of("conf/broker/users.properties"), Path.of("conf/demo/broker-users.properties")),
                 List.of(Path.of("conf/broker/roles.properties"), Path.of("conf/demo/broker-roles.properties")),

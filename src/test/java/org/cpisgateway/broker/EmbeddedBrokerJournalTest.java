@@ -12,7 +12,6 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.cpisgateway.mapping.AuthorityDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,15 +62,7 @@ class EmbeddedBrokerJournalTest {
     }
 
     private EmbeddedBroker start(int port) throws Exception {
-        BrokerSecurity security = new BrokerSecurity(
-                List.of(Path.of("conf/broker/users.properties"), Path.of("conf/demo/broker-users.properties")),
-                List.of(Path.of("conf/broker/roles.properties"), Path.of("conf/demo/broker-roles.properties")),
-                "cpis-gateway", "gateway-test-password");
-        EmbeddedBroker broker = new EmbeddedBroker(data, "tcp://127.0.0.1:" + port + "?protocols=CORE",
-                "vm://79", security, 16 * 1024 * 1024);
-        broker.start(AuthorityDirectory.load(Path.of("mappings/authorities.csv")).all(), "cpis.notify.",
-                "cpis.upload.", "cpis.unrouted");
-        return broker;
+        return org.cpisgateway.BrokerOutageTest.startBroker(data, port);
     }
 
     /** Timer threads alive, once those of brokers other tests in this JVM stopped have had time to end. */
