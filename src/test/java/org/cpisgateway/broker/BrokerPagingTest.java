@@ -67,7 +67,7 @@ class BrokerPagingTest {
         }
     }
 
-    static int freePort() throws java.io.IOException {
+    private static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
         }

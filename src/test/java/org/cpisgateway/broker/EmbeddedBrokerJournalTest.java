@@ -30,7 +30,7 @@ class EmbeddedBrokerJournalTest {
 
     @Test
     void persistentSendsAreWrittenWithoutTheFlushTimerAndSurviveARestart() throws Exception {
-        int port = BrokerPagingTest.freePort();
+        int port = org.cpisgateway.RunningGateway.freePort();
         EmbeddedBroker broker = start(port);
         List<String> sent = new ArrayList<>();
         try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
