@@ -51,6 +51,16 @@ public class DeliveryTable {
                          OffsetDateTime parkedAt) {
     }
 
+    /**
+     * An authority's notifications not yet delivered on a channel (parameters: channel, authority, created at or
+     * before), oldest first; read through the index {@code notification_outbox_by_authority}.
+     */
+    static final String WAITING = "select o.notification_id, o.authority_code, o.queue_name, o.payload, d.attempts, "
+            + "d.next_attempt_at from notification_outbox o left join notification_delivery d "
+            + "on d.notification_id = o.notification_id and d.channel = ? "
+            + "where o.authority_code = ? and o.sent_at is null and o.created_at <= ? "
+            + "and (d.state is null or d.state = 'retrying') order by o.id";
+
     private final DataSource dataSource;
     private final Clock clock;
 
@@ -78,12 +88,7 @@ public class DeliveryTable {
      */
     public List<Waiting> waiting(String authority, String channel, int minAgeSeconds, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select o.notification_id, o.authority_code, o.queue_name, o.payload, d.attempts, d.next_attempt_at "
-                        + "from notification_outbox o left join notification_delivery d "
-                        + "on d.notification_id = o.notification_id and d.channel = ? "
-                        + "where o.authority_code = ? and o.sent_at is null and o.created_at <= ? "
-                        + "and (d.state is null or d.state = 'retrying') "
-                        + "order by o.id fetch first " + limit + " rows only")) {
+                WAITING + " fetch first " + limit + " rows only")) {
             ps.setString(1, channel);
             ps.setString(2, authority);
             ps.setObject(3, now().minusSeconds(minAgeSeconds));
