@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class OutboxByAuthorityTest {
                 explain.setObject(3, created.plusMinutes(1));
                 try (ResultSet plan = explain.executeQuery()) {
                     assertThat(plan.next()).isTrue();
-                    assertThat(plan.getString(1).toLowerCase()).contains("notification_outbox_by_authority");
+                    assertThat(plan.getString(1).toLowerCase(Locale.ROOT)).contains("notification_outbox_by_authority");
                 }
             }
         }
