@@ -27,7 +27,8 @@ final class DeliveryWiring {
     }
 
     static void wire(CamelContext context, GatewaySettings s, StoreWiring store, Mappings mappings,
-                     OperationsWiring operations, List<AutoCloseable> started, java.time.Clock clock) {
+                     OperationsWiring operations, BrokerWiring broker, List<AutoCloseable> started,
+                     java.time.Clock clock) {
         RelayLease lease = RelayLease.forStore(s.store().url(), s.store().user(), s.store().password());
         if (lease instanceof AutoCloseable closeable) {
             started.add(closeable); // at stop another gateway sharing the store takes over sending
@@ -37,7 +38,7 @@ final class DeliveryWiring {
                 context.createProducerTemplate(), mappings.authorities(), operations.metrics(), lease,
                 new NotificationRelay.Settings(s.notifications().retryMinAgeSeconds(),
                         Duration.ofMillis(s.notifications().retryIntervalMs()), d.longestRetry(),
-                        s.notifications().unroutedQueue()), clock));
+                        s.notifications().unroutedQueue()), clock, broker.connectionFactory()));
         DeliverySecrets secrets = new DeliverySecrets(d.secretsFile());
         context.getRegistry().bind("webhookDelivery", new WebhookDelivery(secrets,
                 WebhookDelivery.trusting(context, d.webhookTrustStore(), d.webhookTrustStorePassword()),

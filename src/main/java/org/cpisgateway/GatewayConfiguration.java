@@ -66,7 +66,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         HttpAccessWiring.Users users = HttpAccessWiring.wire(context, s, clock, store, mappings);
         InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);
         FhirWiring.wire(context, s, mappings, store, checking, users, clock);
-        DeliveryWiring.wire(context, s, store, mappings, operations, started, clock);
+        DeliveryWiring.wire(context, s, store, mappings, operations, broker, started, clock);
         ReloadGate reloadGate = new ReloadGate();
         MllpWiring.wire(context, s.mllp(), reloadGate);
         LiveEditWiring.wire(context, s, mappings, store, broker, operations.reloadLog(), reloadGate, clock);

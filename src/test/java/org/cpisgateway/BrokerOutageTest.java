@@ -1,10 +1,14 @@
 package org.cpisgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.TextMessage;
+import jakarta.jms.JMSRuntimeException;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.cpisgateway.broker.BrokerSecurity;
 import org.cpisgateway.broker.EmbeddedBroker;
@@ -98,6 +103,87 @@ public class BrokerOutageTest {
 
             assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
+        } finally {
+            broker.stop();
+        }
+    }
+
+    /**
+     * A crash between the broker's commit of a round and the store's record of it leaves notifications the broker
+     * already holds marked as waiting. Sent again in one transaction, their duplicate ids would fail the whole
+     * round at every try (Artemis rolls back a transaction holding a duplicate, where it drops a single send
+     * quietly); the relay then sends the round one by one, so each arrives once, in order, and the rest are not held.
+     */
+    @Test
+    void aRoundHoldingNotificationsTheBrokerAlreadyHasDeliversEachOnce() throws Exception {
+        Path brokerData = TestFolders.temporary("cpis-external-broker");
+        int brokerPort = RunningGateway.freePort();
+        EmbeddedBroker broker = startBroker(brokerData, brokerPort);
+        try (RunningGateway gateway = gatewayOn(brokerPort, 600_000)) {
+            broker.stop();
+            List<String> la901 = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                la901.add(attend(gateway, LA901_CHILD));
+            }
+            broker = startBroker(brokerData, brokerPort);
+            // the first two as a committed round would have left them, their marks lost
+            try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+                 JMSContext jms = cf.createContext("cpis-gateway", "gateway-test-password");
+                 Connection c = gateway.store().getConnection();
+                 PreparedStatement ps = c.prepareStatement("select notification_id, payload from notification_outbox "
+                         + "where sent_at is null order by id fetch first 2 rows only");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TextMessage copy = jms.createTextMessage(rs.getString(2));
+                    copy.setStringProperty("_AMQ_DUPL_ID", rs.getString(1));
+                    jms.createProducer().send(jms.createQueue("cpis.notify.LA901"), copy);
+                }
+            }
+            la901.add(attend(gateway, LA901_CHILD)); // its wake-up starts the round
+
+            assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
+            assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
+        } finally {
+            broker.stop();
+        }
+    }
+
+    /**
+     * What makes the relay fall back to single sends, pinned: Artemis drops a single send whose duplicate id it has
+     * seen, but fails the commit of a transaction holding one, and with it the transaction's other sends.
+     */
+    @Test
+    void artemisFailsATransactionHoldingADuplicateWhereItDropsASingleSend() throws Exception {
+        Path brokerData = TestFolders.temporary("cpis-external-broker");
+        int brokerPort = RunningGateway.freePort();
+        EmbeddedBroker broker = startBroker(brokerData, brokerPort);
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+             JMSContext single = cf.createContext("cpis-gateway", "gateway-test-password");
+             JMSContext transacted = cf.createContext("cpis-gateway", "gateway-test-password",
+                     JMSContext.SESSION_TRANSACTED)) {
+            jakarta.jms.Queue queue = single.createQueue("cpis.notify.LA902");
+            TextMessage first = single.createTextMessage("first");
+            first.setStringProperty("_AMQ_DUPL_ID", "pinned-1");
+            single.createProducer().send(queue, first);
+            single.createProducer().send(queue, first); // dropped quietly
+
+            TextMessage again = transacted.createTextMessage("first again");
+            again.setStringProperty("_AMQ_DUPL_ID", "pinned-1");
+            TextMessage fresh = transacted.createTextMessage("fresh");
+            fresh.setStringProperty("_AMQ_DUPL_ID", "pinned-2");
+            transacted.createProducer().send(queue, again);
+            transacted.createProducer().send(queue, fresh);
+            assertThatThrownBy(transacted::commit).isInstanceOf(JMSRuntimeException.class)
+                    .hasMessageContaining("Duplicate message detected");
+
+            try (JMSContext reader = cf.createContext("la902-system", "la902-demo-password");
+                 JMSConsumer consumer = reader.createConsumer(queue)) {
+                List<String> bodies = new ArrayList<>();
+                for (TextMessage m; (m = (TextMessage) consumer.receive(2_000)) != null; ) {
+                    bodies.add(m.getText());
+                }
+                assertThat(bodies).containsExactly("first");
+            }
         } finally {
             broker.stop();
         }

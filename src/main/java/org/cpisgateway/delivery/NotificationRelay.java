@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+
+import jakarta.jms.ConnectionFactory;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -17,6 +20,7 @@ import org.cpisgateway.store.DeliveryTable;
 import org.cpisgateway.store.OutboxTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
 
 /**
  * The one sender of notifications: delivers what is in the outbox through each channel of its authority
@@ -34,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *       set aside and does not hold the others back. Channels do not wait for each other.</li>
  *   <li>Backoff: the queue (the gateway's own broker) is tried again at every round; the other channels after the
  *       retry interval, doubling up to the longest interval.</li>
+ *   <li>Rounds: the queue sends of a round go to the broker as one transaction, so the broker syncs its journal
+ *       once for them (not once per notification), and their delivery rows are written in one store transaction
+ *       after the broker's commit. A round that does not go cleanly is rolled back and sent one by one.</li>
  *   <li>Once: nothing else sends (the relay lease picks one gateway among those sharing a store), and a delivery
  *       whose mark was lost in a crash is sent again under the same notification id, by which the broker and a
  *       receiver drop the second copy.</li>
@@ -61,6 +68,7 @@ public class NotificationRelay {
     private final RelayLease lease;
     private final Settings settings;
     private final Clock clock;
+    private final JmsTransactionManager transactions;
     private long lastSweep;
 
     /**
@@ -72,9 +80,13 @@ public class NotificationRelay {
     public record Settings(int minAgeSeconds, Duration firstRetry, Duration longestRetry, String unroutedQueue) {
     }
 
+    /**
+     * @param queueConnections the connection factory of the {@code jms} component the queue route sends with; a
+     *                         round's queue sends are made as one transaction on it (null: each send on its own)
+     */
     public NotificationRelay(OutboxTable outbox, DeliveryTable deliveries, ProducerTemplate producer,
                              Authorities authorities, GatewayMetrics metrics, RelayLease lease, Settings settings,
-                             Clock clock) {
+                             Clock clock, ConnectionFactory queueConnections) {
         this.outbox = outbox;
         this.deliveries = deliveries;
         this.producer = producer;
@@ -83,6 +95,7 @@ public class NotificationRelay {
         this.lease = lease;
         this.settings = settings;
         this.clock = clock;
+        this.transactions = queueConnections == null ? null : QueueTransaction.managerFor(queueConnections);
     }
 
     /**
@@ -99,11 +112,14 @@ public class NotificationRelay {
         int delivered = 0;
         int pass;
         do {
-            pass = 0;
-            for (String authority : deliveries.authoritiesWaiting()) {
+            List<String> waiting = deliveries.authoritiesWaiting();
+            pass = deliverOnQueues(waiting);
+            for (String authority : waiting) {
                 List<DeliveryChannel> channels = authorities.channels(authority);
                 for (DeliveryChannel channel : channels) {
-                    pass += deliverOn(authority, channel, channels);
+                    if (channel.kind() != DeliveryChannel.Kind.QUEUE) {
+                        pass += deliverOn(authority, channel, channels);
+                    }
                 }
             }
             delivered += pass;
@@ -116,6 +132,109 @@ public class NotificationRelay {
         return delivered;
     }
 
+    /**
+     * The round's sends to the authorities' queues. First as one broker transaction, recorded in the store once the
+     * broker has committed it; a round that meets anything but a clean send (a failure, a parked notification, a
+     * commit the broker refuses: for one, a notification it already holds from before a crash, whose duplicate id
+     * fails a transaction where a single send is dropped quietly) is rolled back and sent again one by one, each
+     * outcome recorded as it comes, as every other channel is.
+     */
+    private int deliverOnQueues(List<String> waiting) throws SQLException {
+        if (transactions != null) {
+            List<Sent> sent = new ArrayList<>();
+            boolean clean = true;
+            try (QueueTransaction tx = QueueTransaction.begin(transactions)) {
+                for (String authority : waiting) {
+                    clean = sendInTransaction(authority, sent);
+                    if (!clean) {
+                        break;
+                    }
+                }
+                if (clean && !sent.isEmpty()) {
+                    tx.commit();
+                }
+            } catch (RuntimeException e) {
+                clean = false; // the broker away (the sends one by one say so, per authority) or the commit refused
+                if (!sent.isEmpty()) {
+                    LOG.info("Relay round not committed by the broker, sending its {} notification(s) one by one: {}",
+                            sent.size(), reason(e));
+                }
+            }
+            if (clean) {
+                recordDelivered(sent);
+                return sent.size();
+            }
+        }
+        int delivered = 0;
+        for (String authority : waiting) {
+            List<DeliveryChannel> channels = authorities.channels(authority);
+            if (channels.contains(DeliveryChannel.QUEUE)) {
+                delivered += deliverOn(authority, DeliveryChannel.QUEUE, channels);
+            }
+        }
+        return delivered;
+    }
+
+    /** A notification sent to a queue in the round's transaction, to be recorded once the broker commits it. */
+    private record Sent(DeliveryTable.Waiting waiting, String queue, List<String> channels) {
+    }
+
+    /** Adds the authority's waiting notifications to the round's transaction; false at the first one not sent. */
+    private boolean sendInTransaction(String authority, List<Sent> sent) throws SQLException {
+        List<DeliveryChannel> channels = authorities.channels(authority);
+        if (!channels.contains(DeliveryChannel.QUEUE)) {
+            return true;
+        }
+        List<String> uris = channels.stream().map(DeliveryChannel::uri).toList();
+        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        for (DeliveryTable.Waiting waiting : deliveries.waiting(authority, DeliveryChannel.QUEUE.uri(),
+                settings.minAgeSeconds(), BATCH)) {
+            if (waiting.nextAttemptAt() != null && waiting.nextAttemptAt().isAfter(now)) {
+                return true; // waits out its backoff; the later ones keep their place behind it
+            }
+            Notification n = waiting.notification();
+            Exchange result = send(DeliveryChannel.QUEUE, n);
+            if (result.getException() != null || result.getMessage().getHeader(NOT_DELIVERED) != null
+                    || result.getMessage().getHeader(PARKED) != null) {
+                return false;
+            }
+            sent.add(new Sent(waiting, result.getMessage().getHeader(DELIVERED_TO, n.queueName(), String.class),
+                    uris));
+        }
+        return true;
+    }
+
+    /** What the broker committed: each delivery row, and the outbox row of each notification delivered everywhere. */
+    private void recordDelivered(List<Sent> sent) throws SQLException {
+        List<DeliveryTable.Delivered> rows = new ArrayList<>(sent.size());
+        for (Sent s : sent) {
+            boolean unrouted = settings.unroutedQueue().equals(s.queue());
+            rows.add(new DeliveryTable.Delivered(s.waiting(), DeliveryChannel.QUEUE.uri(), s.channels(), s.queue(),
+                    unrouted ? "no queue for authority" : null));
+        }
+        deliveries.delivered(rows);
+        for (Sent s : sent) {
+            Notification n = s.waiting().notification();
+            metrics.notificationSent(n.authorityCode(), DeliveryChannel.Kind.QUEUE.label());
+            if (settings.unroutedQueue().equals(s.queue())) {
+                logUnrouted(n, s.queue());
+            }
+        }
+    }
+
+    private Exchange send(DeliveryChannel channel, Notification n) {
+        return producer.send(route(channel), e -> {
+            e.getMessage().setBody(n);
+            e.getMessage().setHeader(CHANNEL, channel);
+        });
+    }
+
+    private static void logUnrouted(Notification n, String queue) {
+        LOG.error("Notification {} for authority {} sent to {}: the broker has no queue for that authority. "
+                + "Add the authority (docs/authorities.md) and move the message on.", n.notificationId(),
+                n.authorityCode(), queue);
+    }
+
     private int deliverOn(String authority, DeliveryChannel channel, List<DeliveryChannel> all) throws SQLException {
         List<String> uris = all.stream().map(DeliveryChannel::uri).toList();
         int delivered = 0;
@@ -126,10 +245,7 @@ public class NotificationRelay {
                 return delivered; // still waiting out its backoff: the later ones keep their place behind it
             }
             Notification n = waiting.notification();
-            Exchange sent = producer.send(route(channel), e -> {
-                e.getMessage().setBody(n);
-                e.getMessage().setHeader(CHANNEL, channel);
-            });
+            Exchange sent = send(channel, n);
             String retry = sent.getException() != null ? reason(sent.getException())
                     : sent.getMessage().getHeader(NOT_DELIVERED, String.class);
             String parked = sent.getMessage().getHeader(PARKED, String.class);
@@ -156,9 +272,7 @@ public class NotificationRelay {
                     ? sent.getMessage().getHeader(DELIVERED_TO, n.queueName(), String.class) : channel.shown();
             boolean unrouted = settings.unroutedQueue().equals(queue);
             if (unrouted) {
-                LOG.error("Notification {} for authority {} sent to {}: the broker has no queue for that authority. "
-                        + "Add the authority (docs/authorities.md) and move the message on.", n.notificationId(),
-                        authority, queue);
+                logUnrouted(n, queue);
             }
             if (uris.size() == 1 || deliveries.deliveredOnAll(n.notificationId(), uris)) {
                 outbox.markDelivered(n.notificationId(), queue, unrouted ? "no queue for authority" : null);

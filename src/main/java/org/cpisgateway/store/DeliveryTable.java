@@ -116,9 +116,51 @@ public class DeliveryTable {
         write(w, channel, State.PARKED, reason, null);
     }
 
+    /**
+     * A notification delivered on {@code channel}; {@code channels} are all its authority's, and once it is delivered
+     * on each the outbox row is marked delivered to {@code deliveredTo} (with {@code error}, e.g. why that is the
+     * unrouted queue).
+     */
+    public record Delivered(Waiting waiting, String channel, List<String> channels, String deliveredTo,
+                            String error) {
+    }
+
+    /** Several deliveries, with their outbox rows where complete, in one transaction. */
+    public void delivered(List<Delivered> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = now();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (Delivered d : rows) {
+                    write(c, d.waiting(), d.channel(), State.DELIVERED, null, null, now);
+                    String id = d.waiting().notification().notificationId();
+                    if (d.channels().size() == 1 || deliveredOnAll(c, id, d.channels())) {
+                        OutboxTable.markDelivered(c, id, d.deliveredTo(), d.error(), now);
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
     /** Whether the notification is delivered on every one of {@code channels}. */
     public boolean deliveredOnAll(String notificationId, List<String> channels) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection()) {
+            return deliveredOnAll(c, notificationId, channels);
+        }
+    }
+
+    private static boolean deliveredOnAll(Connection c, String notificationId, List<String> channels)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
                 "select channel from notification_delivery where notification_id = ? and state = 'delivered'")) {
             ps.setString(1, notificationId);
             List<String> delivered = new ArrayList<>();
@@ -236,40 +278,44 @@ public class DeliveryTable {
     /** The first try on a channel inserts its row; every later one (the waiting row has attempts) updates it. */
     private void write(Waiting w, String channel, State state, String error, OffsetDateTime nextAttemptAt)
             throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            write(c, w, channel, state, error, nextAttemptAt, now());
+        }
+    }
+
+    private static void write(Connection c, Waiting w, String channel, State state, String error,
+                              OffsetDateTime nextAttemptAt, OffsetDateTime now) throws SQLException {
         String notificationId = w.notification().notificationId();
         String reason = error == null ? null : MessageLog.cut(error, 500);
-        OffsetDateTime now = now();
         OffsetDateTime deliveredAt = state == State.DELIVERED ? now : null;
-        try (Connection c = dataSource.getConnection()) {
-            if (w.attempts() > 0) {
-                try (PreparedStatement ps = c.prepareStatement("update notification_delivery set state = ?, "
-                        + "attempts = attempts + 1, next_attempt_at = ?, last_error = ?, delivered_at = ?, "
-                        + "state_since = ? where notification_id = ? and channel = ?")) {
-                    ps.setString(1, state.column());
-                    ps.setObject(2, nextAttemptAt);
-                    ps.setString(3, reason);
-                    ps.setObject(4, deliveredAt);
-                    ps.setObject(5, now);
-                    ps.setString(6, notificationId);
-                    ps.setString(7, channel);
-                    if (ps.executeUpdate() > 0) {
-                        return;
-                    }
+        if (w.attempts() > 0) {
+            try (PreparedStatement ps = c.prepareStatement("update notification_delivery set state = ?, "
+                    + "attempts = attempts + 1, next_attempt_at = ?, last_error = ?, delivered_at = ?, "
+                    + "state_since = ? where notification_id = ? and channel = ?")) {
+                ps.setString(1, state.column());
+                ps.setObject(2, nextAttemptAt);
+                ps.setString(3, reason);
+                ps.setObject(4, deliveredAt);
+                ps.setObject(5, now);
+                ps.setString(6, notificationId);
+                ps.setString(7, channel);
+                if (ps.executeUpdate() > 0) {
+                    return;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("insert into notification_delivery (notification_id, "
-                    + "channel, authority_code, state, attempts, next_attempt_at, delivered_at, last_error, "
-                    + "state_since) values (?, ?, ?, ?, 1, ?, ?, ?, ?)")) {
-                ps.setString(1, notificationId);
-                ps.setString(2, channel);
-                ps.setString(3, w.notification().authorityCode());
-                ps.setString(4, state.column());
-                ps.setObject(5, nextAttemptAt);
-                ps.setObject(6, deliveredAt);
-                ps.setString(7, reason);
-                ps.setObject(8, now);
-                ps.executeUpdate();
-            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into notification_delivery (notification_id, "
+                + "channel, authority_code, state, attempts, next_attempt_at, delivered_at, last_error, "
+                + "state_since) values (?, ?, ?, ?, 1, ?, ?, ?, ?)")) {
+            ps.setString(1, notificationId);
+            ps.setString(2, channel);
+            ps.setString(3, w.notification().authorityCode());
+            ps.setString(4, state.column());
+            ps.setObject(5, nextAttemptAt);
+            ps.setObject(6, deliveredAt);
+            ps.setString(7, reason);
+            ps.setObject(8, now);
+            ps.executeUpdate();
         }
     }
 

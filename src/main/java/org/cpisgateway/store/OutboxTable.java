@@ -75,10 +75,17 @@ public class OutboxTable {
 
     /** Delivered to {@code queue} (the authority's, or the unrouted queue with {@code error} saying why). */
     public void markDelivered(String notificationId, String queue, String error) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection()) {
+            markDelivered(c, notificationId, queue, error, now());
+        }
+    }
+
+    static void markDelivered(Connection c, String notificationId, String queue, String error, OffsetDateTime now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
                 "update notification_outbox set sent_at = ?, attempts = attempts + 1, last_error = ?, "
                         + "delivered_to = ? where notification_id = ?")) {
-            ps.setObject(1, now());
+            ps.setObject(1, now);
             ps.setString(2, error);
             ps.setString(3, queue);
             ps.setString(4, notificationId);
