@@ -53,13 +53,14 @@ public class DeliveryTable {
 
     /**
      * An authority's notifications not yet delivered on a channel (parameters: channel, authority, created at or
-     * before), oldest first; read through the index {@code notification_outbox_by_authority}.
+     * before), oldest first. Ordered as the index {@code notification_outbox_waiting} is, so that the store reads the
+     * rows it returns and stops, however long the backlog (sent_at and the authority are the same in every row).
      */
     static final String WAITING = "select o.notification_id, o.authority_code, o.queue_name, o.payload, d.attempts, "
             + "d.next_attempt_at from notification_outbox o left join notification_delivery d "
             + "on d.notification_id = o.notification_id and d.channel = ? "
             + "where o.authority_code = ? and o.sent_at is null and o.created_at <= ? "
-            + "and (d.state is null or d.state = 'retrying') order by o.id";
+            + "and (d.state is null or d.state = 'retrying') order by o.sent_at, o.authority_code, o.id";
 
     private final DataSource dataSource;
     private final Clock clock;
