@@ -63,6 +63,10 @@ record BrokerWiring(BrokerSecurity security, EmbeddedBroker embedded, CachingCon
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(s.url());
         artemis.setUser(s.user());
         artemis.setPassword(password);
+        // each send names its queue, and without this the client asks the broker whether that queue exists, a round
+        // trip before every notification (most of the relay's time); a queue not found is not cached, so an
+        // authority's queue created later is found, and a missing one still goes to the unrouted queue
+        artemis.setCacheDestinations(true);
         CachingConnectionFactory connectionFactory = new CachingConnectionFactory(artemis);
         connectionFactory.setSessionCacheSize(s.sessionCacheSize());
         started.add(connectionFactory::destroy);
