@@ -82,7 +82,7 @@ public class NotificationRelay {
 
     /**
      * @param queueConnections the connection factory of the {@code jms} component the queue route sends with; a
-     *                         round's queue sends are made as one transaction on it (null: each send on its own)
+     *                         round's queue sends are made as one transaction on it
      */
     public NotificationRelay(OutboxTable outbox, DeliveryTable deliveries, ProducerTemplate producer,
                              Authorities authorities, GatewayMetrics metrics, RelayLease lease, Settings settings,
@@ -95,7 +95,7 @@ public class NotificationRelay {
         this.lease = lease;
         this.settings = settings;
         this.clock = clock;
-        this.transactions = queueConnections == null ? null : QueueTransaction.managerFor(queueConnections);
+        this.transactions = QueueTransaction.managerFor(queueConnections);
     }
 
     /**
@@ -140,30 +140,31 @@ public class NotificationRelay {
      * outcome recorded as it comes, as every other channel is.
      */
     private int deliverOnQueues(List<String> waiting) throws SQLException {
-        if (transactions != null) {
-            List<Sent> sent = new ArrayList<>();
-            boolean clean = true;
-            try (QueueTransaction tx = QueueTransaction.begin(transactions)) {
-                for (String authority : waiting) {
-                    clean = sendInTransaction(authority, sent);
-                    if (!clean) {
-                        break;
-                    }
-                }
-                if (clean && !sent.isEmpty()) {
-                    tx.commit();
-                }
-            } catch (RuntimeException e) {
-                clean = false; // the broker away (the sends one by one say so, per authority) or the commit refused
-                if (!sent.isEmpty()) {
-                    LOG.info("Relay round not committed by the broker, sending its {} notification(s) one by one: {}",
-                            sent.size(), reason(e));
+        if (waiting.isEmpty()) {
+            return 0; // a timer round with nothing to send asks nothing of the broker
+        }
+        List<Sent> sent = new ArrayList<>();
+        boolean clean = true;
+        try (QueueTransaction tx = QueueTransaction.begin(transactions)) {
+            for (String authority : waiting) {
+                clean = sendInTransaction(authority, sent);
+                if (!clean) {
+                    break;
                 }
             }
-            if (clean) {
-                recordDelivered(sent);
-                return sent.size();
+            if (clean && !sent.isEmpty()) {
+                tx.commit();
             }
+        } catch (RuntimeException e) {
+            clean = false; // the broker away (the sends one by one say so, per authority) or the commit refused
+            if (!sent.isEmpty()) {
+                LOG.info("Relay round not committed by the broker, sending its {} notification(s) one by one: {}",
+                        sent.size(), reason(e));
+            }
+        }
+        if (clean) {
+            recordDelivered(sent);
+            return sent.size();
         }
         int delivered = 0;
         for (String authority : waiting) {
@@ -175,8 +176,11 @@ public class NotificationRelay {
         return delivered;
     }
 
-    /** A notification sent to a queue in the round's transaction, to be recorded once the broker commits it. */
-    private record Sent(DeliveryTable.Waiting waiting, String queue, List<String> channels) {
+    /**
+     * A notification delivered on {@code channel}, to {@code to} (the queue, or the channel as shown), among its
+     * authority's {@code channels}: recorded at once, or, sent in a round's transaction, once the broker commits it.
+     */
+    private record Sent(DeliveryTable.Waiting waiting, DeliveryChannel channel, String to, List<String> channels) {
     }
 
     /** Adds the authority's waiting notifications to the round's transaction; false at the first one not sent. */
@@ -198,26 +202,29 @@ public class NotificationRelay {
                     || result.getMessage().getHeader(PARKED) != null) {
                 return false;
             }
-            sent.add(new Sent(waiting, result.getMessage().getHeader(DELIVERED_TO, n.queueName(), String.class),
-                    uris));
+            sent.add(new Sent(waiting, DeliveryChannel.QUEUE,
+                    result.getMessage().getHeader(DELIVERED_TO, n.queueName(), String.class), uris));
         }
         return true;
     }
 
-    /** What the broker committed: each delivery row, and the outbox row of each notification delivered everywhere. */
+    /**
+     * Records deliveries in one store transaction: each delivery row, and the outbox row of each notification now
+     * delivered on every channel of its authority.
+     */
     private void recordDelivered(List<Sent> sent) throws SQLException {
         List<DeliveryTable.Delivered> rows = new ArrayList<>(sent.size());
         for (Sent s : sent) {
-            boolean unrouted = settings.unroutedQueue().equals(s.queue());
-            rows.add(new DeliveryTable.Delivered(s.waiting(), DeliveryChannel.QUEUE.uri(), s.channels(), s.queue(),
+            boolean unrouted = settings.unroutedQueue().equals(s.to());
+            rows.add(new DeliveryTable.Delivered(s.waiting(), s.channel().uri(), s.channels(), s.to(),
                     unrouted ? "no queue for authority" : null));
         }
         deliveries.delivered(rows);
         for (Sent s : sent) {
             Notification n = s.waiting().notification();
-            metrics.notificationSent(n.authorityCode(), DeliveryChannel.Kind.QUEUE.label());
-            if (settings.unroutedQueue().equals(s.queue())) {
-                logUnrouted(n, s.queue());
+            metrics.notificationSent(n.authorityCode(), s.channel().kind().label());
+            if (settings.unroutedQueue().equals(s.to())) {
+                logUnrouted(n, s.to());
             }
         }
     }
@@ -265,18 +272,10 @@ public class NotificationRelay {
                 metrics.notificationParked(authority, kind);
                 continue;
             }
-            deliveries.delivered(waiting, channel.uri());
-            metrics.notificationSent(authority, kind);
-            delivered++;
-            String queue = channel.kind() == DeliveryChannel.Kind.QUEUE
+            String to = channel.kind() == DeliveryChannel.Kind.QUEUE
                     ? sent.getMessage().getHeader(DELIVERED_TO, n.queueName(), String.class) : channel.shown();
-            boolean unrouted = settings.unroutedQueue().equals(queue);
-            if (unrouted) {
-                logUnrouted(n, queue);
-            }
-            if (uris.size() == 1 || deliveries.deliveredOnAll(n.notificationId(), uris)) {
-                outbox.markDelivered(n.notificationId(), queue, unrouted ? "no queue for authority" : null);
-            }
+            recordDelivered(List.of(new Sent(waiting, channel, to, uris)));
+            delivered++;
         }
         return delivered;
     }

@@ -104,11 +104,6 @@ public class DeliveryTable {
         }
     }
 
-    /** Delivered on the channel (the waiting row's attempts say whether a row for it exists yet). */
-    public void delivered(Waiting w, String channel) throws SQLException {
-        write(w, channel, State.DELIVERED, null, null);
-    }
-
     public void retrying(Waiting w, String channel, String error, OffsetDateTime nextAttemptAt) throws SQLException {
         write(w, channel, State.RETRYING, error, nextAttemptAt);
     }
@@ -126,7 +121,10 @@ public class DeliveryTable {
                             String error) {
     }
 
-    /** Several deliveries, with their outbox rows where complete, in one transaction. */
+    /**
+     * Deliveries, with the outbox rows of the notifications they complete, in one transaction (the waiting row's
+     * attempts say whether a delivery row exists yet).
+     */
     public void delivered(List<Delivered> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
@@ -153,12 +151,6 @@ public class DeliveryTable {
     }
 
     /** Whether the notification is delivered on every one of {@code channels}. */
-    public boolean deliveredOnAll(String notificationId, List<String> channels) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return deliveredOnAll(c, notificationId, channels);
-        }
-    }
-
     private static boolean deliveredOnAll(Connection c, String notificationId, List<String> channels)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
