@@ -70,8 +70,9 @@ class FhirNotificationTest {
         TestStore.earlierAccess(gateway.store(), child, "R9Z02-UTC", 20);
         TestStore.earlierAccess(gateway.store(), child, "R9Z03-MIU", 4);
         try (Pas pas = Pas.connect(gateway.mllpPort)) {
-            Terser ack = new Terser(pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), child)));
-            assertThat(ack.get("/ZCS-8-1")).isEqualTo("SETTINGS");
+            ca.uhn.hl7v2.model.Message answer = pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), child));
+            Terser ack = new Terser(answer);
+            assertThat(ack.get("/ZCS-8-1")).as(answer.encode().replace('\r', '\n')).isEqualTo("SETTINGS");
         }
         List<Bundle> bundles = receive(2);
         assertThat(bundles).hasSize(2);
@@ -98,5 +99,28 @@ class FhirNotificationTest {
         assertThat(patternHeader.getEventCoding().getCode()).isEqualTo("pattern");
         assertThat(patternHeader.getReason().getText()).isEqualTo("Pattern: seen at 3 care settings in 30 days");
         assertThat(patternHeader.getFocus()).hasSize(3);
+    }
+
+    @Test
+    void anAttendanceTimedToTheMinuteArrivesAsAValidFhirMessage() throws Exception {
+        receive(0);
+        String child = "9990000018"; // CPP held by LA901
+        String message = Hl7Messages.a04(Hl7Messages.newControlId(), child);
+        // MSH-7 and PV1-44 (the last field) to the minute, as many a PAS sends them: the time is on a whole minute
+        String minute = TestDates.hl7MinuteMinutesAgo(1);
+        message = message.replaceFirst("^(MSH(\\|[^|\r]*){5}\\|)[0-9]+", "$1" + minute)
+                .replaceFirst("[0-9]+\r$", minute + "\r");
+        assertThat(message).contains("|" + minute + "||ADT^A04").endsWith("|" + minute + "\r");
+        try (Pas pas = Pas.connect(gateway.mllpPort)) {
+            ca.uhn.hl7v2.model.Message answer = pas.send(message);
+            Terser ack = new Terser(answer);
+            assertThat(ack.get("/MSA-1")).as(answer.encode().replace('\r', '\n')).isEqualTo("AA");
+            assertThat(ack.get("/ZCS-1")).isEqualTo("FLAGGED");
+        }
+        List<Bundle> bundles = receive(1);
+        assertThat(bundles).hasSize(1);
+        AuditEvent access = of(bundles.get(0), AuditEvent.class).get(0);
+        assertThat(access.getPeriod().getStartElement().getValueAsString()).as("the attendance's time, seconds and all")
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00(Z|[+-]\\d\\d:\\d\\d)");
     }
 }

@@ -38,6 +38,11 @@ public final class TestDates {
         return day(relative).format(DateTimeFormatter.BASIC_ISO_DATE);
     }
 
+    /** Now, minus some minutes, as an HL7 DTM to the minute (as many a PAS sends its times) in the gateway's zone. */
+    public static String hl7MinuteMinutesAgo(long minutes) {
+        return ZonedDateTime.now(ZONE).minusMinutes(minutes).format(DateTimeFormatter.ofPattern("yyyyMMddHHmm"));
+    }
+
     /** Now, minus some seconds, as an HL7 DTM in the gateway's zone. */
     public static String hl7TimeSecondsAgo(long seconds) {
         return ZonedDateTime.now(ZONE).minusSeconds(seconds).format(DTM);

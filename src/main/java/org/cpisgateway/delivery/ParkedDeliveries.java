@@ -17,6 +17,7 @@ import org.cpisgateway.ops.OperationsAccess;
 import org.cpisgateway.store.DeliveryTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.cpisgateway.core.IsoTime;
 
 /**
  * Parked notifications for the operations endpoint: the list (ids, channel, reason: no patient data), and the retry
@@ -57,7 +58,7 @@ public class ParkedDeliveries {
             row.put("authority", p.authority());
             row.put("channel", shown(p.authority(), p.channel()));
             row.put("reason", p.reason());
-            row.put("parkedAt", p.parkedAt().toString());
+            row.put("parkedAt", IsoTime.of(p.parkedAt()));
             rows.add(row);
         }
         return rows;

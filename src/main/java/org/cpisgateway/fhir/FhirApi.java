@@ -37,6 +37,7 @@ import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.cpisgateway.core.IsoTime;
 
 /**
  * The steps of {@code routes/fhir.camel.yaml}: the CapabilityStatement, Flag search by a care setting's system (an
@@ -329,7 +330,7 @@ public class FhirApi {
             return;
         }
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("at", at.toString());
+        line.put("at", IsoTime.of(at));
         line.put("action", action);
         line.put("user", user);
         line.putAll(what);

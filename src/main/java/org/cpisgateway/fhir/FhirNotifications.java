@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.cpisgateway.core.IsoTime;
 
 /**
  * Notifications as FHIR R4, for an authority whose row in mappings/authorities.csv says {@code notification_format}
@@ -145,7 +146,7 @@ public class FhirNotifications implements NotificationRenderer {
     private static Map<String, Object> row(String nhs, Map<String, Object> attendance) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("nhs_number", nhs);
-        row.put("accessed_at", OffsetDateTime.parse((String) attendance.get("time")).toString());
+        row.put("accessed_at", IsoTime.of(OffsetDateTime.parse((String) attendance.get("time"))));
         row.put("attendance_at", attendance.get("time"));
         row.put("setting_code", attendance.get("settingCode"));
         row.put("setting_name", attendance.get("settingName"));

@@ -8,6 +8,7 @@ import org.cpisgateway.core.CheckResult;
 import org.cpisgateway.hl7.CorrelationId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.cpisgateway.core.IsoTime;
 
 /**
  * The audit log: one JSON line per CP-IS access (every attendance whose NHS number was looked up in the flag store),
@@ -50,7 +51,7 @@ public class AccessAudit {
         java.io.StringWriter line = new java.io.StringWriter(320);
         try (JsonGenerator json = JSON.createGenerator(line)) {
             json.writeStartObject();
-            json.writeStringField("at", String.valueOf(m.receivedAt()));
+            json.writeStringField("at", IsoTime.of(m.receivedAt()));
             json.writeStringField("correlationId", CorrelationId.of(m.msh()));
             json.writeStringField("sendingFacility", m.msh().sendingFacilityCode());
             json.writeStringField("controlId", m.msh().controlId());

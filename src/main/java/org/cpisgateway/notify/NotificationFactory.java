@@ -19,6 +19,7 @@ import org.cpisgateway.core.Attendance;
 import org.cpisgateway.hl7.MshHeader;
 import org.cpisgateway.core.Authority;
 import org.cpisgateway.core.Authorities;
+import org.cpisgateway.core.IsoTime;
 
 /**
  * Builds the JSON notification for each authority to be told of a flagged attendance at an unscheduled setting
@@ -126,7 +127,7 @@ public class NotificationFactory {
             body.put("type", "attendance");
         }
         body.put("notificationId", id);
-        body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
+        body.put("createdAt", IsoTime.of(OffsetDateTime.now(clock.withZone(ZoneOffset.UTC))));
         body.put("authority", named(authority));
 
         Map<String, Object> child = new LinkedHashMap<>();
@@ -165,7 +166,7 @@ public class NotificationFactory {
             setting.put("phone", result.setting().phone());
         }
         Map<String, Object> attendance = new LinkedHashMap<>();
-        attendance.put("time", (a.attendanceTime() != null ? a.attendanceTime() : receivedAt).toString());
+        attendance.put("time", IsoTime.of(a.attendanceTime() != null ? a.attendanceTime() : receivedAt));
         attendance.put("patientClass", a.patientClass());
         attendance.put("location", a.location());
         if (v2) {
@@ -183,7 +184,7 @@ public class NotificationFactory {
         source.put("sendingFacility", msh.sendingFacilityCode());
         source.put("messageControlId", msh.controlId());
         source.put("messageType", msh.messageType() + "^" + a.eventCode());
-        source.put("receivedAt", receivedAt.toString());
+        source.put("receivedAt", IsoTime.of(receivedAt));
         body.put("source", source);
         return body;
     }
@@ -200,7 +201,7 @@ public class NotificationFactory {
         body.put("schemaVersion", SCHEMA_VERSION_2);
         body.put("type", "pattern");
         body.put("notificationId", id);
-        body.put("createdAt", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
+        body.put("createdAt", IsoTime.of(OffsetDateTime.now(clock.withZone(ZoneOffset.UTC))));
         body.put("authority", named(authority));
         Map<String, Object> child = new LinkedHashMap<>();
         child.put("nhsNumber", a.nhsNumber());
@@ -219,7 +220,7 @@ public class NotificationFactory {
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("sendingFacility", msh.sendingFacilityCode());
         source.put("messageControlId", msh.controlId());
-        source.put("receivedAt", receivedAt.toString());
+        source.put("receivedAt", IsoTime.of(receivedAt));
         body.put("source", source);
         return body;
     }
@@ -236,7 +237,7 @@ public class NotificationFactory {
         List<Map<String, Object>> list = new ArrayList<>(accesses.size());
         for (var access : accesses) {
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("time", access.accessedAt().toString());
+            r.put("time", IsoTime.of(access.accessedAt()));
             r.put("settingCode", access.settingCode());
             r.put("settingName", access.settingName());
             r.put("settingType", access.settingType());

@@ -15,6 +15,7 @@ import org.apache.camel.Route;
 import org.cpisgateway.store.MessageLog;
 import org.cpisgateway.store.OutboxTable;
 import org.cpisgateway.store.PasAlertTable;
+import org.cpisgateway.core.IsoTime;
 
 /**
  * What the operations page shows, as JSON: traffic and flag counts per hour from the message journal (so the chart
@@ -51,7 +52,7 @@ public class OperationsView {
         OffsetDateTime since = now.truncatedTo(ChronoUnit.HOURS).minusHours(window - 1);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("version", version);
-        summary.put("generatedAt", now.toString());
+        summary.put("generatedAt", IsoTime.of(now));
         summary.put("hours", window);
         List<Map<String, Object>> traffic = new ArrayList<>();
         for (MessageLog.HourCounts h : messages.trafficSince(since, window)) {

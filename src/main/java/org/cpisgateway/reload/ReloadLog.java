@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cpisgateway.core.IsoTime;
 
 /** The last outcomes of live edits (route files and mapping tables), newest first, for the operations page. */
 public class ReloadLog {
@@ -30,7 +31,7 @@ public class ReloadLog {
 
     private synchronized void add(String file, String outcome, String detail) {
         Map<String, Object> e = new LinkedHashMap<>();
-        e.put("at", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString());
+        e.put("at", IsoTime.of(OffsetDateTime.now(clock.withZone(ZoneOffset.UTC))));
         e.put("file", file);
         e.put("outcome", outcome);
         e.put("detail", detail);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
+import org.cpisgateway.core.IsoTime;
 
 /**
  * What an authority may read back of its own: the plans it holds, and the accesses to the children it holds a plan
@@ -58,10 +59,8 @@ public class AuthorityRecords {
     private static Object value(ResultSet rs, int col, int type) throws SQLException {
         return switch (type) {
             case java.sql.Types.DATE -> rs.getDate(col) == null ? null : rs.getDate(col).toLocalDate().toString();
-            case java.sql.Types.TIMESTAMP, java.sql.Types.TIMESTAMP_WITH_TIMEZONE -> {
-                OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
-                yield t == null ? null : t.toString();
-            }
+            case java.sql.Types.TIMESTAMP, java.sql.Types.TIMESTAMP_WITH_TIMEZONE ->
+                    IsoTime.of(rs.getObject(col, OffsetDateTime.class));
             case java.sql.Types.BOOLEAN, java.sql.Types.BIT -> rs.getBoolean(col);
             default -> rs.getString(col) == null ? null : rs.getString(col).trim();
         };

@@ -18,6 +18,7 @@ import org.cpisgateway.store.Database;
 import org.cpisgateway.store.PlanTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.cpisgateway.core.IsoTime;
 
 /**
  * Applies an authority's upload to the flag store, row by row: every row gets its own outcome, one bad row never
@@ -322,7 +323,7 @@ public class PlanUpload {
     }
 
     private String now() {
-        return OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).toString();
+        return IsoTime.of(OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)));
     }
 
     /** The name a handled upload file and its report are kept under: the time it was taken, then its own name. */
