@@ -73,9 +73,10 @@ class CrashSafetyTest {
         try (GatewayProcess gateway = new GatewayProcess(data, properties.toArray(String[]::new))) {
             gateway.start();
             AtomicBoolean running = new AtomicBoolean(true);
+            List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>()); // why a PAS stopped early
             List<Thread> pas = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                Thread thread = new Thread(() -> sendUntilCut(gateway.mllpPort, running, sent, acked));
+                Thread thread = new Thread(() -> sendUntilCut(gateway.mllpPort, running, sent, acked, seen));
                 thread.start();
                 pas.add(thread);
             }
@@ -88,7 +89,8 @@ class CrashSafetyTest {
             for (Thread thread : pas) {
                 thread.join();
             }
-            assertThat(acked).as("attendances acknowledged before the kill").hasSizeGreaterThan(50);
+            assertThat(acked).as("attendances acknowledged before the kill (%d sent; the PAS saw %s; the gateway's log "
+                    + "ends:%n%s)", sent.size(), seen, gateway.logTail(40)).hasSizeGreaterThan(50);
             Set<String> answeredBeforeKill = Set.copyOf(acked);
             assertThat(data.resolve("store/cpis.in-use")).as("the store's in-use marker, left by the kill").exists();
 
@@ -200,29 +202,50 @@ class CrashSafetyTest {
         }
     }
 
-    static void sendUntilCut(int port, AtomicBoolean running, Set<String> sent, Set<String> acked) {
+    /**
+     * Sends attendances on one connection until the gateway is killed. {@code seen} gets the first answer that was not
+     * an AA FLAGGED for its message, and the error that ended the connection while {@code running}: what a failing
+     * run reports.
+     */
+    static void sendUntilCut(int port, AtomicBoolean running, Set<String> sent, Set<String> acked, List<String> seen) {
+        boolean refusalSeen = false;
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
             while (running.get()) {
                 String id = Hl7Messages.newControlId();
                 sent.add(id);
-                if (sendOne(s.getOutputStream(), s.getInputStream(), id)) {
+                String ack = exchange(s.getOutputStream(), s.getInputStream(), id);
+                if (acceptedFlagged(ack, id)) {
                     acked.add(id);
+                } else if (!refusalSeen) {
+                    refusalSeen = true;
+                    seen.add("answer " + ack.replace('\r', '\n'));
                 }
             }
         } catch (IOException cut) {
-            // the gateway was killed
+            if (running.get()) { // not the kill
+                seen.add(cut.toString());
+            }
         }
     }
 
     static boolean sendOne(OutputStream out, InputStream in, String id) throws IOException {
+        return acceptedFlagged(exchange(out, in, id), id);
+    }
+
+    /** Sends this child's attendance with control ID {@code id}; the ACK's text. */
+    static String exchange(OutputStream out, InputStream in, String id) throws IOException {
         out.write(Mllp.frame(Hl7Messages.a04(id, CHILD).getBytes(StandardCharsets.UTF_8)));
         out.flush();
         List<String> ack = Mllp.readFrames(in, 1, StandardCharsets.UTF_8);
         if (ack.isEmpty()) {
             throw new IOException("connection closed");
         }
-        AckText a = AckText.of(ack.get(0));
+        return ack.get(0);
+    }
+
+    static boolean acceptedFlagged(String ack, String id) {
+        AckText a = AckText.of(ack);
         return "AA".equals(a.field("MSA", 1)) && id.equals(a.field("MSA", 2)) && "FLAGGED".equals(a.field("ZCS", 1));
     }
 

@@ -42,6 +42,7 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     private List<String> prefix = List.of();
+    private Path log;
 
     /** Runs the gateway on these CPUs only ({@code taskset -c}), e.g. "1" (benchmarks keep the load generator off them). */
     public GatewayProcess pinnedTo(String cpus) {
@@ -72,7 +73,7 @@ public final class GatewayProcess implements AutoCloseable {
         }
         cmd.add("org.cpisgateway.GatewayMain");
         Files.createDirectories(Path.of("target"));
-        Path log = Path.of("target", "gateway-process-" + dataDir.getFileName() + "-" + (++starts) + ".log");
+        log = Path.of("target", "gateway-process-" + dataDir.getFileName() + "-" + (++starts) + ".log");
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long end = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < end) {
@@ -120,6 +121,16 @@ public final class GatewayProcess implements AutoCloseable {
             return String.join(java.io.File.pathSeparator, entries);
         }
         return System.getProperty("java.class.path");
+    }
+
+    /** The last {@code lines} lines of what the running (or last) process wrote: for a failing test's message. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(log not readable: " + e + ")";
+        }
     }
 
     public long pid() {
