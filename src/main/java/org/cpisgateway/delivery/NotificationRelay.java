@@ -99,6 +99,34 @@ public class NotificationRelay {
     }
 
     /**
+     * A round woken by attendances that just recorded notifications: their sending is the gateway's normal work, so
+     * it is logged at DEBUG only (with every attendance flagged that would be dozens of lines a second).
+     *
+     * @return how many channel deliveries succeeded in this round
+     */
+    public int sendNew() throws SQLException {
+        int delivered = deliverPending();
+        if (delivered > 0) {
+            LOG.debug("Relay sent {} new notification(s)", delivered);
+        }
+        return delivered;
+    }
+
+    /**
+     * A timer round: what it delivers had waited (the broker or a channel was away, the gateway stopped before
+     * sending, a retry came due), which an operator wants to see at INFO.
+     *
+     * @return how many channel deliveries succeeded in this round
+     */
+    public int retryWaiting() throws SQLException {
+        int delivered = deliverPending();
+        if (delivered > 0) {
+            LOG.info("Relay delivered {} waiting notification(s)", delivered);
+        }
+        return delivered;
+    }
+
+    /**
      * Delivers what waits, a batch per channel at a time, and goes on while a pass delivered a full batch's worth:
      * one wake-up stands for every notification recorded before it (routes/notifications.camel.yaml), however many.
      *
@@ -126,9 +154,6 @@ public class NotificationRelay {
             // each pass marks what it delivered, so the passes end; the lease is checked again before each, as
             // another gateway may take it if this one's store connection was lost meanwhile
         } while (pass >= BATCH && lease.held());
-        if (delivered > 0) {
-            LOG.info("Relay delivered {} waiting notification(s)", delivered);
-        }
         return delivered;
     }
 
