@@ -143,6 +143,9 @@ public class BrokerOutageTest {
 
             assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
+            String metrics = Http.get(gateway.httpPort, "/observe/metrics").body();
+            assertThat(OperationsEndpointTest.value(metrics, "cpis_relay_queue_rounds_total{way=\"one_by_one\"}"))
+                    .as("the round fell back to single sends").isGreaterThanOrEqualTo(1);
         } finally {
             broker.stop();
         }

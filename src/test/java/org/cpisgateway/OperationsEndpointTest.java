@@ -78,6 +78,10 @@ class OperationsEndpointTest {
         assertThat(value(metrics, "cpis_flag_results_total{reason=\"ACTIVE_PLAN\",status=\"FLAGGED\"}")).isGreaterThanOrEqualTo(1);
         assertThat(value(metrics, "cpis_flag_results_total{reason=\"NO_ACTIVE_PLAN\",status=\"NOT_FLAGGED\"}")).isGreaterThanOrEqualTo(2);
         assertThat(value(metrics, "cpis_notifications_pending")).isZero();
+        assertThat(value(metrics, "cpis_relay_queue_rounds_total{way=\"transaction\"}"))
+                .as("the relay's rounds went to the broker as transactions").isGreaterThanOrEqualTo(1);
+        assertThat(value(metrics, "cpis_relay_queue_rounds_total{way=\"one_by_one\"}")).as("and none fell back")
+                .isEqualTo(-1);
         assertThat(value(metrics, "cpis_mllp_connections_open")).isGreaterThanOrEqualTo(1);
         assertThat(value(metrics, "cpis_store_lookup_seconds_count")).isGreaterThanOrEqualTo(3);
         assertThat(metrics).contains("cpis_message_processing_seconds_bucket{code=\"AA\",le=");

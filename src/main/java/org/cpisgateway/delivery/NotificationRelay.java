@@ -188,9 +188,13 @@ public class NotificationRelay {
             }
         }
         if (clean) {
+            if (!sent.isEmpty()) {
+                metrics.relayRound("transaction");
+            }
             recordDelivered(sent);
             return sent.size();
         }
+        metrics.relayRound("one_by_one");
         int delivered = 0;
         for (String authority : waiting) {
             List<DeliveryChannel> channels = authorities.channels(authority);

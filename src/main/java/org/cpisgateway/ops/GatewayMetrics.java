@@ -82,6 +82,17 @@ public class GatewayMetrics extends EventNotifierSupport {
                 .tag("authority", authority).tag("channel", channel).register(registry).increment();
     }
 
+    /**
+     * A relay round that had notifications for the authorities' queues: {@code transaction} when they went to the
+     * broker as one transaction, {@code one_by_one} when the round did not go cleanly (the broker away, a send or the
+     * commit refused) and was sent again one notification at a time.
+     */
+    public void relayRound(String way) {
+        Counter.builder("cpis.relay.queue.rounds")
+                .description("Relay rounds with queue sends, by how they reached the broker (transaction, one_by_one)")
+                .tag("way", way).register(registry).increment();
+    }
+
     /** A delivery that failed and will be tried again. */
     public void notificationFailed(String authority, String channel) {
         Counter.builder("cpis.notifications.send.failures")
