@@ -1,7 +1,6 @@
 package org.cpisgateway.core;
 
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * How the gateway writes a time in what it sends and answers (notifications, the authority and operations APIs):
@@ -14,8 +13,20 @@ public final class IsoTime {
     private IsoTime() {
     }
 
-    /** The time with its offset and seconds (and a fraction only when it has one); null for null. */
+    /**
+     * The time with its offset and seconds (and a fraction only when it has one); null for null. The form of
+     * {@link OffsetDateTime#toString()} (so a fraction reads as it always has, in groups of three digits), with the
+     * seconds put back where it leaves them out: cheaper than a formatter, as it runs for every audited attendance.
+     */
     public static String of(OffsetDateTime time) {
-        return time == null ? null : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time);
+        if (time == null) {
+            return null;
+        }
+        String text = time.toString();
+        if (time.getSecond() != 0 || time.getNano() != 0) {
+            return text;
+        }
+        int afterMinutes = text.indexOf('T') + 6; // yyyy-MM-ddTHH:mm (a year beyond 9999 has more digits)
+        return text.substring(0, afterMinutes) + ":00" + text.substring(afterMinutes);
     }
 }
