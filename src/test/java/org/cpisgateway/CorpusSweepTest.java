@@ -40,10 +40,7 @@ class CorpusSweepTest {
 
     @Test
     void everyCorpusMessageGetsAWellFormedAckAndTheGatewayKeepsServing() throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(CORPUS)) {
-            files = s.filter(p -> p.toString().endsWith(".hl7")).sorted().toList();
-        }
+        List<Path> files = corpusFiles();
         List<String> report = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Path file : files) {
@@ -85,10 +82,7 @@ class CorpusSweepTest {
      */
     @Test
     void everyCorpusChildWithAPlanIsFlaggedAndItsAuthorityGetsValidFhir() throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(CORPUS)) {
-            files = s.filter(p -> p.toString().endsWith(".hl7")).sorted().toList();
-        }
+        List<Path> files = corpusFiles();
         // which messages the gateway checks (answers are kept: a message sent again gets the same one), and the NHS
         // number it reads from each, read as the gateway reads it
         List<Path> checked = new ArrayList<>();
@@ -138,6 +132,13 @@ class CorpusSweepTest {
                 checked.size(), numbers.size(), bundles.size());
         assertThat(problems).isEmpty();
         assertThat(bundles).as("notifications of the flagged corpus attendances").isNotEmpty();
+    }
+
+    /** The corpus's messages, by name. */
+    private static List<Path> corpusFiles() throws java.io.IOException {
+        try (Stream<Path> s = Files.list(CORPUS)) {
+            return s.filter(p -> p.toString().endsWith(".hl7")).sorted().toList();
+        }
     }
 
     /** The NHS number the gateway reads from a message (the same reader, mappings and zone); null when none. */

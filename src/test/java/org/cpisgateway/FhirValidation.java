@@ -13,9 +13,9 @@ import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 
 /** HAPI's FHIR R4 instance validator, with the base profiles and no terminology server: what a resource gets wrong. */
-final class FhirValidation {
+public final class FhirValidation {
 
-    static final FhirContext R4 = FhirContext.forR4Cached();
+    public static final FhirContext R4 = FhirContext.forR4Cached();
     private static FhirValidator validator;
 
     private FhirValidation() {
@@ -31,7 +31,7 @@ final class FhirValidation {
     }
 
     /** The errors (and worse) the validator finds in a resource given as JSON or XML text; empty when it is valid. */
-    static List<String> errors(String resource) {
+    public static List<String> errors(String resource) {
         return validator().validateWithResult(resource).getMessages().stream()
                 .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
                 .map(FhirValidation::describe)

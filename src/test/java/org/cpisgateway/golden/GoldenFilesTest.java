@@ -6,36 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.cpisgateway.GatewayConfiguration;
-import org.cpisgateway.core.Plan;
-import org.cpisgateway.store.PlanFile;
-import org.cpisgateway.store.PlanTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,14 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GoldenFilesTest {
 
     static final Path CASES = Path.of("src/test/resources/golden");
-    static final String DEFAULT_CLOCK = "2026-11-22T09:30:00Z";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
-
-    private static final MovableClock CLOCK = new MovableClock(ZoneId.of("Europe/London"));
-    private static CamelContext context;
-    private static ProducerTemplate producer;
-    private static DataSource store;
+    private static GoldenRun gateway;
 
     static Stream<String> cases() throws IOException {
         try (Stream<Path> dirs = Files.list(CASES)) {
@@ -86,34 +57,13 @@ class GoldenFilesTest {
 
     @BeforeAll
     static void startRoutes() throws Exception {
-        context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation("file:conf/application.properties");
-        Properties overrides = new Properties();
-        overrides.put("cpis.store.url", "jdbc:h2:mem:golden;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH");
-        overrides.put("cpis.broker.embedded", "false");
-        overrides.put("cpis.broker.url", "vm://no-broker-for-golden-files");
-        overrides.put("cpis.broker.password", "unused");
-        overrides.put("cpis.demo.enabled", "false");
-        overrides.put("cpis.reload.enabled", "false");
-        overrides.put("cpis.mllp.port", "0");
-        overrides.put("cpis.http.port", "0");
-        context.getPropertiesComponent().setOverrideProperties(overrides);
-        // only the inbound route and what it calls: no listener, no sender
-        ((ModelCamelContext) context).setRouteFilterPattern("adt-inbound,send-ack", null);
-        new GatewayConfiguration(CLOCK).configure(context);
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                PluginHelper.getResourceLoader(context).resolveResource("file:routes/error-handling.camel.yaml"),
-                PluginHelper.getResourceLoader(context).resolveResource("file:routes/adt-inbound.camel.yaml"));
-        context.start();
-        producer = context.createProducerTemplate();
-        store = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        gateway = new GoldenRun("golden", new Properties());
     }
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.stop();
+        if (gateway != null) {
+            gateway.close();
         }
     }
 
@@ -121,33 +71,17 @@ class GoldenFilesTest {
     @MethodSource("cases")
     void theGatewayAnswersAsTheGoldenFilesSay(String name) throws Exception {
         Path dir = CASES.resolve(name);
-        Properties props = new Properties();
-        if (Files.exists(dir.resolve("case.properties"))) {
-            try (var in = Files.newBufferedReader(dir.resolve("case.properties"), StandardCharsets.UTF_8)) {
-                props.load(in);
-            }
+        GoldenRun.Outcome outcome = gateway.run(dir);
+        assertThat(outcome.ack()).as("every message gets an ACK").isNotNull();
+        byte[] actualAck = readableAck(outcome.ack());
+        ArrayNode list = JSON.createArrayNode();
+        for (String[] row : outcome.notifications()) {
+            var entry = JSON.createObjectNode();
+            entry.put("queue", row[0]);
+            entry.set("body", JSON.readTree(row[1]));
+            list.add(entry);
         }
-        CLOCK.moveTo(Instant.parse(props.getProperty("clock", DEFAULT_CLOCK)));
-        resetStore(dir);
-        byte[] message = segmentEnds(Files.readAllBytes(dir.resolve("message.hl7")),
-                props.getProperty("segment-ends", "CR"));
-
-        boolean storeAway = "unavailable".equals(props.getProperty("store"));
-        if (storeAway) {
-            execute("alter table plan rename to plan_away");
-        }
-        byte[] ack;
-        try {
-            Exchange done = producer.request("direct:adt-inbound", e -> e.getMessage().setBody(message));
-            ack = done.getProperty("CamelMllpAcknowledgement", byte[].class);
-        } finally {
-            if (storeAway) {
-                execute("alter table plan_away rename to plan");
-            }
-        }
-        assertThat(ack).as("every message gets an ACK").isNotNull();
-        byte[] actualAck = readableAck(ack);
-        String actualNotifications = JSON.writeValueAsString(notifications()) + "\n";
+        String actualNotifications = JSON.writeValueAsString(list) + "\n";
 
         Path ackFile = dir.resolve("ack.hl7");
         Path notificationsFile = dir.resolve("notifications.json");
@@ -176,97 +110,5 @@ class GoldenFilesTest {
         int end = text.indexOf(fs, start);
         text = text.substring(0, start) + "{ack-control-id}" + text.substring(end);
         return text.replace('\r', '\n').getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    static byte[] segmentEnds(byte[] file, String ends) {
-        String text = new String(file, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").stripTrailing();
-        String end = switch (ends) {
-            case "LF" -> "\n";
-            case "CRLF" -> "\r\n";
-            default -> "\r";
-        };
-        return (text.replace("\n", end) + end).getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static ArrayNode notifications() throws Exception {
-        ArrayNode list = JSON.createArrayNode();
-        try (Connection c = store.getConnection(); Statement s = c.createStatement();
-             var rs = s.executeQuery("select queue_name, payload from notification_outbox order by id")) {
-            while (rs.next()) {
-                var entry = JSON.createObjectNode();
-                entry.put("queue", rs.getString(1));
-                entry.set("body", JSON.readTree(rs.getString(2)));
-                list.add(entry);
-            }
-        }
-        return list;
-    }
-
-    private static void resetStore(Path dir) throws Exception {
-        for (String table : List.of("notification_outbox", "access_record", "inbound_message", "plan", "visit")) {
-            execute("delete from " + table);
-        }
-        LocalDate today = LocalDate.now(CLOCK);
-        if (Files.exists(dir.resolve("plans.csv"))) {
-            PlanTable plans = new PlanTable(store, CLOCK);
-            try (Connection c = store.getConnection()) {
-                for (Plan plan : PlanFile.read(dir.resolve("plans.csv"), today)) {
-                    plans.upsert(c, plan);
-                }
-            }
-        }
-        if (Files.exists(dir.resolve("history.csv"))) {
-            List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("history.csv"), StandardCharsets.UTF_8));
-            lines.remove(0);
-            try (Connection c = store.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "insert into access_record (nhs_number, accessed_at, setting_code, setting_name, setting_type, "
-                            + "scheduled) values (?, ?, ?, ?, ?, ?)")) {
-                for (String line : lines) {
-                    String[] cells = line.split(",", -1);
-                    ps.setString(1, cells[0]);
-                    ps.setObject(2, OffsetDateTime.parse(cells[1]));
-                    ps.setString(3, cells[2]);
-                    ps.setString(4, cells[3]);
-                    ps.setString(5, cells[4]);
-                    ps.setBoolean(6, Boolean.parseBoolean(cells[5]));
-                    ps.executeUpdate();
-                }
-            }
-        }
-    }
-
-    private static void execute(String sql) throws SQLException {
-        try (Connection c = store.getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    /** A clock each case sets to its own instant. */
-    static final class MovableClock extends Clock {
-        private final ZoneId zone;
-        private volatile Instant now = Instant.parse(DEFAULT_CLOCK);
-
-        MovableClock(ZoneId zone) {
-            this.zone = zone;
-        }
-
-        void moveTo(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return zone;
-        }
-
-        @Override
-        public Clock withZone(ZoneId other) {
-            return other.equals(zone) ? this : Clock.fixed(now, other);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
