@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
+import ca.uhn.hl7v2.util.Terser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.JMSConsumer;
@@ -178,6 +179,21 @@ class FhirApiTest {
                 LA901), Bundle.class);
         assertThat(range.getEntry()).extracting(e -> ((AuditEvent) e.getResource()).getEntityFirstRep().getWhat()
                 .getIdentifier().getValue()).contains("9990000018").doesNotContain("9990000026", "9990000174");
+    }
+
+    @Test
+    void anAccessTimedOnAWholeMinuteIsAValidAuditEvent() throws Exception {
+        String child = "9990000034"; // UCP held by LA901, in no other test here
+        try (Pas pas = Pas.connect(gateway.mllpPort)) {
+            Terser ack = new Terser(pas.send(Hl7Messages.a04TimedToTheMinute(Hl7Messages.newControlId(), child)));
+            assertThat(ack.get("/ZCS-1")).isEqualTo("FLAGGED");
+        }
+        String query = "/fhir/AuditEvent?patient.identifier=" + URLEncoder.encode(NHS + child, StandardCharsets.UTF_8);
+        HttpResponse<String> response = get(query, LA901);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        AuditEvent access = (AuditEvent) valid(response, Bundle.class).getEntryFirstRep().getResource();
+        assertThat(access.getPeriod().getStartElement().getValueAsString()).as("the attendance's time, seconds and all")
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00(Z|[+-]\\d\\d:\\d\\d)");
     }
 
     @Test

@@ -105,12 +105,7 @@ class FhirNotificationTest {
     void anAttendanceTimedToTheMinuteArrivesAsAValidFhirMessage() throws Exception {
         receive(0);
         String child = "9990000018"; // CPP held by LA901
-        String message = Hl7Messages.a04(Hl7Messages.newControlId(), child);
-        // MSH-7 and PV1-44 (the last field) to the minute, as many a PAS sends them: the time is on a whole minute
-        String minute = TestDates.hl7MinuteMinutesAgo(1);
-        message = message.replaceFirst("^(MSH(\\|[^|\r]*){5}\\|)[0-9]+", "$1" + minute)
-                .replaceFirst("[0-9]+\r$", minute + "\r");
-        assertThat(message).contains("|" + minute + "||ADT^A04").endsWith("|" + minute + "\r");
+        String message = Hl7Messages.a04TimedToTheMinute(Hl7Messages.newControlId(), child);
         try (Pas pas = Pas.connect(gateway.mllpPort)) {
             ca.uhn.hl7v2.model.Message answer = pas.send(message);
             Terser ack = new Terser(answer);

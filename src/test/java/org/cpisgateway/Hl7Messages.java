@@ -23,6 +23,20 @@ public final class Hl7Messages {
         return a04(controlId, "R9Z01", "ED", nhsNumber + "^^^NHS^NH");
     }
 
+    /**
+     * This child's attendance at the demo's emergency department with MSH-7 and PV1-44 (arrival) to the minute, as many
+     * a PAS sends its times: the attendance's time is on a whole minute.
+     */
+    public static String a04TimedToTheMinute(String controlId, String nhsNumber) {
+        String minute = TestDates.hl7MinuteMinutesAgo(1);
+        String message = a04(controlId, nhsNumber).replaceFirst("^(MSH(\\|[^|\r]*){5}\\|)[0-9]+", "$1" + minute)
+                .replaceFirst("[0-9]+\r$", minute + "\r");
+        if (!message.contains("|" + minute + "||ADT^A04") || !message.endsWith("|" + minute + "\r")) {
+            throw new IllegalStateException("MSH-7 and PV1-44 not where expected");
+        }
+        return message;
+    }
+
     /** One message of its own visit (PV1-19 is V + the control ID), arrived a minute ago (PV1-44). */
     public static String adt(String event, String controlId, String facility, String location, String pid3) {
         return "MSH|^~\\&|TEST-PAS|" + facility + "|CPIS|CPIS|" + TestDates.hl7TimeSecondsAgo(0) + "||ADT^" + event

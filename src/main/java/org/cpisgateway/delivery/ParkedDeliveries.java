@@ -13,11 +13,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.cpisgateway.core.Authorities;
 import org.cpisgateway.core.DeliveryChannel;
+import org.cpisgateway.core.IsoTime;
 import org.cpisgateway.ops.OperationsAccess;
 import org.cpisgateway.store.DeliveryTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.cpisgateway.core.IsoTime;
 
 /**
  * Parked notifications for the operations endpoint: the list (ids, channel, reason: no patient data), and the retry

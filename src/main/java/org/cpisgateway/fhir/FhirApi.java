@@ -24,6 +24,7 @@ import org.apache.camel.Message;
 import org.cpisgateway.core.Attendance;
 import org.cpisgateway.core.CheckResult;
 import org.cpisgateway.core.FlagRules;
+import org.cpisgateway.core.IsoTime;
 import org.cpisgateway.core.NhsNumber;
 import org.cpisgateway.core.StoreUnavailableException;
 import org.cpisgateway.hl7.MshHeader;
@@ -37,7 +38,6 @@ import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.cpisgateway.core.IsoTime;
 
 /**
  * The steps of {@code routes/fhir.camel.yaml}: the CapabilityStatement, Flag search by a care setting's system (an

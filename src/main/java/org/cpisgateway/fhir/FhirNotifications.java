@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.cpisgateway.core.IsoTime;
 import org.cpisgateway.core.Plan;
 import org.cpisgateway.core.PlanType;
 import org.cpisgateway.notify.NotificationRenderer;
@@ -24,7 +25,6 @@ import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.cpisgateway.core.IsoTime;
 
 /**
  * Notifications as FHIR R4, for an authority whose row in mappings/authorities.csv says {@code notification_format}

@@ -5,10 +5,10 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.cpisgateway.core.CheckResult;
+import org.cpisgateway.core.IsoTime;
 import org.cpisgateway.hl7.CorrelationId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.cpisgateway.core.IsoTime;
 
 /**
  * The audit log: one JSON line per CP-IS access (every attendance whose NHS number was looked up in the flag store),

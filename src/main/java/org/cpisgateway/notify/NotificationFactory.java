@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.cpisgateway.core.CheckResult;
+import org.cpisgateway.core.IsoTime;
 import org.cpisgateway.core.Plan;
 import org.cpisgateway.core.Attendance;
 import org.cpisgateway.hl7.MshHeader;
 import org.cpisgateway.core.Authority;
 import org.cpisgateway.core.Authorities;
-import org.cpisgateway.core.IsoTime;
 
 /**
  * Builds the JSON notification for each authority to be told of a flagged attendance at an unscheduled setting

@@ -12,10 +12,10 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Header;
 import org.apache.camel.Route;
+import org.cpisgateway.core.IsoTime;
 import org.cpisgateway.store.MessageLog;
 import org.cpisgateway.store.OutboxTable;
 import org.cpisgateway.store.PasAlertTable;
-import org.cpisgateway.core.IsoTime;
 
 /**
  * What the operations page shows, as JSON: traffic and flag counts per hour from the message journal (so the chart

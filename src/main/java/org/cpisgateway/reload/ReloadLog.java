@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
 import org.cpisgateway.core.IsoTime;
 
 /** The last outcomes of live edits (route files and mapping tables), newest first, for the operations page. */

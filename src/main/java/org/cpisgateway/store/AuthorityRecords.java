@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
+
 import org.cpisgateway.core.IsoTime;
 
 /**

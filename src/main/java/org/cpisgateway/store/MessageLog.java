@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
+
 import org.cpisgateway.core.IsoTime;
 
 
@@ -99,8 +100,9 @@ public class MessageLog {
             List<Failure> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Failure(rs.getLong(1), String.valueOf(IsoTime.of(rs.getObject(2, OffsetDateTime.class))),
-                            String.valueOf(IsoTime.of(rs.getObject(3, OffsetDateTime.class))), rs.getString(4), rs.getString(5),
+                    String receivedAt = String.valueOf(IsoTime.of(rs.getObject(2, OffsetDateTime.class)));
+                    String completedAt = String.valueOf(IsoTime.of(rs.getObject(3, OffsetDateTime.class)));
+                    rows.add(new Failure(rs.getLong(1), receivedAt, completedAt, rs.getString(4), rs.getString(5),
                             rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
                             rs.getString(11), rs.getLong(12)));
                 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.cpisgateway.broker.BrokerSecurity;
+import org.cpisgateway.core.IsoTime;
 import org.cpisgateway.core.NhsNumber;
 import org.cpisgateway.core.Plan;
 import org.cpisgateway.core.PlanType;
@@ -18,7 +19,6 @@ import org.cpisgateway.store.Database;
 import org.cpisgateway.store.PlanTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.cpisgateway.core.IsoTime;
 
 /**
  * Applies an authority's upload to the flag store, row by row: every row gets its own outcome, one bad row never
