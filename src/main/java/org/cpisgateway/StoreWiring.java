@@ -4,8 +4,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.cpisgateway.config.ConfigurationProblems;
 import org.cpisgateway.config.GatewaySettings;
 import org.cpisgateway.config.StoreSettings;
 import org.cpisgateway.store.AccessLog;
@@ -22,6 +24,7 @@ import org.cpisgateway.store.PlanHolders;
 import org.cpisgateway.store.PlanRetention;
 import org.cpisgateway.store.PlanTable;
 import org.cpisgateway.store.VisitTable;
+import org.cpisgateway.store.WalPlacement;
 import org.cpisgateway.store.WriteAheadLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +39,18 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
     static StoreWiring wire(GatewaySettings settings, Clock clock, List<AutoCloseable> started)
             throws SQLException, java.io.IOException {
         StoreSettings s = settings.store();
+        if (s.inUseMarker() != null) { // before the store is opened at all
+            Optional<String> moved = WalPlacement.problem(s.inUseMarker(), s.walDirectory(),
+                    s.walDirectoryBesideFile());
+            if (moved.isPresent()) {
+                throw new ConfigurationProblems(List.of(moved.get()));
+            }
+        }
         HikariDataSource dataSource = Database.pool(s.url(), s.user(), s.password(), s.poolSize());
         try {
             if (s.inUseMarker() != null) { // closed in reverse: the marker goes once the pool has closed the store
                 started.add(H2Leftovers.clearAfterUncleanStop(dataSource, s.inUseMarker())::run);
+                WalPlacement.record(s.inUseMarker(), s.walDirectory());
             }
         } catch (SQLException | java.io.IOException | RuntimeException e) {
             dataSource.close(); // the marker stays: the next start clears again

@@ -70,4 +70,30 @@ class GatewaySettingsTest {
                         "Missing configuration property cpis.notify.retry-interval-ms (conf/application.properties)",
                         "cpis.broker.password is required for an external broker (cpis.broker.embedded = false)"));
     }
+
+    @Test
+    void theWriteAheadLogIsBesideTheStoreUnlessAFolderIsGiven() throws Exception {
+        Map<String, String> values = shipped();
+        StoreSettings beside = GatewaySettings.read(key -> Optional.ofNullable(values.get(key))).store();
+        assertThat(beside.walDirectory()).isEqualTo(Path.of("./data/store/cpis.wal"))
+                .isEqualTo(beside.walDirectoryBesideFile());
+
+        values.put("cpis.store.wal-dir", "/mnt/wal-device/cpis");
+        StoreSettings elsewhere = GatewaySettings.read(key -> Optional.ofNullable(values.get(key))).store();
+        assertThat(elsewhere.walDirectory()).isEqualTo(Path.of("/mnt/wal-device/cpis"));
+        assertThat(elsewhere.walDirectoryBesideFile()).isEqualTo(Path.of("./data/store/cpis.wal"));
+    }
+
+    @Test
+    void aLogFolderForAStoreWithoutALogIsAProblem() throws Exception {
+        Map<String, String> values = shipped();
+        values.put("cpis.store.url", "jdbc:postgresql://db.example/cpis");
+        values.put("cpis.store.wal-dir", "/mnt/wal-device/cpis");
+        assertThatThrownBy(() -> GatewaySettings.read(key -> Optional.ofNullable(values.get(key))))
+                .isInstanceOf(ConfigurationProblems.class)
+                .satisfies(e -> assertThat(((ConfigurationProblems) e).problems()).containsExactly(
+                        "cpis.store.wal-dir is set, but only the embedded store on disk has a write-ahead log "
+                                + "(PostgreSQL makes its own commits durable; an in-memory store keeps nothing): "
+                                + "leave it empty"));
+    }
 }
