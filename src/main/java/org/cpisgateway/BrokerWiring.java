@@ -46,7 +46,8 @@ record BrokerWiring(BrokerSecurity security, EmbeddedBroker embedded, CachingCon
         String unrouted = settings.notifications().unroutedQueue();
         EmbeddedBroker broker = null;
         if (s.embedded()) {
-            broker = new EmbeddedBroker(s.dataDir(), s.acceptor(), s.inVmUrl(), security, s.memoryBytes());
+            broker = new EmbeddedBroker(s.dataDir(), s.acceptor(), s.inVmUrl(), security, s.memoryBytes(),
+                    s.minDiskFreeMb() * 1024L * 1024);
             broker.start(authorities.all(), notifyPrefix, settings.upload().queuePrefix(), unrouted);
             started.add(broker::stop);
             // users and roles edited while running (authority add/rotate/retire, or by hand) take effect at the next
@@ -79,6 +80,14 @@ record BrokerWiring(BrokerSecurity security, EmbeddedBroker embedded, CachingCon
      * (and the unrouted queue must exist). A broker that does not answer is not a reason to refuse to start (the flag
      * check does not need it; notifications wait in the outbox), so that is only a warning.
      */
+    /**
+     * Whether the broker takes no more messages, as far as the gateway can know: the embedded broker with its disk
+     * full; an external broker is its operators' to watch (its sends would wait).
+     */
+    boolean refusingMessages() {
+        return embedded != null && embedded.diskFull();
+    }
+
     private static void checkAuthorityQueues(BrokerSettings s, String password, AuthorityDirectory authorities,
                                              String queuePrefix, String unrouted) {
         List<String> problems = new ArrayList<>();

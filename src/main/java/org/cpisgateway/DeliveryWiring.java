@@ -38,7 +38,11 @@ final class DeliveryWiring {
                 context.createProducerTemplate(), mappings.authorities(), operations.metrics(), lease,
                 new NotificationRelay.Settings(s.notifications().retryMinAgeSeconds(),
                         Duration.ofMillis(s.notifications().retryIntervalMs()), d.longestRetry(),
-                        s.notifications().unroutedQueue()), clock, broker.connectionFactory()));
+                        s.notifications().unroutedQueue()), clock, broker.connectionFactory(),
+                broker::refusingMessages));
+        operations.metrics().gauge("cpis.broker.disk.full", "1 while the embedded broker takes no more messages: its "
+                + "disk has less free space than cpis.broker.min-disk-free-mb", broker,
+                b -> b.refusingMessages() ? 1 : 0);
         DeliverySecrets secrets = new DeliverySecrets(d.secretsFile());
         context.getRegistry().bind("webhookDelivery", new WebhookDelivery(secrets,
                 WebhookDelivery.trusting(context, d.webhookTrustStore(), d.webhookTrustStorePassword()),

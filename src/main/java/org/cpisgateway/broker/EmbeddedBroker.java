@@ -27,6 +27,9 @@ public class EmbeddedBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
+    /** The free space below which the broker takes no more messages, unless told otherwise: 1 GiB. */
+    public static final long DEFAULT_MIN_DISK_FREE_BYTES = 1024L * 1024 * 1024;
+
     private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
 
     private final BrokerSecurity security;
@@ -39,6 +42,16 @@ public class EmbeddedBroker {
      */
     public EmbeddedBroker(Path dataDir, String acceptorUrl, String inVmUrl, BrokerSecurity security, int memoryBytes)
             throws Exception {
+        this(dataDir, acceptorUrl, inVmUrl, security, memoryBytes, DEFAULT_MIN_DISK_FREE_BYTES);
+    }
+
+    /**
+     * @param minDiskFreeBytes below this much free space on its disk the broker takes no more messages (its journal
+     *                         and paging would fill the disk); Artemis's own default is a share of the disk (90%
+     *                         used), which on a large, well-used volume stops it with gigabytes free
+     */
+    public EmbeddedBroker(Path dataDir, String acceptorUrl, String inVmUrl, BrokerSecurity security, int memoryBytes,
+                          long minDiskFreeBytes) throws Exception {
         this.security = security;
         Configuration config = new ConfigurationImpl()
                 .setName("cpis-embedded")
@@ -58,7 +71,8 @@ public class EmbeddedBroker {
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
                 .setNodeManagerLockDirectory(dataDir.toString())
-                .setGlobalMaxSize(memoryBytes);
+                .setGlobalMaxSize(memoryBytes)
+                .setMinDiskFree(minDiskFreeBytes);
         config.addAcceptorConfiguration("in-vm", inVmUrl);
         config.addAcceptorConfiguration("tcp", acceptorUrl);
         config.addAddressSetting("cpis.#", new AddressSettings()
@@ -109,6 +123,15 @@ public class EmbeddedBroker {
     void ensureQueue(String name) throws Exception {
         server.getActiveMQServer().createQueue(QueueConfiguration.of(name).setAddress(name)
                 .setRoutingType(RoutingType.ANYCAST).setDurable(true).setAutoCreateAddress(true), true);
+    }
+
+    /**
+     * Whether the broker takes no more messages because its disk has less free space than it was given: a send would
+     * wait (Artemis's flow control) until space is freed.
+     */
+    public boolean diskFull() {
+        var running = server.getActiveMQServer();
+        return running != null && running.getPagingManager() != null && running.getPagingManager().isDiskFull();
     }
 
     public void stop() throws Exception {

@@ -69,6 +69,8 @@ public class NotificationRelay {
     private final Settings settings;
     private final Clock clock;
     private final JmsTransactionManager transactions;
+    private final java.util.function.BooleanSupplier brokerRefusing;
+    private boolean heldBack;
     private long lastSweep;
 
     /**
@@ -83,10 +85,14 @@ public class NotificationRelay {
     /**
      * @param queueConnections the connection factory of the {@code jms} component the queue route sends with; a
      *                         round's queue sends are made as one transaction on it
+     * @param brokerRefusing   true while the broker takes no more messages (the embedded broker with its disk full):
+     *                         a send would then wait until space is freed, holding up every other channel's round
+     *                         and the gateway's stop, so the queues' notifications wait in the store instead
      */
     public NotificationRelay(OutboxTable outbox, DeliveryTable deliveries, ProducerTemplate producer,
                              Authorities authorities, GatewayMetrics metrics, RelayLease lease, Settings settings,
-                             Clock clock, ConnectionFactory queueConnections) {
+                             Clock clock, ConnectionFactory queueConnections,
+                             java.util.function.BooleanSupplier brokerRefusing) {
         this.outbox = outbox;
         this.deliveries = deliveries;
         this.producer = producer;
@@ -96,6 +102,7 @@ public class NotificationRelay {
         this.settings = settings;
         this.clock = clock;
         this.transactions = QueueTransaction.managerFor(queueConnections);
+        this.brokerRefusing = brokerRefusing;
     }
 
     /**
@@ -167,6 +174,19 @@ public class NotificationRelay {
     private int deliverOnQueues(List<String> waiting) throws SQLException {
         if (waiting.isEmpty()) {
             return 0; // a timer round with nothing to send asks nothing of the broker
+        }
+        if (brokerRefusing.getAsBoolean()) {
+            if (!heldBack) {
+                heldBack = true;
+                LOG.warn("The broker takes no more messages (its disk has less free space than "
+                        + "cpis.broker.min-disk-free-mb): notifications for the authorities' queues wait in the store "
+                        + "until space is freed; the other channels go on");
+            }
+            return 0;
+        }
+        if (heldBack) {
+            heldBack = false;
+            LOG.info("The broker takes messages again: the notifications waiting for the authorities' queues are sent");
         }
         List<Sent> sent = new ArrayList<>();
         boolean clean = true;
