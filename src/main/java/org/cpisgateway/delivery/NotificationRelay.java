@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import jakarta.jms.ConnectionFactory;
 
@@ -69,7 +70,7 @@ public class NotificationRelay {
     private final Settings settings;
     private final Clock clock;
     private final JmsTransactionManager transactions;
-    private final java.util.function.BooleanSupplier brokerRefusing;
+    private final BooleanSupplier brokerRefusing;
     private boolean heldBack;
     private long lastSweep;
 
@@ -92,7 +93,7 @@ public class NotificationRelay {
     public NotificationRelay(OutboxTable outbox, DeliveryTable deliveries, ProducerTemplate producer,
                              Authorities authorities, GatewayMetrics metrics, RelayLease lease, Settings settings,
                              Clock clock, ConnectionFactory queueConnections,
-                             java.util.function.BooleanSupplier brokerRefusing) {
+                             BooleanSupplier brokerRefusing) {
         this.outbox = outbox;
         this.deliveries = deliveries;
         this.producer = producer;
