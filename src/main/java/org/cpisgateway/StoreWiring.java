@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.cpisgateway.config.ConfigurationProblems;
@@ -47,10 +48,18 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
             }
         }
         HikariDataSource dataSource = Database.pool(s.url(), s.user(), s.password(), s.poolSize());
+        // the marker goes at a stop only once the log has been read into the store at this start: a start that fails
+        // before (a migration, the replay) leaves it, so that the next start clears again and opens the same log
+        AtomicBoolean logReadIn = new AtomicBoolean();
         try {
             if (s.inUseMarker() != null) { // closed in reverse: the marker goes once the pool has closed the store
-                started.add(H2Leftovers.clearAfterUncleanStop(dataSource, s.inUseMarker())::run);
+                Runnable removeMarker = H2Leftovers.clearAfterUncleanStop(dataSource, s.inUseMarker());
                 WalPlacement.record(s.inUseMarker(), s.walDirectory());
+                started.add(() -> {
+                    if (logReadIn.get()) {
+                        removeMarker.run();
+                    }
+                });
             }
         } catch (SQLException | java.io.IOException | RuntimeException e) {
             dataSource.close(); // the marker stays: the next start clears again
@@ -68,6 +77,7 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
                 : new AttendanceJournal(dataSource, messages, clock, WriteAheadLog.open(s.walDirectory(),
                 settings.mllp().maxFrameBytes()),
                 s.syncEachCommit());
+        logReadIn.set(true);
         started.add(journal::close);
         if (settings.demo().enabled()) {
             int n = PlanFile.load(plans, settings.demo().plansFile(), LocalDate.now(clock));

@@ -74,4 +74,16 @@ class WalElsewhereTest {
         assertThat(accesses).as("access records by attendance").containsOnlyKeys(acked).allSatisfy(
                 (id, n) -> assertThat(n).as(id).isEqualTo(1));
     }
+
+    @Test
+    void aStartThatCannotOpenItsLogLeavesTheMarkerSoTheNextStartLooksForTheSameLog() throws Exception {
+        Path data = TestFolders.temporary("cpis-wal-store");
+        Path notAFolder = Files.writeString(TestFolders.temporary("cpis-wal-device").resolve("cpis-wal"), "a file");
+        try (GatewayProcess gateway = new GatewayProcess(data, "cpis.store.wal-dir", notAFolder.toString())) {
+            assertThatThrownBy(gateway::start).hasMessageContaining("exited at start");
+        }
+        // the store was opened and closed, its log never read in: the marker stays and names that log
+        assertThat(Files.readString(data.resolve("store/cpis.in-use"), StandardCharsets.UTF_8))
+                .isEqualTo(notAFolder.toAbsolutePath().normalize().toString());
+    }
 }
