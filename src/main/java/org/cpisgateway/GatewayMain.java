@@ -72,6 +72,7 @@ public final class GatewayMain {
         if (System.getProperty("h2.objectCache") == null) {
             System.setProperty("h2.objectCache", "false");
         }
+        refuseExternalXml();
         Main main = new Main();
         main.setPropertyPlaceholderLocations(locations(java.nio.file.Path.of("conf/application.properties")));
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
@@ -83,6 +84,23 @@ public final class GatewayMain {
         main.configure().addConfiguration(new GatewayConfiguration(clock));
         return main;
     }
+
+    /**
+     * No XML parser in this JVM (the JDK's DOM, SAX, StAX and XSLT, whoever creates them) fetches a DTD, an external
+     * entity, a schema or a stylesheet: the JAXP properties below, read by every parser the JDK makes. HL7 v2's XML
+     * encoding is refused before any parser sees it ({@code InboundFrame}); this is the net under that, for whatever
+     * library reads XML next. A site that really needs a protocol sets the property itself.
+     */
+    static void refuseExternalXml() {
+        for (String key : EXTERNAL_XML_ACCESS) {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "");
+            }
+        }
+    }
+
+    static final java.util.List<String> EXTERNAL_XML_ACCESS = java.util.List.of("javax.xml.accessExternalDTD",
+            "javax.xml.accessExternalSchema", "javax.xml.accessExternalStylesheet");
 
     /**
      * The settings files: the release's {@code application.properties}, then the site's own {@code site.properties}

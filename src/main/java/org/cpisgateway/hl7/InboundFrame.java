@@ -23,10 +23,18 @@ public class InboundFrame {
          * format does: a frame that is not HL7 v2 fails here with the pre-parser's short message, which never quotes
          * the message (HAPI's parser would put its first 50 characters, patient data, in the AR and the journal).
          * The plain case skips the pre-parser ({@code plainEr7}).
+         * <p>
+         * HL7 v2's XML encoding is refused here, before any XML parser sees it: the gateway reads ER7 only, and HAPI's
+         * pre-parser reads XML with DTDs and external entities allowed, so an XML frame with a DOCTYPE from a sender
+         * nobody authenticated could make the gateway fetch addresses and read files of its host
+         * ({@code ExternalEntityTest}, docs/library-issues.md).
          */
         public String text() throws ca.uhn.hl7v2.HL7Exception, java.io.UnsupportedEncodingException {
             byte[] body = withCrSegmentEnds(raw);
             String text = new String(body, charset);
+            if (looksLikeXml(text) || ca.uhn.hl7v2.parser.EncodingDetector.isXmlEncoded(text)) {
+                throw new MessageRejectedException(102, "MSH", 0, XML_REFUSED);
+            }
             if (plainEr7(text)) {
                 return text; // what the pre-parser would find: ER7, and MSH-18 (read in open) already applied
             }
@@ -43,6 +51,23 @@ public class InboundFrame {
                     && msh.characterSet().indexOf(text.charAt(5)) < 0
                     && ca.uhn.hl7v2.parser.EncodingDetector.isEr7Encoded(text);
         }
+    }
+
+    public static final String XML_REFUSED =
+            "XML-encoded HL7 v2 is not accepted: this interface takes the ER7 (pipe-delimited) encoding";
+
+    /** A frame whose first character other than white space, NUL or a byte order mark opens an XML tag. */
+    static boolean looksLikeXml(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '<') {
+                return true;
+            }
+            if (!Character.isWhitespace(c) && c != '\uFEFF' && c != '\u0000') {
+                return false;
+            }
+        }
+        return false;
     }
 
     private final Charset defaultCharset;

@@ -118,16 +118,28 @@ public class FailurePolicy {
         exchange.setProperty("CamelMllpAcknowledgement", ackWriter.encode(m.ack(), m.charset()));
     }
 
-    /** HAPI's parse errors name segments and positions; keep it short and without the message text it may quote. */
-    private static String safeText(HL7Exception e) {
+    /**
+     * The gateway's own words for a parse failure, never the exception's text: a parser's message can quote the
+     * input, and an XML parser's can quote a file it was made to read. Known kinds get a sentence of their own, the
+     * rest a fixed sentence with the segment and field HAPI names (its location, not its text).
+     */
+    static String safeText(HL7Exception e) {
         if (e == null) {
             return "no MSH segment found";
         }
-        String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int quote = text.indexOf(": MSH");
-        if (quote >= 0) {
-            text = text.substring(0, quote);
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        if (text.startsWith("Can't determine message structure from MSH-9")) {
+            return "MSH-9 does not name a message structure (type, trigger event, structure) the gateway can read";
         }
-        return text.length() > 200 ? text.substring(0, 200) : text;
+        if (text.contains("encoding is not recognized")) {
+            return "Message encoding is not recognized: this interface takes HL7 v2 in its ER7 (pipe-delimited) "
+                    + "encoding";
+        }
+        ca.uhn.hl7v2.Location at = e.getLocation();
+        String segment = at == null ? null : at.getSegmentName();
+        if (segment != null && segment.matches("[A-Z][A-Z0-9]{2}")) {
+            return "Parse failed at " + segment + (at.getField() > 0 ? "-" + at.getField() : "");
+        }
+        return "Parse failed";
     }
 }

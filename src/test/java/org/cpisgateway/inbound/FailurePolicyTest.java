@@ -39,8 +39,20 @@ class FailurePolicyTest {
     @Test
     void hapisQuoteOfTheMessageIsCutFromTheAnswer() {
         var answer = FailurePolicy.decide(new HL7Exception("Can't parse segment: MSH|^~\\&|PAS|...TESTCHILD"), ADT);
-        assertThat(answer.error().text()).isEqualTo("Message could not be parsed as HL7 v2: Can't parse segment")
+        assertThat(answer.error().text()).isEqualTo("Message could not be parsed as HL7 v2: Parse failed")
                 .doesNotContain("TESTCHILD");
+    }
+
+    @Test
+    void theAnswerNeverCarriesTheExceptionsText() {
+        // an XML parser made to read a file puts the file's first line in its message
+        HL7Exception leaking = new HL7Exception("/nonexistent/root:x:0:0:root:/root:/bin/bash (No such file)");
+        assertThat(FailurePolicy.decide(leaking, ADT).error().text())
+                .isEqualTo("Message could not be parsed as HL7 v2: Parse failed");
+        HL7Exception located = new HL7Exception("Failed to parse PID-7: 2026-13-45 is no date");
+        located.setLocation(new ca.uhn.hl7v2.Location().withSegmentName("PID").withField(7));
+        assertThat(FailurePolicy.decide(located, ADT).error().text())
+                .isEqualTo("Message could not be parsed as HL7 v2: Parse failed at PID-7");
     }
 
     @Test
