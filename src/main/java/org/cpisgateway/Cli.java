@@ -218,7 +218,8 @@ public final class Cli {
             Mappings mappings = Mappings.load(s.check().mappingsDir());
             java.util.Map<String, String> visitsSeen = new java.util.HashMap<>();
             FeedCheck feed = new FeedCheck(new InboundFrame(s.mllp().defaultCharset()),
-                    new AttendanceReader(mappings.locations(), s.check().zone(), HapiSetup.lenientContext()),
+                    new AttendanceReader(mappings.locations(), s.check().zone(), HapiSetup.lenientContext(),
+                            s.mllp().maxFieldRepetitions()),
                     new FlagRules(nhs -> List.of(), (nhs, limit) -> List.of(), mappings.settings(),
                             mappings.authorities(), s.check().events(), s.check().zone(),
                             s.check().planVisibleAfterEnd(), org.cpisgateway.core.VisitHistory.NONE), visitsSeen);

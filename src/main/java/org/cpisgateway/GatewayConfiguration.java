@@ -68,7 +68,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         FhirWiring.wire(context, s, mappings, store, checking, users, clock);
         DeliveryWiring.wire(context, s, store, mappings, operations, broker, started, clock);
         ReloadGate reloadGate = new ReloadGate();
-        MllpWiring.wire(context, s.mllp(), reloadGate);
+        MllpWiring.wire(context, s.mllp(), reloadGate, operations.metrics());
         LiveEditWiring.wire(context, s, mappings, store, broker, operations.reloadLog(), reloadGate, clock);
     }
 

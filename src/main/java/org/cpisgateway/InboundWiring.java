@@ -55,7 +55,8 @@ final class InboundWiring {
                 new FhirNotifications(ca.uhn.fhir.context.FhirContext.forR4Cached(),
                         new FhirResources(mappings.authorities(), s.check().zone())));
         AttendanceSteps steps = new AttendanceSteps(new InboundFrame(s.mllp().defaultCharset()),
-                new AttendanceReader(mappings.locations(), s.check().zone(), hapi), rules, notifications,
+                new AttendanceReader(mappings.locations(), s.check().zone(), hapi,
+                        s.mllp().maxFieldRepetitions()), rules, notifications,
                 ackWriter, store.journal(), clock, mappings.pasAlerts());
         var registry = context.getRegistry();
         registry.bind("attendance", steps); // also as beans, so that a route written with bean steps still runs

@@ -12,12 +12,28 @@ final class MllpWiring {
     private MllpWiring() {
     }
 
-    static void wire(CamelContext context, MllpSettings s, ReloadGate reloadGate) throws Exception {
+    /** The reasons a limit closes or refuses a connection, each a value of {@code cpis_mllp_closed_total}. */
+    static final java.util.List<String> CLOSE_REASONS = java.util.List.of("connections-full", "per-address",
+            "evicted-idle", "idle", "frame-timeout", "frame-too-large", "frame-memory");
+
+    static void wire(CamelContext context, MllpSettings s, ReloadGate reloadGate,
+                     org.cpisgateway.ops.GatewayMetrics metrics) throws Exception {
         FramePreservingMllpComponent mllp = new FramePreservingMllpComponent();
         mllp.setLogPhi(false);
         mllp.setFrameTimeoutMillis(s.frameTimeoutMs());
         mllp.setMaxFrameBytes(s.maxFrameBytes());
+        mllp.setFrameMemoryBytes(s.frameMemoryBytes());
+        mllp.setMaxConnectionsPerAddress(s.maxConnectionsPerAddress());
+        mllp.setEvictIdleAfterMillis(s.evictIdleAfterMs());
         context.addComponent("mllp", mllp);
+        metrics.gauge("cpis.mllp.frame.memory", "Bytes that MLLP frames being received hold, beyond each "
+                + "connection's own buffer (limit cpis.mllp.frame-memory-bytes)", mllp, m -> m.frameMemory().used());
+        for (String reason : CLOSE_REASONS) {
+            io.micrometer.core.instrument.FunctionCounter.builder("cpis.mllp.closed", mllp,
+                            m -> m.closedByReason().getOrDefault(reason, 0L))
+                    .description("MLLP connections refused or closed by a limit, by reason")
+                    .tag("reason", reason).register(metrics.registry());
+        }
         MllpSettings.Tls tls = s.tls();
         context.getRegistry().bind("mllpTls", tls.enabled()
                 ? MllpTls.parameters(tls.keystore(), tls.keystorePassword(), tls.truststore(), tls.truststorePassword(),

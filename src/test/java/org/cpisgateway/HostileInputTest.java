@@ -186,9 +186,17 @@ class HostileInputTest {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 String id = "MANY" + i;
-                results.add(pool.submit(() -> AckText.of(Mllp.exchange(gateway.mllpPort,
-                        Mllp.frame(Hl7Messages.a04(id, "9990000069").getBytes(StandardCharsets.UTF_8)), 1,
-                        StandardCharsets.UTF_8, 30_000).get(0)).field("MSA", 2)));
+                // from ten addresses: one address may hold cpis.mllp.max-connections-per-address (32) of them
+                java.net.InetAddress from = java.net.InetAddress.getByName("127.0.1." + (1 + i % 10));
+                results.add(pool.submit(() -> {
+                    try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), gateway.mllpPort, from, 0)) {
+                        s.setSoTimeout(30_000);
+                        s.getOutputStream().write(Mllp.frame(Hl7Messages.a04(id, "9990000069")
+                                .getBytes(StandardCharsets.UTF_8)));
+                        return AckText.of(Mllp.readFrames(s.getInputStream(), 1, StandardCharsets.UTF_8).get(0))
+                                .field("MSA", 2);
+                    }
+                }));
             }
             for (int i = 0; i < 200; i++) {
                 assertThat(results.get(i).get()).isEqualTo("MANY" + i);

@@ -33,14 +33,27 @@ public class AttendanceReader {
     /** OID of the NHS number as an assigning authority (HL7 UK). */
     static final String NHS_NUMBER_OID = "2.16.840.1.113883.2.1.4.1";
 
+    /** How many repetitions of a field the NHS number is read from are read, unless set otherwise. */
+    public static final int DEFAULT_MAX_REPETITIONS = 100;
+
     private final NhsNumberLocations locations;
     private final ZoneId zone;
     private final Parser parser;
+    private final int maxRepetitions;
 
     public AttendanceReader(NhsNumberLocations locations, ZoneId zone, HapiContext hapi) {
+        this(locations, zone, hapi, DEFAULT_MAX_REPETITIONS);
+    }
+
+    /**
+     * @param maxRepetitions a message whose NHS number field (PID-3, or where the sender puts it) repeats more often
+     *                       is refused (AR) before its repetitions are read ({@code cpis.mllp.max-field-repetitions})
+     */
+    public AttendanceReader(NhsNumberLocations locations, ZoneId zone, HapiContext hapi, int maxRepetitions) {
         this.locations = locations;
         this.zone = zone;
         this.parser = hapi.getPipeParser();
+        this.maxRepetitions = maxRepetitions;
     }
 
     /** The whole message in HAPI's model (v2.5 structures for every version); HL7Exception when it is not HL7 v2. */
@@ -120,6 +133,9 @@ public class AttendanceReader {
 
         String nhsNumber = null;
         for (String field : locations.fieldsFor(msh.sendingFacilityCode())) {
+            requireFewRepetitions(pid, Integer.parseInt(field.substring(4)));
+        }
+        for (String field : locations.fieldsFor(msh.sendingFacilityCode())) {
             nhsNumber = NhsNumber.normalise(findNhsNumber(pid, Integer.parseInt(field.substring(4)), field.equals("PID-3")));
             if (nhsNumber != null) {
                 break;
@@ -140,6 +156,15 @@ public class AttendanceReader {
         return new Attendance(msh.sendingFacilityCode(), eventCode(msh, evn), nhsNumber, problem, get(pid, 32, 0, 1),
                 get(pid, 5, 0, 1), given(pid), dob == null ? null : Hl7Time.parseDate(dob), get(pid, 8, 0, 1),
                 get(pv1, 2, 0, 1), get(pv1, 3, 0, 1), attendanceTime, get(pv1, 19, 0, 1), get(pid, 3, 0, 1));
+    }
+
+    /** Refuses a field with more repetitions than any real sender uses, before they are read one by one. */
+    private void requireFewRepetitions(SegmentFields pid, int field) {
+        int repetitions = repetitions(pid, field);
+        if (repetitions > maxRepetitions) {
+            throw new MessageRejectedException(102, "PID", field, "PID-" + field + " repeats " + repetitions
+                    + " times, more than the " + maxRepetitions + " the gateway reads (cpis.mllp.max-field-repetitions)");
+        }
     }
 
     private static String eventCode(MshHeader msh, SegmentFields evn) {
@@ -236,13 +261,18 @@ public class AttendanceReader {
     /** A segment of HAPI's model as {@link SegmentFields} (null stays null). */
     static SegmentFields fields(Segment segment) {
         return segment == null ? null : new SegmentFields() {
+            /** HAPI copies a field's repetitions into a new array at each getField: counted once per field. */
+            private final java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+
             @Override
             public int repetitions(int field) {
-                try {
-                    return field <= segment.numFields() ? segment.getField(field).length : 0;
-                } catch (HL7Exception | RuntimeException e) {
-                    return 0;
-                }
+                return counts.computeIfAbsent(field, f -> {
+                    try {
+                        return f <= segment.numFields() ? segment.getField(f).length : 0;
+                    } catch (HL7Exception | RuntimeException e) {
+                        return 0;
+                    }
+                });
             }
 
             @Override

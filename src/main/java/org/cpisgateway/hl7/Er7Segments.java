@@ -108,9 +108,16 @@ public final class Er7Segments {
     public final class Segment implements SegmentFields {
         /** Start and end (exclusive) of each field in the text: field n is 2n, 2n + 1. */
         private final int[] fields;
+        /** Per field, once asked for: start and end of each repetition, so that reading them all is linear. */
+        private final java.util.Map<Integer, int[]> repetitionCuts = new java.util.HashMap<>();
 
         private Segment(int from, int to) {
             this.fields = cuts(text, from, to, field);
+        }
+
+        private int[] repetitionCuts(int n) {
+            return repetitionCuts.computeIfAbsent(n, f -> fields[2 * f] == fields[2 * f + 1] ? new int[0]
+                    : cuts(text, fields[2 * f], fields[2 * f + 1], repetition));
         }
 
         private int fieldCount() {
@@ -123,10 +130,7 @@ public final class Er7Segments {
 
         @Override
         public int repetitions(int n) {
-            if (n >= fieldCount() || fields[2 * n] == fields[2 * n + 1]) {
-                return 0;
-            }
-            return 1 + count(text, fields[2 * n], fields[2 * n + 1], repetition);
+            return n >= fieldCount() ? 0 : repetitionCuts(n).length / 2;
         }
 
         @Override
@@ -134,8 +138,11 @@ public final class Er7Segments {
             if (n >= fieldCount()) {
                 return null;
             }
-            long piece = piece(text, fields[2 * n], fields[2 * n + 1], repetition, rep);
-            piece = piece < 0 ? piece : piece(text, from(piece), to(piece), component, comp - 1);
+            int[] repetitions = repetitionCuts(n);
+            if (rep < 0 || rep >= repetitions.length / 2) {
+                return null;
+            }
+            long piece = piece(text, repetitions[2 * rep], repetitions[2 * rep + 1], component, comp - 1);
             piece = piece < 0 ? piece : piece(text, from(piece), to(piece), subcomponent, sub - 1);
             if (piece < 0) {
                 return null;
