@@ -28,18 +28,20 @@ final class DeliveryWiring {
 
     static void wire(CamelContext context, GatewaySettings s, StoreWiring store, Mappings mappings,
                      OperationsWiring operations, BrokerWiring broker, List<AutoCloseable> started,
-                     java.time.Clock clock) {
+                     java.time.Clock clock, org.cpisgateway.supervision.Workers workers) {
         RelayLease lease = RelayLease.forStore(s.store().url(), s.store().user(), s.store().password());
         if (lease instanceof AutoCloseable closeable) {
             started.add(closeable); // at stop another gateway sharing the store takes over sending
         }
         DeliverySettings d = s.delivery();
-        context.getRegistry().bind("notificationRelay", new NotificationRelay(store.outbox(), store.deliveries(),
+        NotificationRelay relay = new NotificationRelay(store.outbox(), store.deliveries(),
                 context.createProducerTemplate(), mappings.authorities(), operations.metrics(), lease,
                 new NotificationRelay.Settings(s.notifications().retryMinAgeSeconds(),
                         Duration.ofMillis(s.notifications().retryIntervalMs()), d.longestRetry(),
                         s.notifications().unroutedQueue()), clock, broker.connectionFactory(),
-                broker::refusingMessages));
+                broker::refusingMessages, d.lanes(), workers.worker("delivery-lanes"));
+        started.add(relay);
+        context.getRegistry().bind("notificationRelay", relay);
         operations.metrics().gauge("cpis.broker.disk.full", "1 while the embedded broker takes no more messages: its "
                 + "disk has less free space than cpis.broker.min-disk-free-mb", broker,
                 b -> b.refusingMessages() ? 1 : 0);

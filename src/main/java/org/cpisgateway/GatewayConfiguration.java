@@ -56,17 +56,20 @@ public class GatewayConfiguration implements CamelConfiguration {
         Clock clock = baseClock.withZone(s.check().zone());
         context.getRegistry().bind("clock", clock);
         Mappings mappings = Mappings.load(s.check().mappingsDir());
+        org.cpisgateway.supervision.Workers workers = new org.cpisgateway.supervision.Workers();
+        context.getRegistry().bind("workers", workers);
         StoreWiring store = StoreWiring.wire(s, clock, started);
+        store.journal().workers().forEach(workers::add);
         context.getRegistry().bind("dataSource", store.dataSource());
         context.getRegistry().bind("planTable", store.plans());
         BrokerWiring broker = BrokerWiring.wire(context, s, mappings.authorities(), started);
         OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings,
                 s.notifications().unroutedQueue(),
-                s.mllp().tls().enabled() || s.operations().httpTls() ? s.mllp().tls() : null, clock);
+                s.mllp().tls().enabled() || s.operations().httpTls() ? s.mllp().tls() : null, clock, workers);
         HttpAccessWiring.Users users = HttpAccessWiring.wire(context, s, clock, store, mappings);
         InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);
         FhirWiring.wire(context, s, mappings, store, checking, users, clock);
-        DeliveryWiring.wire(context, s, store, mappings, operations, broker, started, clock);
+        DeliveryWiring.wire(context, s, store, mappings, operations, broker, started, clock, workers);
         ReloadGate reloadGate = new ReloadGate();
         MllpWiring.wire(context, s.mllp(), reloadGate, operations.metrics());
         LiveEditWiring.wire(context, s, mappings, store, broker, operations.reloadLog(), reloadGate, clock);

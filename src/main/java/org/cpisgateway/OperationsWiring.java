@@ -24,7 +24,8 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
                         OperationsView view) {
 
     static OperationsWiring wire(CamelContext context, OperationsSettings s, StoreWiring store, BrokerWiring broker,
-                                 Mappings mappings, String unroutedQueue, MllpSettings.Tls tls, Clock clock) {
+                                 Mappings mappings, String unroutedQueue, MllpSettings.Tls tls, Clock clock,
+                                 org.cpisgateway.supervision.Workers workers) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         prometheus.config().meterFilter(new MeterFilter() {
             @Override
@@ -51,7 +52,16 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
             context.addRoutePolicyFactory(routeTimers);
         }
         Readiness readiness = new Readiness(context, store.dataSource(), broker.connectionFactory(),
-                s.healthTimeoutMs());
+                s.healthTimeoutMs(), workers);
+        workers.onEach(w -> {
+            io.micrometer.core.instrument.Gauge.builder("cpis.worker.up", w, x -> x.up() ? 1 : 0)
+                    .description("1 while the worker runs, 0 while it is down after a failure (restarting)")
+                    .tag("worker", w.name()).strongReference(true).register(prometheus);
+            io.micrometer.core.instrument.FunctionCounter.builder("cpis.worker.deaths", w,
+                            org.cpisgateway.supervision.Workers.Worker::deaths)
+                    .description("Times the worker died of an unexpected failure (each is logged at ERROR with its "
+                            + "stack trace)").tag("worker", w.name()).register(prometheus);
+        });
         OperationsView view = new OperationsView(context, store.messages(), store.outbox(), store.pasAlerts(),
                 readiness, clock, Cli.version(),
                 unroutedQueue);
@@ -62,7 +72,7 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
         metrics.gauge("cpis.pas.alerts.given.up", "Alerts to PAS systems given up, too old to help (-1: store down)",
                 view, v -> v.pasAlerts().gaveUp());
         metrics.gauge("cpis.mllp.connections.open", "PAS connections open", readiness, Readiness::mllpConnections);
-        for (String component : List.of("mllp", "store", "broker")) {
+        for (String component : List.of("mllp", "store", "broker", "workers")) {
             io.micrometer.core.instrument.Gauge.builder("cpis.up", readiness, r -> r.up(component))
                     .description("1 while the part answers its readiness check (MLLP listeners accepting, store "
                             + "answering, broker connecting), else 0")

@@ -10,7 +10,7 @@ import java.time.Duration;
 public record DeliverySettings(Duration longestRetry, Path secretsFile, Duration webhookConnectTimeout,
                                Duration webhookTimeout, Path webhookTrustStore, String webhookTrustStorePassword,
                                String smtpHost, int smtpPort, String mailFrom, String smtpUser, String smtpPassword,
-                               boolean smtpStartTls, String mailContent, Path sftpKnownHosts) {
+                               boolean smtpStartTls, String mailContent, Path sftpKnownHosts, int lanes) {
 
     static DeliverySettings read(SettingsReader r) {
         String trustStore = r.text("cpis.delivery.webhook.trust-store");
@@ -28,6 +28,6 @@ public record DeliverySettings(Duration longestRetry, Path secretsFile, Duration
                 r.text("cpis.delivery.mail.smtp-host"), r.integer("cpis.delivery.mail.smtp-port"),
                 r.text("cpis.delivery.mail.from"), r.text("cpis.delivery.mail.user"),
                 r.text("cpis.delivery.mail.password"), r.bool("cpis.delivery.mail.starttls"), content,
-                knownHosts.isEmpty() ? null : Path.of(knownHosts));
+                knownHosts.isEmpty() ? null : Path.of(knownHosts), Math.max(1, r.integer("cpis.delivery.lanes")));
     }
 }

@@ -19,6 +19,7 @@ import org.cpisgateway.notify.Notification;
 import org.cpisgateway.ops.GatewayMetrics;
 import org.cpisgateway.store.DeliveryTable;
 import org.cpisgateway.store.OutboxTable;
+import org.cpisgateway.supervision.Workers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.JmsTransactionManager;
@@ -47,7 +48,7 @@ import org.springframework.jms.connection.JmsTransactionManager;
  *       receiver drop the second copy.</li>
  * </ul>
  */
-public class NotificationRelay {
+public class NotificationRelay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationRelay.class);
     /** Set by the queue route to the queue the notification was delivered to. */
@@ -71,6 +72,7 @@ public class NotificationRelay {
     private final Clock clock;
     private final JmsTransactionManager transactions;
     private final BooleanSupplier brokerRefusing;
+    private final DeliveryLanes lanes;
     private boolean heldBack;
     private long lastSweep;
 
@@ -93,7 +95,7 @@ public class NotificationRelay {
     public NotificationRelay(OutboxTable outbox, DeliveryTable deliveries, ProducerTemplate producer,
                              Authorities authorities, GatewayMetrics metrics, RelayLease lease, Settings settings,
                              Clock clock, ConnectionFactory queueConnections,
-                             BooleanSupplier brokerRefusing) {
+                             BooleanSupplier brokerRefusing, int laneThreads, Workers.Worker laneHealth) {
         this.outbox = outbox;
         this.deliveries = deliveries;
         this.producer = producer;
@@ -104,6 +106,13 @@ public class NotificationRelay {
         this.clock = clock;
         this.transactions = QueueTransaction.managerFor(queueConnections);
         this.brokerRefusing = brokerRefusing;
+        this.lanes = new DeliveryLanes(laneThreads, laneHealth);
+    }
+
+    /** Stops the lanes (at shutdown), letting each finish the delivery it is making. */
+    @Override
+    public void close() {
+        lanes.close();
     }
 
     /**
@@ -135,10 +144,13 @@ public class NotificationRelay {
     }
 
     /**
-     * Delivers what waits, a batch per channel at a time, and goes on while a pass delivered a full batch's worth:
-     * one wake-up stands for every notification recorded before it (routes/notifications.camel.yaml), however many.
+     * Delivers what waits on the authorities' queues, a batch per authority at a time, and goes on while a pass
+     * delivered a full batch's worth: one wake-up stands for every notification recorded before it
+     * (routes/notifications.camel.yaml), however many. The other channels (webhook, folder, SFTP, mail) are woken in
+     * lanes of their own ({@link DeliveryLanes}), one per authority and channel, so that a slow or hanging receiver
+     * holds up only its own lane.
      *
-     * @return how many channel deliveries succeeded in this round
+     * @return how many queue deliveries succeeded in this round
      */
     public synchronized int deliverPending() throws SQLException {
         if (!lease.held()) {
@@ -151,10 +163,9 @@ public class NotificationRelay {
             List<String> waiting = deliveries.authoritiesWaiting();
             pass = deliverOnQueues(waiting);
             for (String authority : waiting) {
-                List<DeliveryChannel> channels = authorities.channels(authority);
-                for (DeliveryChannel channel : channels) {
+                for (DeliveryChannel channel : authorities.channels(authority)) {
                     if (channel.kind() != DeliveryChannel.Kind.QUEUE) {
-                        pass += deliverOn(authority, channel, channels);
+                        lanes.wake(authority + " " + channel.uri(), () -> deliverInLane(authority, channel));
                     }
                 }
             }
@@ -163,6 +174,26 @@ public class NotificationRelay {
             // another gateway may take it if this one's store connection was lost meanwhile
         } while (pass >= BATCH && lease.held());
         return delivered;
+    }
+
+    /** One lane's work: the authority's notifications waiting on {@code channel}, batch after batch, in order. */
+    private void deliverInLane(String authority, DeliveryChannel channel) throws SQLException {
+        int pass;
+        do {
+            List<DeliveryChannel> channels = authorities.channels(authority);
+            if (!channels.contains(channel) || !lease.held()) {
+                return; // taken out of mappings/authorities.csv meanwhile, or another gateway sends now
+            }
+            pass = deliverOn(authority, channel, channels);
+            if (pass > 0) {
+                LOG.debug("Lane {} {} delivered {} notification(s)", authority, channel.shown(), pass);
+            }
+        } while (pass >= BATCH);
+    }
+
+    /** True while no delivery lane is running (for tests and a clean stop). */
+    public boolean lanesIdle() {
+        return lanes.idle();
     }
 
     /**

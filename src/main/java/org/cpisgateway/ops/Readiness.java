@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import org.cpisgateway.supervision.Workers;
+
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -26,12 +28,15 @@ public class Readiness {
     private final DataSource store;
     private final ConnectionFactory broker;
     private final long timeoutMillis;
+    private final Workers workers;
 
-    public Readiness(CamelContext context, DataSource store, ConnectionFactory broker, long timeoutMillis) {
+    public Readiness(CamelContext context, DataSource store, ConnectionFactory broker, long timeoutMillis,
+                     Workers workers) {
         this.context = context;
         this.store = store;
         this.broker = broker;
         this.timeoutMillis = timeoutMillis;
+        this.workers = workers;
     }
 
     /** Liveness: the process answers HTTP and Camel is running. */
@@ -47,6 +52,7 @@ public class Readiness {
         checks.put("mllp", timed(this::mllpListening));
         checks.put("store", timed(this::storeAnswers));
         checks.put("broker", timed(this::brokerConnects));
+        checks.put("workers", workersRunning());
         boolean up = checks.values().stream().allMatch("UP"::equals);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -64,9 +70,16 @@ public class Readiness {
             case "mllp" -> timed(this::mllpListening);
             case "store" -> timed(this::storeAnswers);
             case "broker" -> timed(this::brokerConnects);
+            case "workers" -> workersRunning();
             default -> "DOWN: unknown";
         };
         return "UP".equals(state) ? 1 : 0;
+    }
+
+    /** Every long-lived worker running (one that died is down until its restart). */
+    private String workersRunning() {
+        List<String> down = workers.down();
+        return down.isEmpty() ? "UP" : "DOWN: " + String.join(", ", down) + " restarting after a failure";
     }
 
     /** How many MLLP connections are open, over all listeners. */

@@ -25,6 +25,7 @@ import org.cpisgateway.core.CheckResult;
 import org.cpisgateway.core.StoreUnavailableException;
 import org.cpisgateway.hl7.MshHeader;
 import org.cpisgateway.notify.Notification;
+import org.cpisgateway.supervision.Workers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,26 @@ public class AttendanceJournal {
     private final ScheduledExecutorService checkpoints;
     private volatile long lastCommitted;
     private volatile long lastForgotten;
+    private final Workers.Worker writerHealth = new Workers.Worker("journal-writer");
+    private final Workers.Worker checkpointHealth = new Workers.Worker("store-checkpoint");
+
+    /** How long a writer that died waits before it takes messages again (down meanwhile). */
+    static final long RESTART_DELAY_MILLIS = 2000;
+
+    /**
+     * Fault injection for the tests that show what the PAS, the councils and the operator see when the writer dies:
+     * the next batch fails with this instead of being written. Never set outside tests.
+     */
+    private static volatile Throwable nextBatchFault;
+
+    public static void failNextBatchWith(Throwable fault) {
+        nextBatchFault = fault;
+    }
+
+    /** The journal's own workers: the writer and, with a write-ahead log, the checkpoints. */
+    public List<Workers.Worker> workers() {
+        return log == null ? List.of(writerHealth) : List.of(writerHealth, checkpointHealth);
+    }
 
     /**
      * A journal whose commits are durable by themselves (PostgreSQL), or that need not be (an in-memory H2).
@@ -124,8 +145,8 @@ public class AttendanceJournal {
             t.setDaemon(true);
             return t;
         });
-        checkpoints.scheduleWithFixedDelay(this::checkpoint, checkpointEvery.toMillis(), checkpointEvery.toMillis(),
-                TimeUnit.MILLISECONDS);
+        checkpoints.scheduleWithFixedDelay(this::supervisedCheckpoint, checkpointEvery.toMillis(),
+                checkpointEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Records the attendance; returns once it is durable. */
@@ -159,6 +180,11 @@ public class AttendanceJournal {
                 LOG.warn("The write-ahead log did not close cleanly: {}", e.getClass().getName());
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     private Recorded submit(JournalRows rows, String ack, String auditLine) throws SQLException {
@@ -223,6 +249,20 @@ public class AttendanceJournal {
             }
         }
         return queued;
+    }
+
+    /**
+     * A checkpoint that cannot end the schedule: a scheduled task that throws is never run again, so an Error here
+     * would stop the log from ever forgetting, silently. It is noted (down until the next checkpoint succeeds).
+     */
+    private void supervisedCheckpoint() {
+        try {
+            checkpoint();
+            checkpointHealth.running();
+        } catch (Throwable failed) {
+            checkpointHealth.died(failed);
+            LOG.error("A store checkpoint failed; the next is tried in its turn", failed);
+        }
     }
 
     /** The records the log holds beyond the store's mark, written into the store again (at start, before traffic). */
@@ -321,13 +361,33 @@ public class AttendanceJournal {
             }
         }
 
-        synchronized void submit(Pending p) {
+        synchronized void submit(Pending p) throws SQLException {
+            if (!writerHealth.up() && thread != null) {
+                // the writer died and waits to restart: answer now (AE), not after the 60 s wait
+                throw new SQLException("the journal writer is restarting after a failure ("
+                        + writerHealth.lastFailure() + ")");
+            }
             if (thread == null) {
-                thread = new Thread(this, "cpis-journal-writer");
-                thread.setDaemon(true);
-                thread.start();
+                start(0);
             }
             queue.add(p);
+        }
+
+        private void start(long delayMillis) {
+            Thread t = new Thread(() -> {
+                if (delayMillis > 0) {
+                    try {
+                        Thread.sleep(delayMillis);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+                writerHealth.running();
+                run();
+            }, "cpis-journal-writer");
+            t.setDaemon(true);
+            thread = t;
+            t.start();
         }
 
         @Override
@@ -340,6 +400,11 @@ public class AttendanceJournal {
                     queue.drainTo(batch, MAX_BATCH - 1);
                     boolean stop = batch.removeIf(p -> p == STOP);
                     if (!batch.isEmpty()) {
+                        Throwable fault = nextBatchFault;
+                        if (fault != null) {
+                            nextBatchFault = null;
+                            sneakyThrow(fault);
+                        }
                         writeBatch(batch);
                     }
                     if (stop) {
@@ -351,8 +416,39 @@ public class AttendanceJournal {
                     for (Pending p : batch) {
                         p.done.completeExceptionally(unexpected);
                     }
+                } catch (Throwable fatal) { // an Error: nothing this thread holds can be trusted; restart it
+                    died(batch, fatal);
+                    return;
                 }
             }
+        }
+
+        /**
+         * The writer died of {@code fatal}: every message it held or that waits for it is answered at once (AE: the
+         * store's failure rule), the death is noted (readiness DOWN, {@code cpis_worker_deaths_total}), and a new
+         * writer takes over after {@link #RESTART_DELAY_MILLIS}; messages arriving meanwhile are answered AE at once.
+         */
+        private synchronized void died(List<Pending> batch, Throwable fatal) {
+            writerHealth.died(fatal);
+            LOG.error("The journal writer failed; the messages it held are answered AE and it restarts in {} ms",
+                    RESTART_DELAY_MILLIS, fatal);
+            SQLException failure = new SQLException("the journal writer failed (" + fatal.getClass().getName() + ")",
+                    fatal);
+            List<Pending> waiting = new ArrayList<>(batch);
+            queue.drainTo(waiting);
+            boolean stopping = false;
+            for (Pending p : waiting) {
+                if (p == STOP) {
+                    stopping = true;
+                } else if (p.done() != null) {
+                    p.done().completeExceptionally(failure);
+                }
+            }
+            if (stopping || thread == null) {
+                thread = null;
+                return;
+            }
+            start(RESTART_DELAY_MILLIS);
         }
 
         /**

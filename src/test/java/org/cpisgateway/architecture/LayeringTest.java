@@ -30,6 +30,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("core").definedBy("org.cpisgateway.core..")
+            .layer("supervision").definedBy("org.cpisgateway.supervision..")
             .layer("config").definedBy("org.cpisgateway.config..")
             .layer("mapping").definedBy("org.cpisgateway.mapping..")
             .layer("hl7").definedBy("org.cpisgateway.hl7..")
@@ -64,11 +65,14 @@ class LayeringTest {
             .whereLayer("hl7").mayOnlyBeAccessedByLayers("ack", "notify", "store", "inbound", "ops", "feed", "fhir", "pasalert",
                     "app")
             .whereLayer("mapping").mayOnlyBeAccessedByLayers("hl7", "upload", "reload", "tools", "fhir", "pasalert", "app")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("app");
+            .whereLayer("config").mayOnlyBeAccessedByLayers("app")
+            .whereLayer("supervision").mayOnlyBeAccessedByLayers("store", "ops", "delivery", "upload", "reload",
+                    "inbound", "app");
 
     /** Camel stays in the adapters that talk to it: the rules, the mapping tables and the HL7 model never see it. */
     @ArchTest
     static final ArchRule camelStaysAtTheEdges = classes().that().resideInAnyPackage("org.cpisgateway.core..",
+                    "org.cpisgateway.supervision..",
                     "org.cpisgateway.mapping..", "org.cpisgateway.ack..", "org.cpisgateway.notify..",
                     "org.cpisgateway.store..", "org.cpisgateway.config..")
             .should().onlyDependOnClassesThat().resideOutsideOfPackage("org.apache.camel..");
