@@ -48,6 +48,7 @@ class AlertRulesTest {
     @Test
     void theRulesWatchTheMetricsTheyAreMeantTo() throws Exception {
         assertThat(metricsWatched()).containsExactlyInAnyOrder("cpis_acks_total", "cpis_delivery_oldest_undelivered_seconds",
-                "cpis_delivery_parked", "cpis_up", "cpis_tls_certificate_expiry_seconds");
+                "cpis_delivery_parked", "cpis_up", "cpis_tls_certificate_expiry_seconds", "cpis_worker_deaths_total",
+                "cpis_worker_up", "cpis_mllp_closed_total");
     }
 }
