@@ -219,4 +219,22 @@ class MllpBudgetsTest {
                 few.toString()).getBytes(StandardCharsets.UTF_8)), 1, StandardCharsets.UTF_8, 15_000).get(0));
         assertThat(fine.field("ZCS", 1)).isEqualTo("FLAGGED");
     }
+
+    @Test
+    void aConnectionsLaterLinesDoNotCarryTheLastMessagesCorrelationId() throws Exception {
+        String controlId = "CORR" + Hl7Messages.newControlId();
+        try (Socket s = connect("127.0.0.6")) {
+            s.getOutputStream().write(Mllp.frame(Hl7Messages.a04(controlId, "9990000069")
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertThat(Mllp.readFrames(s.getInputStream(), 1, StandardCharsets.UTF_8)).hasSize(1);
+            s.getOutputStream().write("stray bytes outside any frame".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(Mllp.frame(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000069")
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertThat(Mllp.readFrames(s.getInputStream(), 1, StandardCharsets.UTF_8)).hasSize(1);
+        }
+        String log = java.nio.file.Files.readString(LogPrivacy.LOG, StandardCharsets.UTF_8);
+        assertThat(log).contains("Discarding 29 bytes received outside any MLLP frame");
+        assertThat(log.lines().filter(l -> l.contains("Discarding 29 bytes")))
+                .noneMatch(l -> l.contains(controlId));
+    }
 }

@@ -86,6 +86,8 @@ public class FramePreservingConsumerRunnable extends TcpSocketConsumerRunnable {
         try {
             consumer.processMessage(payload, this);
         } finally {
+            // the frame's correlation id (set by the route) must not label this connection's later lines
+            org.slf4j.MDC.clear();
             mllpBuffer.reset(); // processMessage used camel-mllp's buffer to send the ACK
             frame.shrink();
             frameStartedAt = frame.length() > 0 ? System.nanoTime() : -1; // a pipelined frame starts now
