@@ -191,7 +191,7 @@ public class FhirApi {
             LOG.warn("FHIR request not answered: the store is unavailable ({})", e.getClass().getSimpleName());
             problem = new FhirProblem(503, IssueType.TRANSIENT, "the flag store is unavailable; try again shortly");
         } else {
-            LOG.error("FHIR request failed: {}", e == null ? "unknown" : e.getClass().getName());
+            LOG.error("FHIR request failed", e);
             problem = new FhirProblem(500, IssueType.EXCEPTION, "the gateway could not answer; see its log");
         }
         respond(exchange, problem.status(), FhirResources.outcome(problem.issue(), problem.getMessage()));

@@ -111,8 +111,8 @@ public class FailurePolicy {
             journal.recordFailure(m.raw(), msh, m.receivedAt(), m.ack(), answer.ackCode(),
                     answer.result() == null ? null : answer.result().status().name(), error.text());
         } catch (SQLException | RuntimeException journalDown) {
-            LOG.error("Could not keep the failed message from facility '{}' control ID '{}' in the journal: {}",
-                    msh.sendingFacilityCode(), msh.controlId(), journalDown.getClass().getName());
+            LOG.error("Could not keep the failed message from facility '{}' control ID '{}' in the journal",
+                    msh.sendingFacilityCode(), msh.controlId(), journalDown);
         }
         exchange.getMessage().setBody(m);
         exchange.setProperty("CamelMllpAcknowledgement", ackWriter.encode(m.ack(), m.charset()));
