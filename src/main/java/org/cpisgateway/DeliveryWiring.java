@@ -51,8 +51,10 @@ final class DeliveryWiring {
                 d.webhookConnectTimeout(), d.webhookTimeout(), clock));
         context.getRegistry().bind("folderDelivery", new FolderDelivery());
         context.getRegistry().bind("sftpDelivery", new SftpDelivery(secrets, d.sftpKnownHosts()));
-        context.getRegistry().bind("mailDelivery", new MailDelivery(new MailDelivery.Settings(d.smtpHost(),
-                d.smtpPort(), d.mailFrom(), d.smtpUser(), d.smtpPassword(), d.smtpStartTls(), d.mailContent())));
+        MailDelivery.Settings mail = new MailDelivery.Settings(d.smtpHost(), d.smtpPort(), d.mailFrom(), d.smtpUser(),
+                d.smtpPassword(), d.smtpStartTls(), d.mailContent());
+        MailDelivery.configure(context, mail);
+        context.getRegistry().bind("mailDelivery", new MailDelivery(mail));
         DeliveryStatus status = new DeliveryStatus(store.deliveries(), mappings.authorities(), operations.metrics(),
                 clock);
         context.getRegistry().bind("deliveryStatus", status);

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  */
 class RemoteDeliveryChannelsTest {
 
-    static final String SFTP_PASSWORD = "test-only-sftp-password-0001";
+    // passwords with characters an endpoint URI would take as syntax: they must reach the server as they are
+    static final String SFTP_PASSWORD = "test-only-sftp)password&0001%";
+    static final String SMTP_PASSWORD = "test-only)smtp&password+%";
     static final String CPP_CHILD = "9990000018";   // demo plan of LA901
     static final String LAC_CHILD = "9990000026";   // demo plan of LA902
 
@@ -64,6 +66,7 @@ class RemoteDeliveryChannelsTest {
 
         smtp = new ServerSetup(RunningGateway.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
         mail = new GreenMail(smtp);
+        mail.setUser("relay@trust.example", "relay", SMTP_PASSWORD);
         mail.start();
 
         Path mappings = Files.createDirectories(dir.resolve("mappings"));
@@ -85,6 +88,7 @@ class RemoteDeliveryChannelsTest {
                 "cpis.delivery.sftp.known-hosts-file", knownHosts.toString(),
                 "cpis.delivery.mail.smtp-host", "127.0.0.1", "cpis.delivery.mail.smtp-port", String.valueOf(smtp.getPort()),
                 "cpis.delivery.mail.from", "cpis-gateway@trust.example",
+                "cpis.delivery.mail.user", "relay", "cpis.delivery.mail.password", SMTP_PASSWORD,
                 "cpis.notify.retry-interval-ms", "200", "cpis.delivery.longest-retry-seconds", "1",
                 "cpis.delivery.status-interval-ms", "500");
     }
@@ -158,6 +162,7 @@ class RemoteDeliveryChannelsTest {
                 + "where authority_code = 'LA901' and state = 'retrying' and channel like 'mailto:%'") >= 1,
                 "the e-mail retrying while the relay is down");
         mail = new GreenMail(smtp);
+        mail.setUser("relay@trust.example", "relay", SMTP_PASSWORD);
         mail.start();
         DeliveryChannelsTest.await(() -> Arrays.stream(mail.getReceivedMessages()).anyMatch(m -> subject(m)
                 .contains("CP-IS")), "the e-mail once the relay is back");

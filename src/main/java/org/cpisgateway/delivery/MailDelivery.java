@@ -39,6 +39,20 @@ public class MailDelivery {
         this.settings = settings;
     }
 
+    /**
+     * Gives the SMTP relay's user and password to Camel's {@code smtp} component as options, so that any character
+     * in them is taken as it is (a password in the endpoint URI must be quoted with RAW(...), which one ending in
+     * ')' breaks).
+     */
+    public static void configure(org.apache.camel.CamelContext context, Settings settings) {
+        if (settings.smtpUser().isEmpty()) {
+            return;
+        }
+        var smtp = context.getComponent("smtp", org.apache.camel.component.mail.MailComponent.class);
+        smtp.getConfiguration().setUsername(settings.smtpUser());
+        smtp.getConfiguration().setPassword(settings.smtpPassword());
+    }
+
     /** Replaces the body with the e-mail's text and the headers with the e-mail's. */
     public void compose(Exchange exchange) throws Exception {
         Notification n = exchange.getMessage().getBody(Notification.class);
@@ -56,10 +70,7 @@ public class MailDelivery {
                 .append(settings.smtpPort()).append("?contentType=")
                 .append(URLEncoder.encode("text/plain; charset=UTF-8", StandardCharsets.UTF_8))
                 .append("&connectionTimeout=10000");
-        if (!settings.smtpUser().isEmpty()) {
-            uri.append("&username=").append(URLEncoder.encode(settings.smtpUser(), StandardCharsets.UTF_8))
-                    .append("&password=RAW(").append(settings.smtpPassword()).append(')');
-        }
+        // the relay's user and password are options of the smtp component (configure), never spliced into the URI
         if (settings.smtpStartTls()) {
             uri.append("&mail.smtp.starttls.enable=true&mail.smtp.starttls.required=true");
         }

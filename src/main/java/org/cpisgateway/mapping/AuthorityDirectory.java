@@ -21,18 +21,21 @@ public class AuthorityDirectory implements Authorities {
     /** Authority codes become queue names, so they are kept to letters, digits, '-' and '_'. */
     static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,16}");
 
-    private volatile Map<String, Authority> byCode;
-    private volatile Map<String, Integer> notificationVersions = Map.of();
-    private volatile Map<String, String> notificationFormats = Map.of();
-    private volatile Map<String, List<DeliveryChannel>> channels = Map.of();
-
-    public AuthorityDirectory(Map<String, Authority> byCode) {
-        this.byCode = Collections.unmodifiableMap(new LinkedHashMap<>(byCode));
+    /** Every column of the table, swapped as one: a reader sees the old table or the new one, never half of each. */
+    private record Table(Map<String, Authority> byCode, Map<String, Integer> notificationVersions,
+                         Map<String, String> notificationFormats, Map<String, List<DeliveryChannel>> channels) {
     }
 
-    private AuthorityDirectory(Map<String, Authority> byCode, Map<String, Integer> versions) {
-        this(byCode);
-        this.notificationVersions = Map.copyOf(versions);
+    private volatile Table table;
+
+    public AuthorityDirectory(Map<String, Authority> byCode) {
+        this(byCode, Map.of(), Map.of(), Map.of());
+    }
+
+    private AuthorityDirectory(Map<String, Authority> byCode, Map<String, Integer> versions,
+                               Map<String, String> formats, Map<String, List<DeliveryChannel>> channels) {
+        this.table = new Table(Collections.unmodifiableMap(new LinkedHashMap<>(byCode)), Map.copyOf(versions),
+                Map.copyOf(formats), Map.copyOf(channels));
     }
 
     /**
@@ -40,7 +43,7 @@ public class AuthorityDirectory implements Authorities {
      * (optional column). Version 2 only adds fields; version 1's schema admits none it does not list.
      */
     public int notificationVersion(String code) {
-        return notificationVersions.getOrDefault(code, 1);
+        return table.notificationVersions().getOrDefault(code, 1);
     }
 
     /**
@@ -48,7 +51,7 @@ public class AuthorityDirectory implements Authorities {
      * {@code notification_format} {@code fhir-r4} (a FHIR R4 message Bundle).
      */
     public String notificationFormat(String code) {
-        return notificationFormats.getOrDefault(code, "json");
+        return table.notificationFormats().getOrDefault(code, "json");
     }
 
     public static AuthorityDirectory load(Path file) {
@@ -87,33 +90,30 @@ public class AuthorityDirectory implements Authorities {
                 throw new IllegalStateException(file + " line " + row.line() + ": " + e.getMessage(), e);
             }
         }
-        AuthorityDirectory directory = new AuthorityDirectory(byCode, versions);
-        directory.notificationFormats = Map.copyOf(formats);
-        directory.channels = Map.copyOf(channels);
-        return directory;
+        return new AuthorityDirectory(byCode, versions, formats, channels);
     }
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
     }
 
-    /** Takes the other table's rows (a live edit of the file); lookups in progress see the old or the new table. */
+    /**
+     * Takes the other table's rows (a live edit of the file) in one write: each lookup sees the old or the new table
+     * whole (a caller that makes several lookups may see the old one, then the new one).
+     */
     public void replaceWith(AuthorityDirectory other) {
-        this.notificationFormats = other.notificationFormats;
-        this.channels = other.channels;
-        this.notificationVersions = other.notificationVersions;
-        this.byCode = other.byCode;
+        this.table = other.table;
     }
 
     @Override
     public Authority find(String code) {
-        Authority authority = byCode.get(code);
+        Authority authority = table.byCode().get(code);
         return authority != null ? authority : Authority.unknown(code);
     }
 
     @Override
     public boolean knows(String code) {
-        return byCode.containsKey(code);
+        return table.byCode().containsKey(code);
     }
 
     /**
@@ -122,15 +122,15 @@ public class AuthorityDirectory implements Authorities {
      */
     @Override
     public List<DeliveryChannel> channels(String code) {
-        return channels.getOrDefault(code, List.of(DeliveryChannel.QUEUE));
+        return table.channels().getOrDefault(code, List.of(DeliveryChannel.QUEUE));
     }
 
     @Override
     public Collection<String> codes() {
-        return byCode.keySet();
+        return table.byCode().keySet();
     }
 
     public Collection<Authority> all() {
-        return byCode.values();
+        return table.byCode().values();
     }
 }
