@@ -73,7 +73,7 @@ public final class AuthorityAccounts {
         }
         if (usersFile != null) {
             setProperty(usersFile, userOf(code), hash(password));
-            setProperty(rolesFile, code, userOf(code));
+            addToRole(rolesFile, code, userOf(code));
         }
         Files.move(candidate, authoritiesCsv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -98,7 +98,7 @@ public final class AuthorityAccounts {
         }
         if (usersFile != null) {
             removeProperty(usersFile, userOf(code));
-            removeProperty(rolesFile, code);
+            removeFromRole(rolesFile, code, userOf(code));
         }
         rows.remove(row);
         replace(authoritiesCsv, rows);
@@ -136,6 +136,44 @@ public final class AuthorityAccounts {
         lines.removeIf(l -> line.matcher(l).matches());
         lines.add(key + " = " + value);
         replace(file, lines);
+    }
+
+    /**
+     * Adds {@code user} to the role's line ({@code role = user, other-user}), keeping the users already there (an
+     * operator may have given the role to a second user of the authority's).
+     */
+    private static void addToRole(Path file, String role, String user) throws IOException {
+        List<String> users = roleUsers(file, role);
+        if (!users.contains(user)) {
+            users.add(user);
+        }
+        setProperty(file, role, String.join(", ", users));
+    }
+
+    /** Takes {@code user} out of the role's line; the line goes only when no user is left in it. */
+    private static void removeFromRole(Path file, String role, String user) throws IOException {
+        List<String> users = roleUsers(file, role);
+        users.remove(user);
+        if (users.isEmpty()) {
+            removeProperty(file, role);
+        } else {
+            setProperty(file, role, String.join(", ", users));
+        }
+    }
+
+    private static List<String> roleUsers(Path file, String role) throws IOException {
+        Pattern line = keyLine(role);
+        List<String> users = new ArrayList<>();
+        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.matcher(l).matches()) {
+                for (String u : l.substring(l.replaceFirst("[=:].*$", "").length() + 1).split(",")) {
+                    if (!u.isBlank() && !users.contains(u.strip())) {
+                        users.add(u.strip());
+                    }
+                }
+            }
+        }
+        return users;
     }
 
     private static void removeProperty(Path file, String key) throws IOException {
