@@ -104,13 +104,14 @@ class HttpLimitsTest {
 
     @Test
     void aMalformedHostIsAnswered400WithoutAStackTraceInTheLog() throws Exception {
+        int logged = Files.readString(LogPrivacy.LOG, StandardCharsets.UTF_8).length(); // the test run's log so far
         for (String host : List.of("%zz", "a b", "[::1", "evil.example:99999")) {
             String status = raw("GET /fhir/metadata HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
             assertThat(status).as(host).startsWith("HTTP/1.1 400");
         }
         assertThat(raw("GET /fhir/metadata HTTP/1.1\r\nHost: cpis.example.nhs.uk:443\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 200");
-        String log = Files.readString(LogPrivacy.LOG, StandardCharsets.UTF_8);
+        String log = Files.readString(LogPrivacy.LOG, StandardCharsets.UTF_8).substring(logged);
         assertThat(log).doesNotContain("HostAndPortImpl").doesNotContain("Unhandled exception")
                 .doesNotContain("the 'Host' header is required");
     }
