@@ -22,10 +22,10 @@ final class FhirWiring {
     static void wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
                      InboundWiring.Checking checking, HttpAccessWiring.Users users, Clock clock) {
         FhirContext fhir = FhirContext.forR4Cached();
-        FhirClients clients = new FhirClients(users.operators(), users.authoritySystems(),
-                mappings.settings(), mappings.authorities()::knows);
+        FhirClients clients = new FhirClients(users.fhirLogins(), mappings.settings(), mappings.authorities()::knows);
         context.getRegistry().bind("fhirApi", new FhirApi(fhir, clients,
                 new FhirResources(mappings.authorities(), s.check().zone()), checking.rules(), checking.notifications(),
-                store.journal(), new AuthorityRecords(store.dataSource(), s.check().zone()), clock, Cli.version()));
+                store.journal(), new AuthorityRecords(store.dataSource(), s.check().zone()), clock, Cli.version(),
+                s.http().publicBaseUrl(), s.http().pageSize(), s.http().maxPageSize()));
     }
 }

@@ -66,7 +66,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings,
                 s.notifications().unroutedQueue(),
                 s.mllp().tls().enabled() || s.operations().httpTls() ? s.mllp().tls() : null, clock, workers);
-        HttpAccessWiring.Users users = HttpAccessWiring.wire(context, s, clock, store, mappings);
+        HttpAccessWiring.Users users = HttpAccessWiring.wire(context, s, clock, store, mappings,
+                operations.metrics());
         InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);
         FhirWiring.wire(context, s, mappings, store, checking, users, clock);
         DeliveryWiring.wire(context, s, store, mappings, operations, broker, started, clock, workers);

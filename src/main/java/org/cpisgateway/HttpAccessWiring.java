@@ -5,15 +5,20 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.vertx.core.Vertx;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.handler.AuthenticationHandler;
-import io.vertx.ext.web.handler.BasicAuthHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
 import org.cpisgateway.config.GatewaySettings;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.cpisgateway.ops.AuthorityReads;
+import org.cpisgateway.ops.GatewayMetrics;
+import org.cpisgateway.ops.GuardedHttpServer;
+import org.cpisgateway.ops.LoginThrottle;
+import org.cpisgateway.ops.Logins;
 import org.cpisgateway.ops.OperationsAccess;
 import org.cpisgateway.ops.OperationsAudit;
 import org.cpisgateway.ops.OperatorAuthentication;
@@ -41,60 +46,90 @@ final class HttpAccessWiring {
 
     /** The operations users: conf/operations/, and the demo's with the demo. */
     static OperatorDirectory operators(GatewaySettings s) {
+        return operators(s, Clock.systemUTC());
+    }
+
+    static OperatorDirectory operators(GatewaySettings s, Clock clock) {
         List<Path> users = new ArrayList<>(List.of(s.operations().usersFile()));
         List<Path> roles = new ArrayList<>(List.of(s.operations().rolesFile()));
         if (s.demo().enabled()) {
             users.add(s.demo().httpUsersFile());
             roles.add(s.demo().httpRolesFile());
         }
-        return new OperatorDirectory(users, roles);
+        return new OperatorDirectory(users, roles, s.http().loginCache(), clock);
     }
 
     /** The broker's users and roles (and the demo's): authority systems log in to their HTTP API with them. */
-    static OperatorDirectory authoritySystems(GatewaySettings s) {
+    static OperatorDirectory authoritySystems(GatewaySettings s, Clock clock) {
         List<Path> users = new ArrayList<>(List.of(s.broker().usersFile()));
         List<Path> roles = new ArrayList<>(List.of(s.broker().rolesFile()));
         if (s.demo().enabled()) {
             users.add(s.demo().brokerUsersFile());
             roles.add(s.demo().brokerRolesFile());
         }
-        return new OperatorDirectory(users, roles);
+        return new OperatorDirectory(users, roles, s.http().loginCache(), clock);
     }
 
-    /** The two sets of HTTP users, one instance each (they cache checked passwords), shared with the FHIR API. */
-    record Users(OperatorDirectory operators, OperatorDirectory authoritySystems) {
+    /**
+     * The two sets of HTTP users, one instance each (they remember checked passwords), and the logins of each realm:
+     * operations, authority systems, and the FHIR API's (either set, checked once per request). One throttle counts
+     * the failures of all three.
+     */
+    record Users(OperatorDirectory operators, OperatorDirectory authoritySystems, Logins operatorLogins,
+                 Logins authorityLogins, Logins fhirLogins) {
     }
 
-    static Users wire(CamelContext context, GatewaySettings s, Clock clock, StoreWiring store, Mappings mappings) {
+    static Users wire(CamelContext context, GatewaySettings s, Clock clock, StoreWiring store, Mappings mappings,
+                      GatewayMetrics metrics) {
         // their files were checked with the other start-up checks
-        Users users = new Users(operators(s), authoritySystems(s));
+        OperatorDirectory operators = operators(s, clock);
+        OperatorDirectory authoritySystems = authoritySystems(s, clock);
+        LoginThrottle throttle = new LoginThrottle(clock, s.http().loginWindow(), s.http().maxFailuresPerAddress(),
+                s.http().maxFailuresPerUser());
+        Users users = new Users(operators, authoritySystems,
+                new Logins(List.of(operators), throttle, metrics.registry()),
+                new Logins(List.of(authoritySystems), throttle, metrics.registry()),
+                new Logins(List.of(operators, authoritySystems), throttle, metrics.registry()));
         context.getRegistry().bind("operationsAccess", new OperationsAccess());
         context.getRegistry().bind("operationsAudit", new OperationsAudit(clock));
         context.getRegistry().bind("authorityReads", new AuthorityReads(
-                new AuthorityRecords(store.dataSource(), s.check().zone()), mappings.authorities()::knows, clock));
+                new AuthorityRecords(store.dataSource(), s.check().zone()), mappings.authorities()::knows, clock,
+                s.http().publicBaseUrl(), s.http().pageSize(), s.http().maxPageSize()));
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
             return users; // camel.server.enabled = false: no HTTP endpoint to guard
         }
+        // the HTTP server runs on this Vert.x (Camel takes the one in the registry): request heads within budget, and
+        // a malformed Host answered 400 before Vert.x-web sees it; Camel closes only a Vert.x it made, so close it
+        Vertx vertx = GuardedHttpServer.vertx(s.http().maxHeaderBytes());
+        context.getRegistry().bind("cpisHttpVertx", vertx);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                vertx.close();
+            }
+        });
         AuthenticationConfig auth = server.getConfiguration().getAuthenticationConfig();
-        OperatorAuthentication provider = new OperatorAuthentication(users.operators());
+        OperatorAuthentication operatorLogin = new OperatorAuthentication(users.operatorLogins(), REALM);
         for (String path : PROTECTED_PATHS) {
-            auth.getEntries().add(basic(path, provider, REALM));
+            auth.getEntries().add(basic(path, operatorLogin));
         }
-        auth.getEntries().add(basic(AUTHORITY_PATH, new OperatorAuthentication(users.authoritySystems()),
-                AUTHORITY_REALM));
+        auth.getEntries().add(basic(AUTHORITY_PATH, new OperatorAuthentication(users.authorityLogins(),
+                AUTHORITY_REALM)));
         auth.setEnabled(true);
         return users;
     }
 
-    private static AuthenticationConfigEntry basic(String path, OperatorAuthentication provider, String realm) {
+    private static AuthenticationConfigEntry basic(String path, OperatorAuthentication handler) {
         AuthenticationConfigEntry entry = new AuthenticationConfigEntry();
         entry.setPath(path);
-        entry.setAuthenticationProviderFactory(vertx -> provider);
+        // Camel asks for a provider too; the handler checks the credentials itself (Logins: throttle, then hash)
+        entry.setAuthenticationProviderFactory(vertx -> (credentials, result) ->
+                result.handle(io.vertx.core.Future.failedFuture("credentials are checked by the handler")));
         entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
             @Override
             public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T p) {
-                return BasicAuthHandler.create(p, realm);
+                return handler;
             }
         });
         return entry;

@@ -287,7 +287,7 @@ class OperationsEndpointTest {
     }
 
     /** The value of one series in Prometheus text format (-1 when absent). */
-    static double value(String metrics, String series) {
+    public static double value(String metrics, String series) {
         for (String line : metrics.split("\n")) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());

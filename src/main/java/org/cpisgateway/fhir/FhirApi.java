@@ -1,13 +1,11 @@
 package org.cpisgateway.fhir;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -17,7 +15,14 @@ import java.util.Set;
 import java.util.UUID;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.NumberParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.param.TokenParam;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.QueryStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -55,8 +60,12 @@ public class FhirApi {
     private static final Logger AUDIT = LoggerFactory.getLogger("cpis.audit");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATIENT_IDENTIFIER = "patient.identifier";
-    private static final Set<String> FLAG_PARAMETERS = Set.of(PATIENT_IDENTIFIER, "_format");
-    private static final Set<String> AUDIT_PARAMETERS = Set.of(PATIENT_IDENTIFIER, "date", "_format");
+    /** The page size a caller asks for; its next page is the {@code next} link, which carries a {@link #CURSOR}. */
+    static final String COUNT = "_count";
+    /** Where a page starts: opaque, made by the gateway for the {@code next} link of the page before. */
+    static final String CURSOR = "_cursor";
+    private static final Set<String> FLAG_PARAMETERS = Set.of(PATIENT_IDENTIFIER, "_format", COUNT, CURSOR);
+    private static final Set<String> AUDIT_PARAMETERS = Set.of(PATIENT_IDENTIFIER, "date", "_format", COUNT, CURSOR);
 
     private final FhirContext fhir;
     private final FhirClients clients;
@@ -68,10 +77,18 @@ public class FhirApi {
     private final Clock clock;
     private final String version;
     private final Date started;
+    private final String base;
+    private final int pageSize;
+    private final int maxPageSize;
 
+    /**
+     * @param base        the public base URL every link is built on ({@code cpis.http.public-base-url})
+     * @param pageSize    results per page when the caller gives no {@code _count}
+     * @param maxPageSize the most results a page holds, whatever {@code _count} asks
+     */
     public FhirApi(FhirContext fhir, FhirClients clients, FhirResources resources, FlagRules rules,
                    NotificationFactory notifications, AttendanceJournal journal, AuthorityRecords records, Clock clock,
-                   String version) {
+                   String version, String base, int pageSize, int maxPageSize) {
         this.fhir = fhir;
         this.clients = clients;
         this.resources = resources;
@@ -82,6 +99,9 @@ public class FhirApi {
         this.clock = clock;
         this.version = version;
         this.started = Date.from(clock.instant());
+        this.base = base;
+        this.pageSize = pageSize;
+        this.maxPageSize = maxPageSize;
     }
 
     /** {@code GET /fhir/metadata}: open, as FHIR servers are. */
@@ -91,12 +111,14 @@ public class FhirApi {
 
     /** {@code GET /fhir/Flag?patient.identifier=https://fhir.nhs.uk/Id/nhs-number|<n>}: the child's CP-IS flags. */
     public void searchFlags(Exchange exchange) throws SQLException {
-        FhirClients.Client client = clients.authenticate(header(exchange, "Authorization"));
+        FhirClients.Client client = clients.authenticate(header(exchange, "Authorization"), remoteAddress(exchange));
         if (client.setting() == null) {
             throw FhirProblem.forbidden("Flag search is for a care setting's system: this user acts for no care "
                     + "setting (role " + FhirClients.SETTING_ROLE_PREFIX + "<setting code>)");
         }
         Map<String, List<String>> params = parameters(exchange, FLAG_PARAMETERS);
+        int count = count(params);
+        int offset = flagOffset(params);
         String nhs = nhsNumber(params);
         if (nhs == null) {
             throw FhirProblem.badRequest("patient.identifier=" + FhirResources.NHS_NUMBER_SYSTEM
@@ -111,8 +133,11 @@ public class FhirApi {
                 "", "FHIR", "SEARCH", "FHIR-" + UUID.randomUUID(), "P", "", "");
         List<Notification> notify = notifications.forResult(msh, search, result, now);
         LocalDate today = now.atZoneSameInstant(resources.zone()).toLocalDate();
-        List<Flag> flags = result.flagged()
+        List<Flag> all = result.flagged()
                 ? result.plans().stream().map(p -> resources.flag(p, today)).toList() : List.of();
+        List<Flag> flags = all.subList(Math.min(offset, all.size()), Math.min(offset + count, all.size()));
+        String next = offset + count < all.size()
+                ? link("Flag", params, count, flagCursor(offset + count)) : null;
         String request = "GET /fhir/Flag?" + query(exchange) + " user=" + client.user();
         AttendanceJournal.Recorded recorded = journal.record(new AttendanceJournal.Entry(
                 request.getBytes(StandardCharsets.UTF_8), now, msh, search, result, notify,
@@ -121,7 +146,8 @@ public class FhirApi {
         audit(now, client.user(), "fhir-flag-search", Map.of("controlId", msh.controlId(), "nhsNumber", nhs,
                 "setting", result.setting().code(), "result", result.status().name(), "plans", flags.size(),
                 "authoritiesNotified", result.authoritiesToNotify()));
-        respond(exchange, 200, resources.searchset(selfUrl(exchange, "Flag"), flags));
+        respond(exchange, 200, resources.searchset(base, link("Flag", params, null, null), next, flags,
+                offset == 0 && next == null ? flags.size() : null));
     }
 
     /**
@@ -129,33 +155,32 @@ public class FhirApi {
      * (oldest first): the accesses to the children of the caller's authorities, and to no other.
      */
     public void searchAccesses(Exchange exchange) throws SQLException {
-        FhirClients.Client client = clients.authenticate(header(exchange, "Authorization"));
+        FhirClients.Client client = clients.authenticate(header(exchange, "Authorization"), remoteAddress(exchange));
         if (client.authorities().isEmpty()) {
             throw FhirProblem.forbidden("AuditEvent search is for an authority's system, logged in with its broker "
                     + "user: this user acts for no authority");
         }
         Map<String, List<String>> params = parameters(exchange, AUDIT_PARAMETERS);
+        int count = count(params);
+        String cursor = single(params, CURSOR);
         String nhs = nhsNumber(params);
-        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
         String from = null;
         String to = null;
-        if (nhs != null) {
-            for (String authority : client.authorities()) {
-                records.accessesOf(authority, nhs).forEach(r -> rows.putIfAbsent(key(r), r));
+        AuthorityRecords.Page page;
+        try {
+            if (nhs != null) {
+                page = records.accessesOf(client.authorities(), nhs, cursor, count);
+            } else {
+                LocalDate[] range = dateRange(params.getOrDefault("date", List.of()));
+                from = range[0].toString();
+                to = range[1].toString();
+                page = records.accessesBetween(client.authorities(), range[0], range[1], cursor, count);
             }
-        } else {
-            LocalDate[] range = dateRange(params.getOrDefault("date", List.of()));
-            from = range[0].toString();
-            to = range[1].toString();
-            for (String authority : client.authorities()) {
-                records.accessesBetween(authority, range[0], range[1]).forEach(r -> rows.putIfAbsent(key(r), r));
-            }
+        } catch (AuthorityRecords.BadCursor e) {
+            throw FhirProblem.badRequest(CURSOR + ": " + e.getMessage());
         }
-        List<Map<String, Object>> ordered = new ArrayList<>(rows.values());
-        java.util.Comparator<Map<String, Object>> byTime = java.util.Comparator.comparing(
-                r -> OffsetDateTime.parse((String) r.get("accessed_at")).toInstant());
-        ordered.sort(nhs != null ? byTime.reversed() : byTime);
-        List<AuditEvent> events = ordered.stream().map(resources::accessEvent).toList();
+        List<AuditEvent> events = page.rows().stream().map(resources::accessEvent).toList();
+        String next = page.next() == null ? null : link("AuditEvent", params, count, page.next());
         Map<String, Object> what = new LinkedHashMap<>();
         what.put("authorities", client.authorities());
         what.put("nhsNumber", nhs);
@@ -163,7 +188,8 @@ public class FhirApi {
         what.put("to", to);
         what.put("rows", events.size());
         audit(OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)), client.user(), "fhir-audit-event-search", what);
-        respond(exchange, 200, resources.searchset(selfUrl(exchange, "AuditEvent"), events));
+        respond(exchange, 200, resources.searchset(base, link("AuditEvent", params, null, null), next, events,
+                cursor == null && next == null ? events.size() : null));
     }
 
     /**
@@ -199,6 +225,9 @@ public class FhirApi {
         if (allow != null) {
             exchange.getMessage().setHeader("Allow", allow);
         }
+        if (problem instanceof FhirClients.Throttled throttled) {
+            exchange.getMessage().setHeader("Retry-After", String.valueOf(throttled.retryAfterSeconds()));
+        }
         if (problem instanceof FhirClients.Unauthorized) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
         }
@@ -216,43 +245,106 @@ public class FhirApi {
     }
 
     private static boolean wantsXml(Exchange exchange) {
-        String format = null;
-        for (String pair : query(exchange).split("&")) {
-            if (pair.startsWith("_format=")) {
-                format = decode(pair.substring(8));
-            }
-        }
-        if (format != null) {
-            return format.contains("xml");
+        List<String> format = decoded(query(exchange)).get("_format");
+        if (format != null && !format.isEmpty()) {
+            return format.get(0).contains("xml");
         }
         String accept = header(exchange, "Accept");
         return accept != null && accept.contains("xml") && !accept.contains("json");
     }
 
+    private static Map<String, List<String>> decoded(String query) {
+        return new QueryStringDecoder(query, StandardCharsets.UTF_8, false).parameters();
+    }
+
     /** The query parameters; one the search does not offer is refused, so a misspelt one never widens a search. */
     private static Map<String, List<String>> parameters(Exchange exchange, Set<String> offered) {
         Map<String, List<String>> params = new LinkedHashMap<>();
-        String query = query(exchange);
-        if (query.isEmpty()) {
-            return params;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (name.equals("patient:Patient.identifier")) {
-                name = PATIENT_IDENTIFIER;
-            }
+        decoded(query(exchange)).forEach((given, values) -> {
+            String name = given.equals("patient:Patient.identifier") ? PATIENT_IDENTIFIER : given;
             if (!offered.contains(name)) {
                 throw FhirProblem.badRequest("search parameter '" + name + "' is not offered here; offered: "
                         + String.join(", ", new java.util.TreeSet<>(offered)));
             }
-            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
+            params.computeIfAbsent(name, k -> new ArrayList<>()).addAll(values);
+        });
         return params;
+    }
+
+    private static String single(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw FhirProblem.badRequest("give " + name + " once");
+        }
+        return values.get(0);
+    }
+
+    /** The page size: {@code _count} (a whole number from 1), at most the largest page; else the default. */
+    private int count(Map<String, List<String>> params) {
+        String given = single(params, COUNT);
+        if (given == null) {
+            return pageSize;
+        }
+        int count;
+        try {
+            NumberParam number = new NumberParam(given);
+            if (number.getPrefix() != null) {
+                throw new IllegalArgumentException("a prefix");
+            }
+            count = number.getValue().intValueExact();
+        } catch (RuntimeException e) {
+            throw FhirProblem.badRequest(COUNT + " must be a whole number from 1 to " + maxPageSize);
+        }
+        if (count < 1) {
+            throw FhirProblem.badRequest(COUNT + " must be a whole number from 1 to " + maxPageSize);
+        }
+        return Math.min(count, maxPageSize); // a server may return fewer than asked (FHIR search, paging)
+    }
+
+    /** Where a page of Flags starts: its cursor is the number of Flags before it. */
+    private static int flagOffset(Map<String, List<String>> params) {
+        String cursor = single(params, CURSOR);
+        if (cursor == null) {
+            return 0;
+        }
+        try {
+            String text = new String(java.util.Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (text.startsWith("flags:")) {
+                int offset = Integer.parseInt(text.substring(6));
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw FhirProblem.badRequest(CURSOR + ": the page cursor is not one this gateway gave");
+    }
+
+    private static String flagCursor(int offset) {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("flags:" + offset).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A link to this search on the public base URL: the parameters as given (self), or with the page size and the
+     * cursor of the next page. Nothing of the request's Host or forwarding headers goes into it.
+     */
+    private String link(String type, Map<String, List<String>> params, Integer count, String cursor) {
+        QueryStringEncoder link = new QueryStringEncoder(base + "/fhir/" + type, StandardCharsets.UTF_8);
+        params.forEach((name, values) -> {
+            if (cursor == null || !(name.equals(COUNT) || name.equals(CURSOR))) {
+                values.forEach(v -> link.addParam(name, v));
+            }
+        });
+        if (cursor != null) {
+            link.addParam(COUNT, String.valueOf(count));
+            link.addParam(CURSOR, cursor);
+        }
+        return link.toString();
     }
 
     /** The NHS number of {@code patient.identifier} ({@code system|value} or the value alone), checked. */
@@ -264,12 +356,13 @@ public class FhirApi {
         if (values.size() > 1) {
             throw FhirProblem.badRequest("give patient.identifier once");
         }
-        String token = values.get(0);
-        int bar = token.indexOf('|');
-        if (bar >= 0 && !token.substring(0, bar).equals(FhirResources.NHS_NUMBER_SYSTEM)) {
+        TokenParam token = new TokenParam();
+        token.setValueAsQueryToken(null, PATIENT_IDENTIFIER, null, values.get(0));
+        String system = token.getSystem();
+        if (system != null && !system.isEmpty() && !system.equals(FhirResources.NHS_NUMBER_SYSTEM)) {
             throw FhirProblem.badRequest("patient.identifier must be in the system " + FhirResources.NHS_NUMBER_SYSTEM);
         }
-        String number = NhsNumber.normalise(bar >= 0 ? token.substring(bar + 1) : token);
+        String number = NhsNumber.normalise(token.getValue() == null ? "" : token.getValue());
         String problem = number == null ? "no NHS number given" : NhsNumber.problem(number);
         if (problem != null) {
             throw FhirProblem.badRequest("patient.identifier: " + problem);
@@ -277,19 +370,26 @@ public class FhirApi {
         return number;
     }
 
+    /** {@code date=ge<day>&date=le<day>}: days, read with HAPI's DateParam (prefix and precision). */
     private static LocalDate[] dateRange(List<String> dates) {
         LocalDate from = null;
         LocalDate to = null;
         for (String d : dates) {
+            DateParam date;
             try {
-                if (d.startsWith("ge")) {
-                    from = LocalDate.parse(d.substring(2));
-                } else if (d.startsWith("le")) {
-                    to = LocalDate.parse(d.substring(2));
-                } else {
-                    throw FhirProblem.badRequest("date must be ge<YYYY-MM-DD> and le<YYYY-MM-DD>");
-                }
-            } catch (DateTimeParseException e) {
+                date = new DateParam(d);
+            } catch (RuntimeException e) {
+                throw FhirProblem.badRequest("date must be ge<YYYY-MM-DD> and le<YYYY-MM-DD>");
+            }
+            if (date.getPrecision() != TemporalPrecisionEnum.DAY) {
+                throw FhirProblem.badRequest("date must be ge<YYYY-MM-DD> and le<YYYY-MM-DD>");
+            }
+            LocalDate day = LocalDate.parse(date.getValueAsString());
+            if (date.getPrefix() == ParamPrefixEnum.GREATERTHAN_OR_EQUALS) {
+                from = day;
+            } else if (date.getPrefix() == ParamPrefixEnum.LESSTHAN_OR_EQUALS) {
+                to = day;
+            } else {
                 throw FhirProblem.badRequest("date must be ge<YYYY-MM-DD> and le<YYYY-MM-DD>");
             }
         }
@@ -302,14 +402,10 @@ public class FhirApi {
         return new LocalDate[] {from, to};
     }
 
-    private static String key(Map<String, Object> row) {
-        return row.get("nhs_number") + "|" + row.get("accessed_at") + "|" + row.get("setting_code");
-    }
-
-    private static String selfUrl(Exchange exchange, String type) {
-        String host = header(exchange, "Host");
-        String query = query(exchange);
-        return "http://" + (host == null ? "localhost" : host) + "/fhir/" + type + (query.isEmpty() ? "" : "?" + query);
+    /** The caller's own address (the connection's; forwarding headers are not believed). */
+    private static String remoteAddress(Exchange exchange) {
+        Object address = exchange.getMessage().getHeader("CamelVertxPlatformHttpRemoteAddress");
+        return address instanceof io.vertx.core.net.SocketAddress a ? a.host() : null;
     }
 
     private static String query(Exchange exchange) {
@@ -319,10 +415,6 @@ public class FhirApi {
 
     private static String header(Exchange exchange, String name) {
         return exchange.getMessage().getHeader(name, String.class);
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     private static void audit(OffsetDateTime at, String user, String action, Map<String, Object> what) {

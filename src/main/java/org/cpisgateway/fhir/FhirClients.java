@@ -1,13 +1,12 @@
 package org.cpisgateway.fhir;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import org.cpisgateway.mapping.CareSettingDirectory;
-import org.cpisgateway.ops.OperatorDirectory;
+import org.cpisgateway.ops.Logins;
+import org.cpisgateway.ops.OperatorAuthentication;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -24,42 +23,41 @@ public class FhirClients {
     public record Client(String user, CareSettingDirectory.Place setting, Set<String> authorities) {
     }
 
-    private final OperatorDirectory settingSystems;
-    private final OperatorDirectory authoritySystems;
+    private final Logins logins;
     private final CareSettingDirectory settings;
     private final Predicate<String> knownAuthority;
 
-    public FhirClients(OperatorDirectory settingSystems, OperatorDirectory authoritySystems,
-                       CareSettingDirectory settings, Predicate<String> knownAuthority) {
-        this.settingSystems = settingSystems;
-        this.authoritySystems = authoritySystems;
+    /**
+     * @param logins the operations users (care settings' systems) and the broker's users (authorities' systems),
+     *               checked together: once per request
+     */
+    public FhirClients(Logins logins, CareSettingDirectory settings, Predicate<String> knownAuthority) {
+        this.logins = logins;
         this.settings = settings;
         this.knownAuthority = knownAuthority;
     }
 
-    public Client authenticate(String authorization) {
+    /** @param address the caller's own address (the connection's), against which failures are counted */
+    public Client authenticate(String authorization, String address) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw unauthorized("credentials are required (HTTP Basic)");
         }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+        String[] credentials = Logins.basic(authorization);
+        if (credentials == null) {
             throw unauthorized("the credentials are not readable");
         }
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            throw unauthorized("the credentials are not readable");
+        String user = credentials[0];
+        Logins.Outcome outcome = logins.check(user, credentials[1], address);
+        if (outcome instanceof Logins.Throttled throttled) {
+            throw new Throttled(OperatorAuthentication.retryAfterSeconds(throttled));
         }
-        String user = decoded.substring(0, colon);
-        String password = decoded.substring(colon + 1);
-        Set<String> settingRoles = settingSystems.authenticate(user, password);
-        Set<String> authorityRoles = authoritySystems.authenticate(user, password);
-        if (settingRoles == null && authorityRoles == null) {
+        if (!(outcome instanceof Logins.Accepted accepted)) {
             throw unauthorized("wrong user or password");
         }
+        Set<String> settingRoles = accepted.rolesBySet().get(0); // operations users: care settings' systems
+        Set<String> authorityRoles = accepted.rolesBySet().get(1); // broker users: authorities' systems
         CareSettingDirectory.Place place = null;
-        if (settingRoles != null) {
+        {
             Set<String> codes = new TreeSet<>();
             settingRoles.stream().filter(r -> r.startsWith(SETTING_ROLE_PREFIX))
                     .forEach(r -> codes.add(r.substring(SETTING_ROLE_PREFIX.length())));
@@ -73,9 +71,7 @@ public class FhirClients {
             }
         }
         Set<String> authorities = new TreeSet<>();
-        if (authorityRoles != null) {
-            authorityRoles.stream().filter(knownAuthority).forEach(authorities::add);
-        }
+        authorityRoles.stream().filter(knownAuthority).forEach(authorities::add);
         return new Client(user, place, authorities);
     }
 
@@ -83,6 +79,20 @@ public class FhirClients {
     public static final class Unauthorized extends FhirProblem {
         Unauthorized(String diagnostics) {
             super(401, IssueType.LOGIN, diagnostics);
+        }
+    }
+
+    /** 429: too many failed logins lately from this address or for this name; the answer says when to try again. */
+    public static final class Throttled extends FhirProblem {
+        private final long retryAfterSeconds;
+
+        Throttled(long retryAfterSeconds) {
+            super(429, IssueType.THROTTLED, "too many failed logins; try again later");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
         }
     }
 

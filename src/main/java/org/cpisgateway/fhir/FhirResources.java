@@ -107,16 +107,28 @@ public final class FhirResources {
         return event;
     }
 
-    /** A searchset of the resources found, all of them (no paging: a child has a handful of plans). */
-    public Bundle searchset(String selfUrl, List<? extends Resource> found) {
+    /**
+     * One page of a searchset: its links ({@code self}, and {@code next} while there is more) and each entry's
+     * {@code fullUrl} on the gateway's public base URL, never on anything the request said about where it was sent.
+     *
+     * @param base  the public base URL ({@code cpis.http.public-base-url})
+     * @param next  the next page's URL, or null on the last page
+     * @param total how many match in all, or null when not counted (a page of several)
+     */
+    public Bundle searchset(String base, String selfUrl, String next, List<? extends Resource> found, Integer total) {
         Bundle bundle = new Bundle();
         bundle.setId(UUID.randomUUID().toString());
         bundle.setType(Bundle.BundleType.SEARCHSET);
-        bundle.setTotal(found.size());
+        if (total != null) {
+            bundle.setTotal(total);
+        }
         bundle.addLink().setRelation("self").setUrl(selfUrl);
+        if (next != null) {
+            bundle.addLink().setRelation("next").setUrl(next);
+        }
         for (Resource r : found) {
-            bundle.addEntry().setFullUrl("urn:uuid:" + r.getIdElement().getIdPart()).setResource(r)
-                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+            bundle.addEntry().setFullUrl(base + "/fhir/" + r.fhirType() + "/" + r.getIdElement().getIdPart())
+                    .setResource(r).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         return bundle;
     }
@@ -155,6 +167,10 @@ public final class FhirResources {
                 .setDocumentation("chained as patient.identifier=" + NHS_NUMBER_SYSTEM + "|<NHS number>");
         audit.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE)
                 .setDocumentation("ge<day> and le<day> together, at most 366 days apart, when no patient is given");
+        for (CapabilityStatement.CapabilityStatementRestResourceComponent paged : List.of(flag, audit)) {
+            paged.addSearchParam().setName("_count").setType(Enumerations.SearchParamType.NUMBER)
+                    .setDocumentation("results per page; the next page is the Bundle's next link");
+        }
         return cs;
     }
 

@@ -43,6 +43,29 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void theHttpEndpointsAddressIsItsHostAndPortUnlessAPublicOneIsGiven() throws Exception {
+        Map<String, String> values = shipped();
+        HttpSettings derived = GatewaySettings.read(key -> Optional.ofNullable(values.get(key))).http();
+        assertThat(derived.publicBaseUrl()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(derived.pageSize()).isEqualTo(50);
+        assertThat(derived.maxPageSize()).isEqualTo(200);
+        assertThat(derived.loginCache()).isEqualTo(java.time.Duration.ofSeconds(60));
+        values.put("cpis.http.public-base-url", "https://cpis.example.nhs.uk/gateway/");
+        assertThat(GatewaySettings.read(key -> Optional.ofNullable(values.get(key))).http().publicBaseUrl())
+                .isEqualTo("https://cpis.example.nhs.uk/gateway");
+        values.put("cpis.http.public-base-url", "cpis.example.nhs.uk");
+        values.put("cpis.http.page-size", "500");
+        values.put("cpis.http.login.max-failures-per-user", "0");
+        assertThatThrownBy(() -> GatewaySettings.read(key -> Optional.ofNullable(values.get(key))))
+                .isInstanceOf(ConfigurationProblems.class)
+                .satisfies(e -> assertThat(((ConfigurationProblems) e).problems()).containsExactlyInAnyOrder(
+                        "cpis.http.public-base-url = 'cpis.example.nhs.uk' is not an http:// or https:// address "
+                                + "such as https://cpis.example.nhs.uk (conf/application.properties)",
+                        "cpis.http.page-size (500) must not be above cpis.http.max-page-size (200)",
+                        "cpis.http.login.max-failures-per-user = 0 must be at least 1 (conf/application.properties)"));
+    }
+
+    @Test
     void aPatternSettingOfAnEarlierReleaseSaysWhereItLivesNow() throws Exception {
         Map<String, String> values = shipped();
         values.put("cpis.patterns.settings", "3");
