@@ -19,6 +19,7 @@ import org.cpisgateway.reload.MappingReloader;
 import org.cpisgateway.reload.ReloadGate;
 import org.cpisgateway.reload.ReloadLog;
 import org.cpisgateway.reload.RouteFileReloader;
+import org.cpisgateway.upload.FolderUploads;
 import org.cpisgateway.upload.PlanUpload;
 import org.cpisgateway.upload.UploadRoutes;
 import org.slf4j.Logger;
@@ -37,8 +38,10 @@ final class LiveEditWiring {
 
     static void wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
                      BrokerWiring broker, ReloadLog reloadLog, ReloadGate reloadGate, Clock clock) throws Exception {
-        context.getRegistry().bind("planUpload", new PlanUpload(store.plans(), broker.security(), clock,
-                s.upload().snapshotMaxEndPercent()));
+        PlanUpload planUpload = new PlanUpload(store.plans(), broker.security(), clock,
+                s.upload().snapshotMaxEndPercent(), s.upload().maxBytes(), s.upload().maxRows());
+        context.getRegistry().bind("planUpload", planUpload);
+        context.getRegistry().bind("folderUpload", new FolderUploads(planUpload, s.upload().dir(), clock));
         UploadRoutes uploadRoutes = new UploadRoutes(mappings.authorities());
         context.addStartupListener(new ExtendedStartupListener() {
             @Override

@@ -51,6 +51,17 @@ public final class Database {
         }
     }
 
+    /**
+     * Whether the store refused this statement for its data (a constraint, a value it cannot hold: SQLSTATE classes 22
+     * and 23), as opposed to failing (a lost connection, a full disk, a lock it could not get in time, anything
+     * else). A refused row can be rejected alone; a failure must fail the whole operation, to be tried again.
+     */
+    public static boolean refusedRow(java.sql.SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof java.sql.SQLIntegrityConstraintViolationException || e instanceof java.sql.SQLDataException
+                || state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
     public static void migrate(DataSource dataSource) {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }

@@ -5,6 +5,7 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -134,8 +135,8 @@ public class PlanTable implements PlanSource {
     }
 
     /** The last upload sequence number applied for the authority, or null when none was. */
-    public Long lastSequence(String authority) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+    public Long lastSequence(Connection c, String authority) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
                 "select last_sequence from upload_sequence where authority_code = ?")) {
             ps.setString(1, authority);
             try (ResultSet rs = ps.executeQuery()) {
@@ -144,23 +145,49 @@ public class PlanTable implements PlanSource {
         }
     }
 
-    /** Records {@code sequence} as the authority's last applied upload (in the upload's transaction). */
-    public void recordSequence(Connection c, String authority, long sequence) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement(
-                "update upload_sequence set last_sequence = ?, applied_at = ? where authority_code = ?")) {
-            update.setLong(1, sequence);
-            update.setObject(2, OffsetDateTime.now(clock));
-            update.setString(3, authority);
-            if (update.executeUpdate() > 0) {
-                return;
-            }
+    /**
+     * Claims {@code sequence} as the authority's last applied upload, in the transaction of {@code c} (the upload's
+     * own): a compare-and-set on the authority's row, which then stays locked until that transaction ends. Another
+     * upload of the same authority claiming a number (its other route, another gateway on the same database) waits
+     * for it, then compares with what it committed; an upload rolled back leaves the number as it was.
+     *
+     * @return null when claimed; else the last applied number, which {@code sequence} is not after (nothing changed)
+     */
+    public Long claimSequence(Connection c, String authority, long sequence) throws SQLException {
+        if (advanceSequence(c, authority, sequence)) {
+            return null;
         }
+        Long last = lastSequence(c, authority);
+        if (last != null) {
+            return last;
+        }
+        Savepoint beforeInsert = c.setSavepoint();
         try (PreparedStatement insert = c.prepareStatement(
                 "insert into upload_sequence (authority_code, last_sequence, applied_at) values (?, ?, ?)")) {
             insert.setString(1, authority);
             insert.setLong(2, sequence);
             insert.setObject(3, OffsetDateTime.now(clock));
             insert.executeUpdate();
+            c.releaseSavepoint(beforeInsert);
+            return null;
+        } catch (SQLException e) {
+            if (!Database.refusedRow(e)) {
+                throw e;
+            }
+            // the authority's first numbered upload, inserted meanwhile by another: compare with it instead
+            c.rollback(beforeInsert);
+            return advanceSequence(c, authority, sequence) ? null : lastSequence(c, authority);
+        }
+    }
+
+    private boolean advanceSequence(Connection c, String authority, long sequence) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("update upload_sequence set last_sequence = ?, "
+                + "applied_at = ? where authority_code = ? and last_sequence < ?")) {
+            update.setLong(1, sequence);
+            update.setObject(2, OffsetDateTime.now(clock));
+            update.setString(3, authority);
+            update.setLong(4, sequence);
+            return update.executeUpdate() == 1;
         }
     }
 }

@@ -5,7 +5,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * How an upload asks to be applied, written in the upload itself so that a queue message, a dropped file and a file
@@ -22,57 +21,63 @@ public record UploadOptions(Long sequence, boolean snapshot, boolean dryRun, boo
 
     public static final UploadOptions DELTA = new UploadOptions(null, false, false, false);
 
-    private static final Pattern DIRECTIVE = Pattern.compile("(?im)^\\s*#\\s*cpis\\s*:(.*)$");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DIRECTIVE = Pattern.compile("(?im)^\\s*cpis\\s*:(.*)$");
 
-    /** The options an upload's text carries (none: a delta, applied at once). */
-    public static UploadOptions of(String text) throws PlanRowReader.UnreadableUpload {
-        if (PlanRowReader.looksLikeJson(text)) {
-            JsonNode root;
-            try {
-                root = JSON.readTree(text);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException unreadable) {
-                return DELTA; // the row reader reports it
-            }
-            if (!root.isObject()) {
-                return DELTA;
-            }
-            JsonNode seq = root.get("sequence");
-            if (seq != null && !seq.isNull() && !seq.canConvertToLong()) {
-                throw new PlanRowReader.UnreadableUpload("sequence must be a whole number");
-            }
-            return new UploadOptions(seq == null || seq.isNull() ? null : seq.asLong(),
-                    "snapshot".equalsIgnoreCase(root.path("mode").asText("")), root.path("dryRun").asBoolean(false),
-                    root.path("force").asBoolean(false));
+    /** The options of a JSON upload, from the values beside its plans (each null when absent). */
+    static UploadOptions ofJson(JsonNode sequence, JsonNode mode, JsonNode dryRun, JsonNode force)
+            throws PlanRowReader.UnreadableUpload {
+        if (sequence != null && !sequence.isNull() && !sequence.canConvertToLong()) {
+            throw new PlanRowReader.UnreadableUpload("sequence must be a whole number");
         }
-        Long sequence = null;
-        boolean snapshot = false;
-        boolean dryRun = false;
-        boolean force = false;
-        Matcher m = DIRECTIVE.matcher(text);
-        while (m.find()) {
-            for (String word : m.group(1).trim().split("\\s+")) {
-                String w = word.toLowerCase(Locale.ROOT);
-                if (w.startsWith("sequence=")) {
-                    try {
-                        sequence = Long.parseLong(w.substring("sequence=".length()));
-                    } catch (NumberFormatException e) {
-                        throw new PlanRowReader.UnreadableUpload("sequence must be a whole number: " + word);
-                    }
-                } else if (w.equals("mode=snapshot")) {
-                    snapshot = true;
-                } else if (w.equals("mode=delta")) {
-                    snapshot = false;
-                } else if (w.equals("dry-run")) {
-                    dryRun = true;
-                } else if (w.equals("force")) {
-                    force = true;
-                } else if (!w.isEmpty()) {
-                    throw new PlanRowReader.UnreadableUpload("unknown upload option '" + word
-                            + "': use sequence=N, mode=snapshot, dry-run, force");
+        return new UploadOptions(sequence == null || sequence.isNull() ? null : sequence.asLong(),
+                mode != null && "snapshot".equalsIgnoreCase(mode.asText("")),
+                dryRun != null && dryRun.asBoolean(false), force != null && force.asBoolean(false));
+    }
+
+    /** The options of a CSV upload, gathered from its comment lines as the CSV parser meets them. */
+    static final class Directives {
+        private Long sequence;
+        private boolean snapshot;
+        private boolean dryRun;
+        private boolean force;
+
+        /** @param comment the text of one or more comment lines (without their {@code #}), or null */
+        void read(String comment) throws PlanRowReader.UnreadableUpload {
+            if (comment == null) {
+                return;
+            }
+            Matcher m = DIRECTIVE.matcher(comment);
+            while (m.find()) {
+                for (String word : m.group(1).trim().split("\\s+")) {
+                    word(word);
                 }
             }
         }
-        return new UploadOptions(sequence, snapshot, dryRun, force);
+
+        private void word(String word) throws PlanRowReader.UnreadableUpload {
+            String w = word.toLowerCase(Locale.ROOT);
+            if (w.startsWith("sequence=")) {
+                try {
+                    sequence = Long.parseLong(w.substring("sequence=".length()));
+                } catch (NumberFormatException e) {
+                    throw new PlanRowReader.UnreadableUpload("sequence must be a whole number: " + word);
+                }
+            } else if (w.equals("mode=snapshot")) {
+                snapshot = true;
+            } else if (w.equals("mode=delta")) {
+                snapshot = false;
+            } else if (w.equals("dry-run")) {
+                dryRun = true;
+            } else if (w.equals("force")) {
+                force = true;
+            } else if (!w.isEmpty()) {
+                throw new PlanRowReader.UnreadableUpload("unknown upload option '" + word
+                        + "': use sequence=N, mode=snapshot, dry-run, force");
+            }
+        }
+
+        UploadOptions options() {
+            return new UploadOptions(sequence, snapshot, dryRun, force);
+        }
     }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What the uploader gets back: which upload, how many rows were accepted and rejected, and each rejected row with its
- * code and reason. {@code error} is set when the upload as a whole could not be read (then no row was applied).
+ * code and reason. {@code error} says why, when the upload was not applied as a whole (the {@code outcome}).
  * {@code sentBy} is the broker user the broker stamped on a queue upload (null for files, and for AMQP senders: see
  * {@link PlanUpload#fromQueue}).
  */
@@ -25,17 +25,21 @@ public record UploadReport(String uploadId, String authority, String source, Str
     public static final String SNAPSHOT_TOO_LARGE = "SNAPSHOT_TOO_LARGE";
     /** Nothing applied: the sender does not act for the authority. */
     public static final String REFUSED = "REFUSED";
+    /** Nothing read or applied: the upload is larger than {@code cpis.uploads.max-bytes}. */
+    public static final String TOO_LARGE = "TOO_LARGE";
+    /** Nothing applied: the upload has more rows than {@code cpis.uploads.max-rows}. */
+    public static final String TOO_MANY_ROWS = "TOO_MANY_ROWS";
+    /** Processing stopped on an internal error (not the store being unavailable, which is tried again). */
+    public static final String FAILED = "FAILED";
 
-    /** A report without the upload options (a delta, applied). */
-    public UploadReport(String uploadId, String authority, String source, String name, String sentBy, String format,
-                        String receivedAt, String completedAt, int rows, int accepted, int rejected, String error,
-                        List<RowOutcome> rejectedRows) {
-        this(uploadId, authority, source, name, sentBy, format, receivedAt, completedAt, rows, accepted, rejected,
-                error, rejectedRows, error == null ? APPLIED : UNREADABLE, null, "delta", false, List.of());
-    }
-
-    /** Where a folder upload goes once handled: {@code done}, or {@code error} when it could not be read at all. */
+    /**
+     * Where a folder upload goes once handled: {@code error} when it was not read or could not be processed
+     * (unreadable, too large, too many rows, failed), else {@code done}.
+     */
     public String folder() {
-        return UNREADABLE.equals(outcome) ? "error" : "done";
+        return switch (outcome) {
+            case UNREADABLE, TOO_LARGE, TOO_MANY_ROWS, FAILED -> "error";
+            default -> "done";
+        };
     }
 }

@@ -40,6 +40,19 @@ class GatewaySettingsTest {
         assertThat(s.broker().embedded()).isTrue();
         assertThat(s.notifications().unroutedQueue()).isEqualTo("cpis.unrouted");
         assertThat(s.demo().enabled()).isTrue();
+        assertThat(s.upload().maxBytes()).isEqualTo(50 * 1024 * 1024);
+        assertThat(s.upload().maxRows()).isEqualTo(200_000);
+    }
+
+    @Test
+    void uploadLimitsMustLetSomethingThrough() throws Exception {
+        Map<String, String> values = shipped();
+        values.put("cpis.uploads.max-bytes", "0");
+        values.put("cpis.uploads.max-rows", "-1");
+        assertThatThrownBy(() -> GatewaySettings.read(key -> Optional.ofNullable(values.get(key))))
+                .isInstanceOf(ConfigurationProblems.class)
+                .satisfies(e -> assertThat(((ConfigurationProblems) e).problems()).containsExactlyInAnyOrder(
+                        "cpis.uploads.max-bytes must be at least 1", "cpis.uploads.max-rows must be at least 1"));
     }
 
     @Test
