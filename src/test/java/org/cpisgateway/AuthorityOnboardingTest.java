@@ -141,6 +141,11 @@ class AuthorityOnboardingTest {
             assertThat(Files.readAllLines(conf.resolve("mappings/authorities.csv"))).noneMatch(l -> l.startsWith("LA903"));
             assertThat(Files.readAllLines(conf.resolve("roles.properties"))).noneMatch(l -> l.startsWith("LA903"));
             assertThat(Files.readAllLines(conf.resolve("users.properties"))).noneMatch(l -> l.startsWith("la903"));
+            // its upload routes stop at once: a retired authority's folder and queue are no longer read
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    gateway.context().getRoute("upload-folder-LA903") == null
+                            && gateway.context().getRoute("upload-queue-LA903") == null);
+            assertThat(gateway.context().getRoute("upload-folder-LA901")).isNotNull();
             assertThat(pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), CHILD))).isNotNull();
         }
     }

@@ -26,12 +26,17 @@ public class UploadRoutes implements RouteFileReloader.TemplateUser {
         this.authorities = authorities;
     }
 
-    /** Adds the routes of every authority that has none yet; returns how many authorities got routes. */
+    /**
+     * Adds the routes of every authority that has none yet and removes those of authorities no longer in the table
+     * (retired: their queue and folder stop being read at once, not at the next restart); returns how many
+     * authorities got routes.
+     */
     public synchronized int ensureAll(CamelContext context) throws Exception {
         ModelCamelContext model = (ModelCamelContext) context;
         if (model.getRouteTemplateDefinition(TEMPLATES.get(0)) == null) {
             return 0; // route tests load only some route files
         }
+        removeRetired(context);
         int added = 0;
         for (Authority authority : authorities.all()) {
             boolean any = false;
@@ -53,6 +58,28 @@ public class UploadRoutes implements RouteFileReloader.TemplateUser {
         return added;
     }
 
+    private void removeRetired(CamelContext context) throws Exception {
+        for (var route : List.copyOf(context.getRoutes())) {
+            String id = route.getRouteId();
+            for (String template : TEMPLATES) {
+                if (id.startsWith(template + "-") && !authorities.knows(id.substring(template.length() + 1))) {
+                    remove(context, id);
+                    LOG.info("Upload route {} stopped and removed: its authority is no longer in authorities.csv", id);
+                }
+            }
+        }
+    }
+
+    private static void remove(CamelContext context, String id) throws Exception {
+        ModelCamelContext model = (ModelCamelContext) context;
+        var definition = model.getRouteDefinition(id);
+        context.getRouteController().stopRoute(id);
+        context.removeRoute(id);
+        if (definition != null && model.getRouteDefinition(id) != null) {
+            model.removeRouteDefinition(definition);
+        }
+    }
+
     @Override
     public void templatesChanged(CamelContext context) throws Exception {
         ensureAll(context);
@@ -63,9 +90,7 @@ public class UploadRoutes implements RouteFileReloader.TemplateUser {
         for (var route : List.copyOf(context.getRoutes())) {
             String id = route.getRouteId();
             if (TEMPLATES.stream().anyMatch(t -> id.startsWith(t + "-"))) {
-                context.getRouteController().stopRoute(id);
-                context.removeRoute(id);
-                ((ModelCamelContext) context).removeRouteDefinition(((ModelCamelContext) context).getRouteDefinition(id));
+                remove(context, id);
             }
         }
     }
