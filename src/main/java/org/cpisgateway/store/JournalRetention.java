@@ -34,17 +34,28 @@ public class JournalRetention {
 
     /** @return how many messages were removed ({@code days} 0 or less keeps everything) */
     public int purgeOlderThan(int days) throws SQLException {
-        if (days <= 0) {
+        return purgeOlderThan(days, 0);
+    }
+
+    /**
+     * @param minutes when above 0, the age in minutes instead of {@code days}: a year compressed into a soak run
+     *                ({@code cpis.journal.retention-minutes}; never in a real deployment)
+     * @return how many messages were removed ({@code days} and {@code minutes} 0 or less keep everything)
+     */
+    public int purgeOlderThan(int days, int minutes) throws SQLException {
+        if (days <= 0 && minutes <= 0) {
             return 0;
         }
-        OffsetDateTime cutoff = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).minusDays(days);
+        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        OffsetDateTime cutoff = minutes > 0 ? now.minusMinutes(minutes) : now.minusDays(days);
         try (Connection c = dataSource.getConnection()) {
             int n = messages.deleteReceivedBefore(c, cutoff);
             int m = outbox.deleteDeliveredBefore(c, cutoff);
             VisitTable.deleteCheckedBefore(c, cutoff); // a visit is long over when its messages go
             PasAlertTable.deleteFinishedBefore(c, cutoff);
             if (n + m > 0) {
-                LOG.info("Retention: removed {} messages and {} delivered notifications older than {} days", n, m, days);
+                LOG.info("Retention: removed {} messages and {} delivered notifications older than {}", n, m,
+                        minutes > 0 ? minutes + " minutes" : days + " days");
             }
             return n;
         }
