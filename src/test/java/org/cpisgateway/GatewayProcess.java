@@ -29,6 +29,8 @@ public final class GatewayProcess implements AutoCloseable {
 
     public final int mllpPort;
     public final int brokerPort;
+    /** Its operations endpoint (health, metrics), the same at every start. */
+    public final int httpPort;
     public final Path dataDir;
     private final List<String> extra;
     private Process process;
@@ -37,6 +39,7 @@ public final class GatewayProcess implements AutoCloseable {
     public GatewayProcess(Path dataDir, String... extraProperties) throws IOException {
         this.mllpPort = RunningGateway.freePort();
         this.brokerPort = RunningGateway.freePort();
+        this.httpPort = RunningGateway.freePort();
         this.dataDir = dataDir;
         this.extra = List.of(extraProperties);
     }
@@ -59,7 +62,7 @@ public final class GatewayProcess implements AutoCloseable {
                 "-Dcpis.mllp.host=127.0.0.1",
                 "-Dcpis.mllp.port=" + mllpPort,
                 "-Dcpis.broker.acceptor=tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP",
-                "-Dcpis.http.port=" + RunningGateway.freePort(),
+                "-Dcpis.http.port=" + httpPort,
                 "-Dcpis.data.dir=" + dataDir.toAbsolutePath(),
                 // the audit log in the process's own folder, not the working folder's data/logs (where the gateway
                 // run from the project writes it): each test and benchmark run keeps its own, and it goes with it
