@@ -17,6 +17,7 @@ import org.cpisgateway.ops.CertificateExpiry;
 import org.cpisgateway.ops.GatewayMetrics;
 import org.cpisgateway.ops.OperationsView;
 import org.cpisgateway.ops.Readiness;
+import org.cpisgateway.ops.RouteErrorSupervision;
 import org.cpisgateway.reload.ReloadLog;
 
 /** The operations side: Prometheus metrics, health, the operations page's data, the log of live edits. */
@@ -51,6 +52,8 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
             routeTimers.setPolicyConfiguration(perRoute);
             context.addRoutePolicyFactory(routeTimers);
         }
+        // an Error in a route's step fails that exchange and is noted, instead of ending its consumer's thread
+        context.getCamelContextExtension().addInterceptStrategy(new RouteErrorSupervision(workers));
         Readiness readiness = new Readiness(context, store.dataSource(), broker.connectionFactory(),
                 s.healthTimeoutMs(), workers);
         workers.onEach(w -> {

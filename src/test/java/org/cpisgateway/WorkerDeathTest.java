@@ -80,4 +80,25 @@ class WorkerDeathTest {
             assertThat(received).as("the two acknowledged attendances notified, the AE one not").isEqualTo(2);
         }
     }
+
+    @Test
+    void aRouteStepThatThrowsAnErrorFailsOnlyThatExchangeAndTheRouteGoesOn() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        // a timer route of the gateway's kind (the relay's rounds, retention), its first run killed by an Error
+        gateway.context().addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:injected-fault?period=200").routeId("injected-fault").process(e -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new OutOfMemoryError("injected");
+                    }
+                });
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 3);
+        assertThat(metric("cpis_worker_deaths_total{worker=\"route:injected-fault\"}")).isEqualTo(1);
+        assertThat(metric("cpis_worker_up{worker=\"route:injected-fault\"}")).isEqualTo(1);
+        gateway.context().getRouteController().stopRoute("injected-fault");
+        gateway.context().removeRoute("injected-fault");
+    }
 }

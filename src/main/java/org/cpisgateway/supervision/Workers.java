@@ -17,21 +17,34 @@ import java.util.function.Consumer;
 public final class Workers {
 
     private final Map<String, Worker> byName = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger downCount = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Consumer<Worker>> listeners = new CopyOnWriteArrayList<>();
 
     /** The worker of that name, registered on first use. */
     public Worker worker(String name) {
         return byName.computeIfAbsent(name, n -> {
             Worker w = new Worker(n);
+            w.downCount = downCount;
             listeners.forEach(l -> l.accept(w));
             return w;
         });
+    }
+
+    /** The worker of that name, or null when none has been registered. */
+    public Worker find(String name) {
+        return byName.get(name);
     }
 
     /** Adds a worker made on its own (e.g. by a class that also runs without a registry). */
     public Worker add(Worker worker) {
         Worker known = byName.putIfAbsent(worker.name(), worker);
         if (known == null) {
+            synchronized (worker) {
+                worker.downCount = downCount;
+                if (!worker.up()) {
+                    downCount.incrementAndGet();
+                }
+            }
             listeners.forEach(l -> l.accept(worker));
             return worker;
         }
@@ -48,6 +61,11 @@ public final class Workers {
         return List.copyOf(byName.values());
     }
 
+    /** True while any worker is down (cheap: for a check made at every step of every exchange). */
+    public boolean anyDown() {
+        return downCount.get() > 0;
+    }
+
     /** The names of the workers down now; empty when all run. */
     public List<String> down() {
         return byName.values().stream().filter(w -> !w.up()).map(Worker::name).sorted().toList();
@@ -59,6 +77,7 @@ public final class Workers {
         private volatile boolean up = true;
         private volatile String lastFailure = "";
         private final LongAdder deaths = new LongAdder();
+        private java.util.concurrent.atomic.AtomicInteger downCount;
 
         public Worker(String name) {
             this.name = name;
@@ -82,15 +101,26 @@ public final class Workers {
         }
 
         /** It stopped on {@code failure}: down until {@link #running()}. */
-        public void died(Throwable failure) {
+        public synchronized void died(Throwable failure) {
             lastFailure = failure.getClass().getName();
             deaths.increment();
+            if (up && downCount != null) {
+                downCount.incrementAndGet();
+            }
             up = false;
         }
 
         /** It runs (again). */
         public void running() {
-            up = true;
+            if (up) {
+                return;
+            }
+            synchronized (this) {
+                if (!up && downCount != null) {
+                    downCount.decrementAndGet();
+                }
+                up = true;
+            }
         }
     }
 }
