@@ -19,6 +19,7 @@ import org.cpisgateway.reload.MappingReloader;
 import org.cpisgateway.reload.ReloadGate;
 import org.cpisgateway.reload.ReloadLog;
 import org.cpisgateway.reload.RouteFileReloader;
+import org.cpisgateway.supervision.Workers;
 import org.cpisgateway.upload.FolderUploads;
 import org.cpisgateway.upload.PlanUpload;
 import org.cpisgateway.upload.UploadRoutes;
@@ -91,9 +92,24 @@ final class LiveEditWiring {
         LOG.info("Live edits on: {} and {} are watched (cpis.reload.enabled)", routesDir, mappings.dir());
     }
 
+    /**
+     * Watches the folder; each change is handed to {@code onChange} on the watcher's own thread. An Error there would
+     * end that thread and every later edit would be ignored, silently: it is caught, logged with its stack trace and
+     * counted as a death of the worker {@code reload:<folder>}, and the watcher goes on (the next edit applies).
+     */
     private static void watch(CamelContext context, Path directory, ResourceReload onChange) throws Exception {
         FileWatcherResourceReloadStrategy watcher = new FileWatcherResourceReloadStrategy(directory.toString());
-        watcher.setResourceReload(onChange);
+        Workers.Worker health = context.getRegistry().lookupByNameAndType("workers", Workers.class)
+                .worker("reload:" + directory.getFileName());
+        watcher.setResourceReload((name, resource) -> {
+            try {
+                onChange.onReload(name, resource);
+                health.running();
+            } catch (Error fatal) {
+                health.died(fatal);
+                LOG.error("Applying the edit of {} failed with an Error; later edits are still watched", name, fatal);
+            }
+        });
         context.addService(watcher, true, true);
     }
 
