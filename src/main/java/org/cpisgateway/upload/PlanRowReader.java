@@ -43,8 +43,23 @@ public final class PlanRowReader {
 
     /** Thrown when the upload as a whole cannot be read. */
     public static class UnreadableUpload extends Exception {
+        private final String forLog;
+
         public UnreadableUpload(String message) {
+            this(message, message);
+        }
+
+        /**
+         * @param message for the authority's report (may quote its own upload, as a parser's message does)
+         * @param forLog  for the application log: the gateway's words and a position only, never upload content
+         */
+        public UnreadableUpload(String message, String forLog) {
             super(message);
+            this.forLog = forLog;
+        }
+
+        public String forLog() {
+            return forLog;
         }
     }
 
@@ -78,7 +93,8 @@ public final class PlanRowReader {
         try {
             return "json".equals(formatOf(in)) ? readJson(in, maxRows) : readCsv(in, maxRows);
         } catch (IOException | UncheckedIOException e) {
-            throw new UnreadableUpload("could not be read: " + e.getMessage());
+            throw new UnreadableUpload("could not be read: " + e.getMessage(), "could not be read ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -106,7 +122,8 @@ public final class PlanRowReader {
             directives.read(parser.getTrailerComment());
             return new ReadUpload("csv", directives.options(), rows);
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw new UnreadableUpload("not readable as CSV: " + e.getMessage());
+            throw new UnreadableUpload("not readable as CSV: " + e.getMessage(), "not readable as CSV ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -151,9 +168,12 @@ public final class PlanRowReader {
             }
             return new ReadUpload("json", UploadOptions.ofJson(sequence, mode, dryRun, force), rows);
         } catch (JsonProcessingException e) {
-            throw new UnreadableUpload("not readable as JSON: " + e.getOriginalMessage());
+            throw new UnreadableUpload("not readable as JSON: " + e.getOriginalMessage(), "not readable as JSON"
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr()));
         } catch (IOException e) {
-            throw new UnreadableUpload("could not be read: " + e.getMessage());
+            throw new UnreadableUpload("could not be read: " + e.getMessage(), "could not be read ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
