@@ -70,6 +70,9 @@ record BrokerWiring(BrokerSecurity security, EmbeddedBroker embedded, CachingCon
         artemis.setCacheDestinations(true);
         CachingConnectionFactory connectionFactory = new CachingConnectionFactory(artemis);
         connectionFactory.setSessionCacheSize(s.sessionCacheSize());
+        // the upload routes' listeners keep their own consumers; a consumer cached here instead outlives its listener
+        // with messages the broker already pushed to it (Artemis's consumer window), which then wait unread
+        connectionFactory.setCacheConsumers(false);
         started.add(connectionFactory::destroy);
         context.addComponent("jms", JmsComponent.jmsComponent(connectionFactory));
         return new BrokerWiring(security, broker, connectionFactory);
