@@ -119,8 +119,28 @@ public final class RunningGateway implements AutoCloseable {
         main.stop();
     }
 
+    /** Ports handed out by this test run: none is handed out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up), so that the many client connections a test opens
+     * cannot take it between this call and the server's bind, and never one handed out before in this run.
+     */
     public static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20000 + random.nextInt(12000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
+            HANDED_OUT.add(s.getLocalPort());
             return s.getLocalPort();
         }
     }
