@@ -161,16 +161,16 @@ class ClusterShapeIT {
                     lastAck = now;
                     pending = null;
                 } else {
-                    Thread.sleep(100); // AE: send again shortly
+                    Thread.sleep(100); // the PAS's own pause before sending again after an AE
                 }
-                Thread.sleep(20);
+                Thread.sleep(20); // the PAS's pace: about 40 attendances a second per connection
             } catch (InterruptedException stop) {
                 return;
             } catch (Exception lost) {
                 closeQuietly(socket);
                 socket = null;
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(200); // the PAS's own pause before connecting again
                 } catch (InterruptedException stop) {
                     return;
                 }

@@ -1,6 +1,7 @@
 package org.cpisgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.JMSContext;
-import org.cpisgateway.bench.LargeUploadBenchmark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class UploadFolderTest {
     static final Duration WITHIN = Duration.ofSeconds(60); // generous: a loaded 2-core machine
     static RunningGateway gateway;
     static Path folder;
-    static long nextNumber = 999_400_000L;
+    static final TestNhsNumbers CHILDREN = new TestNhsNumbers(999_400_000L);
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,12 +52,8 @@ class UploadFolderTest {
     }
 
     /** A valid NHS number in the 999 test range that no other test uses. */
-    static synchronized String child() {
-        String n;
-        do {
-            n = LargeUploadBenchmark.withCheckDigit(nextNumber++);
-        } while (n == null);
-        return n;
+    static String child() {
+        return CHILDREN.next();
     }
 
     static String csv(String... children) {
@@ -95,7 +91,7 @@ class UploadFolderTest {
 
     /** The one report on the named upload, once there. */
     static Path awaitReport(String name) throws Exception {
-        Await.until("the report on " + name, WITHIN, () -> reportsByName().containsKey(name));
+        await("the report on " + name).atMost(WITHIN).until(() -> reportsByName().containsKey(name));
         List<Path> reports = reportsByName().get(name);
         assertThat(reports).as("reports on %s", name).hasSize(1);
         return reports.get(0);
@@ -129,7 +125,7 @@ class UploadFolderTest {
             // the file itself beside its report, under the same kept name, and no longer in the inbox
             String kept = report.getFileName().toString().replace(".response.json", "");
             Path moved = report.resolveSibling(kept);
-            Await.until(name + " moved beside its report", WITHIN, () -> Files.exists(moved));
+            await(name + " moved beside its report").atMost(WITHIN).until(() -> Files.exists(moved));
             assertThat(Files.readString(moved)).contains(childOf.get(name));
             assertThat(folder.resolve("inbox").resolve(name)).doesNotExist();
             assertThat(plansOf(childOf.get(name))).as("plans of the child in %s", name).isEqualTo(1);
@@ -224,7 +220,8 @@ class UploadFolderTest {
         try {
             int before = StoreOutage.failures();
             drop("during-outage.csv", csv(other, unlucky));
-            Await.until("the upload tried twice while the store fails", WITHIN, () -> StoreOutage.failures() >= before + 2);
+            await("the upload tried twice while the store fails").atMost(WITHIN)
+                    .until(() -> StoreOutage.failures() >= before + 2);
             String later = child();
             drop("later.csv", csv(later));
             assertThat(JSON.readTree(awaitReport("later.csv").toFile()).path("outcome").asText()).isEqualTo("APPLIED");

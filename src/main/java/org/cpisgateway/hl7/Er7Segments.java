@@ -104,20 +104,30 @@ public final class Er7Segments {
         return null;
     }
 
+    private static final int[] NONE = new int[0];
+
     /** One segment's fields (not MSH, whose first field is the separator itself). */
     public final class Segment implements SegmentFields {
         /** Start and end (exclusive) of each field in the text: field n is 2n, 2n + 1. */
         private final int[] fields;
         /** Per field, once asked for: start and end of each repetition, so that reading them all is linear. */
-        private final java.util.Map<Integer, int[]> repetitionCuts = new java.util.HashMap<>();
+        private int[][] repetitionCuts;
 
         private Segment(int from, int to) {
             this.fields = cuts(text, from, to, field);
         }
 
         private int[] repetitionCuts(int n) {
-            return repetitionCuts.computeIfAbsent(n, f -> fields[2 * f] == fields[2 * f + 1] ? new int[0]
-                    : cuts(text, fields[2 * f], fields[2 * f + 1], repetition));
+            if (repetitionCuts == null) {
+                repetitionCuts = new int[fieldCount()][];
+            }
+            int[] cuts = repetitionCuts[n];
+            if (cuts == null) {
+                cuts = fields[2 * n] == fields[2 * n + 1] ? NONE
+                        : cuts(text, fields[2 * n], fields[2 * n + 1], repetition);
+                repetitionCuts[n] = cuts;
+            }
+            return cuts;
         }
 
         private int fieldCount() {

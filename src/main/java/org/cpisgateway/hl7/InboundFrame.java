@@ -32,11 +32,16 @@ public class InboundFrame {
         public String text() throws ca.uhn.hl7v2.HL7Exception, java.io.UnsupportedEncodingException {
             byte[] body = withCrSegmentEnds(raw);
             String text = new String(body, charset);
-            if (looksLikeXml(text) || ca.uhn.hl7v2.parser.EncodingDetector.isXmlEncoded(text)) {
+            if (looksLikeXml(text)) {
                 throw new MessageRejectedException(102, "MSH", 0, XML_REFUSED);
             }
             if (plainEr7(text)) {
                 return text; // what the pre-parser would find: ER7, and MSH-18 (read in open) already applied
+            }
+            // only what goes on to the pre-parser: whatever it would read as XML (HAPI's own test, which builds an
+            // exception for every message it declines, so it is kept off the plain path)
+            if (ca.uhn.hl7v2.parser.EncodingDetector.isXmlEncoded(text)) {
+                throw new MessageRejectedException(102, "MSH", 0, XML_REFUSED);
             }
             return new String(body, HL7Charset.getCharsetName(body, charset.name()));
         }

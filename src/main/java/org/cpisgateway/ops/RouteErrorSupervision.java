@@ -43,6 +43,9 @@ public final class RouteErrorSupervision implements InterceptStrategy {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 try {
+                    if (!workers.anyDown()) {
+                        return super.process(exchange, callback); // the usual case: nothing to note on the way back
+                    }
                     return super.process(exchange, done -> {
                         if (exchange.getException() == null) {
                             recovered(exchange);

@@ -86,7 +86,7 @@ public final class SoakRun {
         System.out.printf("%6s %9s %9s %9s %7s %7s %8s %7s %6s %8s %9s %7s%n", "minute", "sent", "acked",
                 "notified", "uploads", "rss_mb", "heap_mb", "threads", "files", "store_mb", "broker_mb", "logs_mb");
         for (int minute = 1; minute <= minutes; minute++) {
-            Thread.sleep(60_000);
+            Thread.sleep(60_000); // the sampling period
             if (minute == minutes / 2) {
                 restarting = true;
                 gateway.stop(); // SIGTERM, as systemd stops it

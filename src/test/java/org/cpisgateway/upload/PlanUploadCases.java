@@ -1,6 +1,7 @@
 package org.cpisgateway.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringReader;
@@ -15,9 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import org.cpisgateway.Await;
 import org.cpisgateway.TestDates;
-import org.cpisgateway.bench.LargeUploadBenchmark;
+import org.cpisgateway.TestNhsNumbers;
 import org.cpisgateway.core.StoreUnavailableException;
 import org.cpisgateway.store.PlanTable;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 abstract class PlanUploadCases {
 
     static final Duration WITHIN = Duration.ofSeconds(30);
-    private static long nextNumber = 999_500_000L;
+    private static final TestNhsNumbers CHILDREN = new TestNhsNumbers(999_500_000L);
 
     /** The store under test, migrated. */
     abstract DataSource store();
@@ -53,12 +53,9 @@ abstract class PlanUploadCases {
         return uploads().process(new StringReader(text), authority, "queue", "test", null);
     }
 
-    static synchronized String child() {
-        String n;
-        do {
-            n = LargeUploadBenchmark.withCheckDigit(nextNumber++);
-        } while (n == null);
-        return n;
+    /** A valid NHS number in the 999 test range that no other test uses. */
+    static String child() {
+        return CHILDREN.next();
     }
 
     static String csv(String options, String... children) {
@@ -109,8 +106,8 @@ abstract class PlanUploadCases {
             // upload 7, which would re-open the plan, arrives meanwhile
             CompletableFuture<UploadReport> older = CompletableFuture.supplyAsync(
                     () -> upload("LASEQ1", csv("# cpis: sequence=7\n", child)));
-            Await.until("upload 7 waiting for upload 8", WITHIN,
-                    () -> older.isDone() || sessionsWaitingForALock(look) > 0);
+            await("upload 7 waiting for upload 8").atMost(WITHIN)
+                    .until(() -> older.isDone() || sessionsWaitingForALock(look) > 0);
             newer.commit();
             UploadReport report = older.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
             assertThat(report.outcome()).isEqualTo(UploadReport.STALE_SEQUENCE);
