@@ -15,5 +15,5 @@ if "%1"=="check-config" cd /d "%CPIS_HOME%"
 if "%1"=="check-feed" cd /d "%CPIS_HOME%"
 if "%1"=="authority" cd /d "%CPIS_HOME%"
 if "%CPIS_AUDIT_FILE%"=="" set "CPIS_AUDIT_FILE=%CPIS_DATA_DIR%\logs\audit.log"
-"%JAVA%" %CPIS_JAVA_OPTS% -Dcpis.home="%CPIS_HOME%" -Dlogback.configurationFile="%CPIS_HOME%\conf\logback.xml" -cp "%CPIS_HOME%\lib\*" org.cpisgateway.Cli %*
+"%JAVA%" %CPIS_JAVA_OPTS% -Dcpis.home="%CPIS_HOME%" -Dlogback.configurationFile="%CPIS_HOME%\conf\logback.xml" -cp "%CPIS_HOME%\lib\*" org.cpisgateway.cli.Cli %*
 exit /b %ERRORLEVEL%

@@ -1,5 +1,7 @@
 package org.cpisgateway;
 
+import org.cpisgateway.cli.Cli;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -182,7 +184,7 @@ class AuthorityOnboardingTest {
 
     @Test
     void thePasswordIsNeverShorterThanTwelveCharacters() {
-        assertThatThrownBy(() -> new org.cpisgateway.tools.AuthorityAccounts(
+        assertThatThrownBy(() -> new org.cpisgateway.cli.AuthorityAccounts(
                 conf.resolve("mappings/authorities.csv"), conf.resolve("users.properties"),
                 conf.resolve("roles.properties")).add("LA904", "Short", "", "", "short"))
                 .hasMessageContaining("12 characters");

@@ -1,5 +1,8 @@
 package org.cpisgateway;
 
+import org.cpisgateway.cli.Cli;
+import org.cpisgateway.cli.ConfiguredProperties;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -109,10 +112,10 @@ class CheckConfigTest {
         Path conf = TestFolders.temporary("cpis-conf");
         Path properties = conf.resolve("application.properties");
         Files.copy(Path.of("conf/application.properties"), properties);
-        var lookup = Cli.CheckConfig.lookup(properties);
+        var lookup = ConfiguredProperties.lookup(properties);
         assertThat(lookup.apply("cpis.mllp.port")).contains("2575");
         Files.writeString(conf.resolve("site.properties"), "cpis.mllp.port = 3575\ncpis.http.port = lots\n");
-        lookup = Cli.CheckConfig.lookup(properties);
+        lookup = ConfiguredProperties.lookup(properties);
         assertThat(lookup.apply("cpis.mllp.port")).contains("3575");
         assertThat(lookup.apply("cpis.store.user")).contains("sa"); // the rest from the release's file
         String report = (String) checkConfig(properties)[1];

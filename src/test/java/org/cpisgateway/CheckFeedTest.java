@@ -1,5 +1,7 @@
 package org.cpisgateway;
 
+import org.cpisgateway.cli.Cli;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

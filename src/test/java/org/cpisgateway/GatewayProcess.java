@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway as its own operating-system process ({@code java ... org.cpisgateway.GatewayMain}, as README starts
+ * The gateway as its own operating-system process ({@code java ... org.cpisgateway.app.GatewayMain}, as README starts
  * it, with -D overrides for ports and the data folder), so tests can kill it with SIGKILL and start it again on the
  * same data.
  */
@@ -74,7 +74,7 @@ public final class GatewayProcess implements AutoCloseable {
         if (jvmOptions != null && !jvmOptions.isBlank()) {
             cmd.addAll(List.of(jvmOptions.trim().split("\\s+")));
         }
-        cmd.add("org.cpisgateway.GatewayMain");
+        cmd.add("org.cpisgateway.app.GatewayMain");
         Files.createDirectories(Path.of("target"));
         log = Path.of("target", "gateway-process-" + dataDir.getFileName() + "-" + (++starts) + ".log");
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -1,5 +1,7 @@
 package org.cpisgateway;
 
+import org.cpisgateway.app.GatewayConfiguration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

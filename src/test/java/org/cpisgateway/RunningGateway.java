@@ -1,8 +1,9 @@
 package org.cpisgateway;
 
+import org.cpisgateway.app.GatewayMain;
+
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,7 @@
 package org.cpisgateway;
 
+import org.cpisgateway.cli.ConfiguredProperties;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +36,7 @@ class SecretFilesTest {
         System.setProperty(SecretFiles.DIR_PROPERTY, dir.toString());
         System.setProperty("cpis.broker.user", "from-a-jvm-property");
         try {
-            var lookup = Cli.CheckConfig.lookup(Path.of("conf/application.properties"));
+            var lookup = ConfiguredProperties.lookup(Path.of("conf/application.properties"));
             assertThat(lookup.apply("cpis.store.password")).contains("from-the-secrets-folder");
             assertThat(lookup.apply("cpis.store.user")).contains("sa"); // the rest still from the file
             assertThat(lookup.apply("cpis.broker.user")).contains("from-a-jvm-property"); // a JVM property wins

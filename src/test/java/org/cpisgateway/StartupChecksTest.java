@@ -1,5 +1,7 @@
 package org.cpisgateway;
 
+import org.cpisgateway.app.GatewayMain;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -41,7 +43,7 @@ class StartupChecksTest {
                     "-Dcpis.mllp.max-connections=lots",
                     "-Dcpis.timezone=Mars/Olympus",
                     "-Dcpis.store.sync-each-commit=perhaps",
-                    "org.cpisgateway.GatewayMain");
+                    "org.cpisgateway.app.GatewayMain");
             Process gateway = new ProcessBuilder(command).redirectErrorStream(true).start();
             assertThat(gateway.waitFor(90, TimeUnit.SECONDS)).isTrue();
             String output = new String(gateway.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -88,7 +90,7 @@ class StartupChecksTest {
     void jsonLogsAreOneObjectPerLine() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", GatewayProcess.runtimeClasspath(), "-Dcpis.data.dir=" + TestFolders.temporary("cpis-json"),
-                "-Dcpis.timezone=Mars/Olympus", "org.cpisgateway.GatewayMain");
+                "-Dcpis.timezone=Mars/Olympus", "org.cpisgateway.app.GatewayMain");
         builder.environment().put("CPIS_LOG_FORMAT", "json");
         Process gateway = builder.redirectErrorStream(true).start();
         assertThat(gateway.waitFor(90, TimeUnit.SECONDS)).isTrue();

@@ -58,7 +58,7 @@ public final class BrokerSecurity {
             read(file).forEach((user, password) -> {
                 if (!PasswordMaskingUtil.isEncMasked(password)) {
                     throw new IllegalStateException(file + ": the password of user '" + user + "' is not hashed. "
-                            + "Hash it with: mvn -q exec:java -Dexec.mainClass=org.cpisgateway.tools.HashPassword");
+                            + "Hash it with: bin/cpis-gateway hash-password");
                 }
             });
         }

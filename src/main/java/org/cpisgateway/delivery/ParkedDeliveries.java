@@ -14,7 +14,7 @@ import org.apache.camel.Header;
 import org.cpisgateway.core.Authorities;
 import org.cpisgateway.core.DeliveryChannel;
 import org.cpisgateway.core.IsoTime;
-import org.cpisgateway.ops.OperationsAccess;
+import org.cpisgateway.http.OperationsAccess;
 import org.cpisgateway.store.DeliveryTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

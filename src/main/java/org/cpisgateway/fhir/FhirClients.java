@@ -5,8 +5,8 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import org.cpisgateway.mapping.CareSettingDirectory;
-import org.cpisgateway.ops.Logins;
-import org.cpisgateway.ops.OperatorAuthentication;
+import org.cpisgateway.http.Logins;
+import org.cpisgateway.http.OperatorAuthentication;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**

@@ -1,5 +1,8 @@
 package org.cpisgateway.ops;
 
+import org.cpisgateway.http.OperationsAccess;
+import org.cpisgateway.http.OperatorAuthentication;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package org.cpisgateway.ops;
 
+import org.cpisgateway.http.OperationsAccess;
+
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -283,7 +283,7 @@ public class AttendanceJournal {
                         replayed++;
                     } catch (SQLException e) {
                         c.rollback(sp);
-                        if (!MessageLog.isDuplicateKey(e)) {
+                        if (!SqlErrors.isDuplicateKey(e)) {
                             throw e;
                         }
                     }
@@ -464,7 +464,7 @@ public class AttendanceJournal {
                     duplicate.add(false);
                     logged.add(p.rows());
                 } catch (SQLException e) {
-                    if (!MessageLog.isDuplicateKey(e)) {
+                    if (!SqlErrors.isDuplicateKey(e)) {
                         throw e;
                     }
                     if (!each) {

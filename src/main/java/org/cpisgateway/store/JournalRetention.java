@@ -50,6 +50,7 @@ public class JournalRetention {
         OffsetDateTime cutoff = minutes > 0 ? now.minusMinutes(minutes) : now.minusDays(days);
         try (Connection c = dataSource.getConnection()) {
             int n = messages.deleteReceivedBefore(c, cutoff);
+            DeliveryTable.deleteDeliveredBefore(c, cutoff); // a notification's deliveries go before it
             int m = outbox.deleteDeliveredBefore(c, cutoff);
             VisitTable.deleteCheckedBefore(c, cutoff); // a visit is long over when its messages go
             PasAlertTable.deleteFinishedBefore(c, cutoff);

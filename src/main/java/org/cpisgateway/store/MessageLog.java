@@ -16,7 +16,6 @@ import javax.sql.DataSource;
 
 import org.cpisgateway.core.IsoTime;
 
-
 /**
  * The {@code inbound_message} table: every message received, its raw bytes as they came off the wire, the ACK sent
  * and the outcome. A final answer carries the message's dedupe key (sending facility | control ID), so a re-send gets
@@ -166,15 +165,6 @@ public class MessageLog {
             ps.setObject(1, cutoff);
             return ps.executeUpdate();
         }
-    }
-
-    static boolean isDuplicateKey(SQLException e) {
-        for (SQLException x = e; x != null; x = x.getNextException()) {
-            if (x.getSQLState() != null && x.getSQLState().startsWith("23")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static String cut(String s, int max) {

@@ -53,7 +53,7 @@ public class OutboxTable {
             return true;
         } catch (SQLException e) {
             c.rollback(sp); // another gateway recorded it a moment ago
-            if (MessageLog.isDuplicateKey(e)) {
+            if (SqlErrors.isDuplicateKey(e)) {
                 return false;
             }
             throw e;
@@ -140,7 +140,6 @@ public class OutboxTable {
 
     /** Removes delivered notifications created before {@code cutoff}; pending ones are always kept. */
     int deleteDeliveredBefore(Connection c, OffsetDateTime cutoff) throws SQLException {
-        DeliveryTable.deleteDeliveredBefore(c, cutoff);
         try (PreparedStatement ps = c.prepareStatement(
                 "delete from notification_outbox where sent_at is not null and created_at < ?")) {
             ps.setObject(1, cutoff);

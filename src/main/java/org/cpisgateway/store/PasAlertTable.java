@@ -61,7 +61,7 @@ public class PasAlertTable {
             ps.executeUpdate();
         } catch (SQLException e) {
             c.rollback(sp);
-            if (!MessageLog.isDuplicateKey(e)) {
+            if (!SqlErrors.isDuplicateKey(e)) {
                 throw e;
             }
         }

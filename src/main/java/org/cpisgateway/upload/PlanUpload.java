@@ -146,10 +146,10 @@ public class PlanUpload {
         try {
             format = PlanRowReader.formatOf(in);
             upload = PlanRowReader.read(in, maxRows);
-        } catch (java.io.IOException | PlanRowReader.UnreadableUpload e) {
+        } catch (java.io.IOException | UnreadableUpload e) {
             // a parser's message can quote the upload (NHS numbers): the log gets the gateway's words and a position
             LOG.warn("Upload {} ({} {}) from authority {} unreadable: {}", uploadId, source, loggable(name), authority,
-                    e instanceof PlanRowReader.UnreadableUpload u ? u.forLog() : e.getClass().getSimpleName());
+                    e instanceof UnreadableUpload u ? u.forLog() : e.getClass().getSimpleName());
             return new UploadReport(uploadId, authority, source, name, sentBy, format, receivedAt, now(), 0, 0, 0,
                     e.getMessage(), List.of(), UploadReport.UNREADABLE, null, null, false, List.of());
         } catch (PlanRowReader.TooManyRows e) {

@@ -25,9 +25,9 @@ public record UploadOptions(Long sequence, boolean snapshot, boolean dryRun, boo
 
     /** The options of a JSON upload, from the values beside its plans (each null when absent). */
     static UploadOptions ofJson(JsonNode sequence, JsonNode mode, JsonNode dryRun, JsonNode force)
-            throws PlanRowReader.UnreadableUpload {
+            throws UnreadableUpload {
         if (sequence != null && !sequence.isNull() && !sequence.canConvertToLong()) {
-            throw new PlanRowReader.UnreadableUpload("sequence must be a whole number");
+            throw new UnreadableUpload("sequence must be a whole number");
         }
         return new UploadOptions(sequence == null || sequence.isNull() ? null : sequence.asLong(),
                 mode != null && "snapshot".equalsIgnoreCase(mode.asText("")),
@@ -42,7 +42,7 @@ public record UploadOptions(Long sequence, boolean snapshot, boolean dryRun, boo
         private boolean force;
 
         /** @param comment the text of one or more comment lines (without their {@code #}), or null */
-        void read(String comment) throws PlanRowReader.UnreadableUpload {
+        void read(String comment) throws UnreadableUpload {
             if (comment == null) {
                 return;
             }
@@ -54,13 +54,13 @@ public record UploadOptions(Long sequence, boolean snapshot, boolean dryRun, boo
             }
         }
 
-        private void word(String word) throws PlanRowReader.UnreadableUpload {
+        private void word(String word) throws UnreadableUpload {
             String w = word.toLowerCase(Locale.ROOT);
             if (w.startsWith("sequence=")) {
                 try {
                     sequence = Long.parseLong(w.substring("sequence=".length()));
                 } catch (NumberFormatException e) {
-                    throw new PlanRowReader.UnreadableUpload("sequence must be a whole number: " + word);
+                    throw new UnreadableUpload("sequence must be a whole number: " + word);
                 }
             } else if (w.equals("mode=snapshot")) {
                 snapshot = true;
@@ -71,7 +71,7 @@ public record UploadOptions(Long sequence, boolean snapshot, boolean dryRun, boo
             } else if (w.equals("force")) {
                 force = true;
             } else if (!w.isEmpty()) {
-                throw new PlanRowReader.UnreadableUpload("unknown upload option '" + word
+                throw new UnreadableUpload("unknown upload option '" + word
                         + "': use sequence=N, mode=snapshot, dry-run, force");
             }
         }

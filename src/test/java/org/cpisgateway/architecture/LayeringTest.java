@@ -3,21 +3,61 @@ package org.cpisgateway.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import org.junit.jupiter.api.Test;
 
 /**
- * The house the code lives in (docs/design.md draws it), checked on every build: the CP-IS rules in
- * {@code core} at the bottom, free of any framework; each adapter above it importing only what is below it; no
- * package cycles.
+ * The house the code lives in (docs/design.md draws it), checked on every build. Every package of
+ * {@code org.cpisgateway} stands on one floor of {@link #FLOORS}, and may use only the floors below it: no import
+ * runs upward, so there are no cycles between packages, and none between files ({@link #noFileCycles}). The CP-IS
+ * rules in {@code core} stand on the ground, free of any framework.
  */
 @AnalyzeClasses(packages = "org.cpisgateway", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
 
-    /** The domain core needs nothing but the JDK: no Camel, HAPI, JDBC, Jackson, logging or anything of ours above. */
+    /**
+     * The floors, from the top down: what a floor may use stands below it. A new package must be given a floor here
+     * ({@link #everyPackageHasAFloor}).
+     */
+    static final List<String> FLOORS = List.of(
+            "cli",         // bin/cpis-gateway: one class per subcommand
+            "app",         // start-up: settings, one wiring per area, the Camel configuration
+            "mllp",        // the MLLP listeners and their TLS
+            "fhir",        // the FHIR API and FHIR notifications
+            "delivery",    // notifications to authorities' queues, webhooks, folders, SFTP, mail
+            "upload",      // plan uploads from authorities
+            "ops",         // operations views, readiness, metrics, authority read-back
+            "inbound",     // the attendance flow: HL7 in, flag check, ACK out
+            "pasalert",    // alerts back to a PAS
+            "broker",      // the embedded Artemis broker and its security
+            "reload",      // live edits of routes and mappings
+            "store",       // the flag store, journal, outbox and logs
+            "notify",      // the notification a council receives
+            "ack",         // the HL7 ACK
+            "hl7",         // reading HL7 v2
+            "mapping",     // the tables integrators edit
+            "http",        // HTTP logins, throttling, roles
+            "config",      // typed settings
+            "supervision", // the workers' registry
+            "logging",     // patient data masking in logs
+            "core");       // the CP-IS rules: no framework
+
     @ArchTest
     static final ArchRule coreImportsNoFramework = classes().that().resideInAPackage("org.cpisgateway.core..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("org.cpisgateway.core..", "java.lang..",
@@ -27,49 +67,42 @@ class LayeringTest {
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("org.cpisgateway.(*)..").should().beFreeOfCycles();
 
+    /** No two files (top-level classes with their nested ones) use each other, directly or round a loop. */
     @ArchTest
-    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("core").definedBy("org.cpisgateway.core..")
-            .layer("supervision").definedBy("org.cpisgateway.supervision..")
-            .layer("logging").definedBy("org.cpisgateway.logging..")
-            .layer("config").definedBy("org.cpisgateway.config..")
-            .layer("mapping").definedBy("org.cpisgateway.mapping..")
-            .layer("hl7").definedBy("org.cpisgateway.hl7..")
-            .layer("ack").definedBy("org.cpisgateway.ack..")
-            .layer("notify").definedBy("org.cpisgateway.notify..")
-            .layer("store").definedBy("org.cpisgateway.store..")
-            .layer("inbound").definedBy("org.cpisgateway.inbound..")
-            .layer("ops").definedBy("org.cpisgateway.ops..")
-            .layer("delivery").definedBy("org.cpisgateway.delivery..")
-            .layer("broker").definedBy("org.cpisgateway.broker..")
-            .layer("reload").definedBy("org.cpisgateway.reload..")
-            .layer("upload").definedBy("org.cpisgateway.upload..")
-            .layer("tools").definedBy("org.cpisgateway.tools..")
-            .layer("feed").definedBy("org.cpisgateway.feed..")
-            .layer("fhir").definedBy("org.cpisgateway.fhir..")
-            .layer("pasalert").definedBy("org.cpisgateway.pasalert..")
-            .layer("app").definedBy("org.cpisgateway")
-            .whereLayer("app").mayNotBeAccessedByAnyLayer()
-            .whereLayer("logging").mayNotBeAccessedByAnyLayer()
-            .whereLayer("tools").mayOnlyBeAccessedByLayers("app")
-            .whereLayer("feed").mayOnlyBeAccessedByLayers("app")
-            .whereLayer("fhir").mayOnlyBeAccessedByLayers("app")
-            .whereLayer("pasalert").mayOnlyBeAccessedByLayers("inbound", "app")
-            .whereLayer("upload").mayOnlyBeAccessedByLayers("app")
-            .whereLayer("reload").mayOnlyBeAccessedByLayers("upload", "app")
-            .whereLayer("broker").mayOnlyBeAccessedByLayers("upload", "app")
-            .whereLayer("delivery").mayOnlyBeAccessedByLayers("app")
-            .whereLayer("ops").mayOnlyBeAccessedByLayers("delivery", "fhir", "app")
-            .whereLayer("inbound").mayOnlyBeAccessedByLayers("ops", "feed", "app")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("inbound", "ops", "delivery", "upload", "fhir", "pasalert", "app")
-            .whereLayer("notify").mayOnlyBeAccessedByLayers("store", "inbound", "delivery", "fhir", "app")
-            .whereLayer("ack").mayOnlyBeAccessedByLayers("inbound", "feed", "app")
-            .whereLayer("hl7").mayOnlyBeAccessedByLayers("ack", "notify", "store", "inbound", "ops", "feed", "fhir", "pasalert",
-                    "app")
-            .whereLayer("mapping").mayOnlyBeAccessedByLayers("hl7", "upload", "reload", "tools", "fhir", "pasalert", "app")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("app")
-            .whereLayer("supervision").mayOnlyBeAccessedByLayers("store", "ops", "delivery", "upload", "reload",
-                    "inbound", "app");
+    static final ArchRule noFileCycles = slices().assignedFrom(new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+            if (!javaClass.getPackageName().startsWith("org.cpisgateway")) {
+                return SliceIdentifier.ignore();
+            }
+            JavaClass top = javaClass;
+            while (top.getEnclosingClass().isPresent()) {
+                top = top.getEnclosingClass().get();
+            }
+            return SliceIdentifier.of(top.getName());
+        }
+
+        @Override
+        public String getDescription() {
+            return "files of org.cpisgateway";
+        }
+    }).should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule floors = floorRule();
+
+    private static ArchRule floorRule() {
+        LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers();
+        for (String floor : FLOORS) {
+            layers = layers.layer(floor).definedBy("org.cpisgateway." + floor + "..");
+        }
+        for (int i = 0; i < FLOORS.size(); i++) {
+            String[] above = FLOORS.subList(0, i).toArray(String[]::new);
+            layers = i == 0 ? layers.whereLayer(FLOORS.get(0)).mayNotBeAccessedByAnyLayer()
+                    : layers.whereLayer(FLOORS.get(i)).mayOnlyBeAccessedByLayers(above);
+        }
+        return layers.because("a package uses only the floors below it, so no import runs upward");
+    }
 
     /** Camel stays in the adapters that talk to it: the rules, the mapping tables and the HL7 model never see it. */
     @ArchTest
@@ -78,4 +111,21 @@ class LayeringTest {
                     "org.cpisgateway.mapping..", "org.cpisgateway.ack..", "org.cpisgateway.notify..",
                     "org.cpisgateway.store..", "org.cpisgateway.config..")
             .should().onlyDependOnClassesThat().resideOutsideOfPackage("org.apache.camel..");
+
+    /** Nothing in the root package, and no package without a floor (it would escape the floor rule). */
+    @Test
+    void everyPackageHasAFloor() {
+        JavaClasses ours = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.cpisgateway");
+        Set<String> unplaced = new TreeSet<>();
+        for (JavaClass c : ours) {
+            String rest = c.getPackageName().equals("org.cpisgateway") ? ""
+                    : c.getPackageName().substring("org.cpisgateway.".length());
+            String top = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
+            if (!FLOORS.contains(top)) {
+                unplaced.add(c.getName());
+            }
+        }
+        assertThat(new ArrayList<>(unplaced)).as("classes outside every floor").isEmpty();
+    }
 }

@@ -24,7 +24,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.support.PluginHelper;
-import org.cpisgateway.GatewayConfiguration;
+import org.cpisgateway.app.GatewayConfiguration;
 import org.cpisgateway.core.Plan;
 import org.cpisgateway.store.PlanFile;
 import org.cpisgateway.store.PlanTable;

@@ -1,5 +1,7 @@
 package org.cpisgateway.ops;
 
+import org.cpisgateway.http.GuardedHttpServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;

@@ -17,7 +17,7 @@ class UnreadableUploadLogTest {
     @Test
     void jacksonsQuoteOfTheUploadStaysOutOfTheLogLine() throws Exception {
         BufferedReader json = new BufferedReader(new StringReader("[{\"nhs_number\": 9990000018TESTCHILD}]"));
-        PlanRowReader.UnreadableUpload e = catchThrowableOfType(PlanRowReader.UnreadableUpload.class,
+        UnreadableUpload e = catchThrowableOfType(UnreadableUpload.class,
                 () -> PlanRowReader.read(json, 100));
         assertThat(e.getMessage()).startsWith("not readable as JSON");
         assertThat(e.forLog()).startsWith("not readable as JSON at line 1, column")

@@ -1,0 +1,31 @@
+package org.cpisgateway.app;
+
+import java.time.Clock;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.apache.camel.CamelContext;
+import org.cpisgateway.config.GatewaySettings;
+import org.cpisgateway.fhir.FhirApi;
+import org.cpisgateway.fhir.FhirClients;
+import org.cpisgateway.fhir.FhirResources;
+import org.cpisgateway.store.AuthorityRecords;
+
+/**
+ * The FHIR R4 API of routes/fhir.camel.yaml: care settings' systems (operations users with a care-setting role)
+ * search flags, authorities' systems (broker users) search the accesses to their children.
+ */
+final class FhirWiring {
+
+    private FhirWiring() {
+    }
+
+    static void wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
+                     InboundWiring.Checking checking, HttpAccessWiring.Users users, Clock clock) {
+        FhirContext fhir = FhirContext.forR4Cached();
+        FhirClients clients = new FhirClients(users.fhirLogins(), mappings.settings(), mappings.authorities()::knows);
+        context.getRegistry().bind("fhirApi", new FhirApi(fhir, clients,
+                new FhirResources(mappings.authorities(), s.check().zone()), checking.rules(), checking.notifications(),
+                store.journal(), new AuthorityRecords(store.dataSource(), s.check().zone()), clock, BuildInfo.version(),
+                s.http().publicBaseUrl(), s.http().pageSize(), s.http().maxPageSize()));
+    }
+}
