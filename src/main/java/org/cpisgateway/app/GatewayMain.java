@@ -68,7 +68,7 @@ public final class GatewayMain {
     /** A gateway that asks {@code clock} for the time (tests give it one of their own). */
     public static Main create(java.time.Clock clock) {
         // H2's shared cache of values costs a hash and a soft-referenced array lookup for every value it reads or
-        // writes (4% of the gateway's CPU under load); the gateway's values are short-lived, so it only adds work
+        // writes (a visible share of the CPU under load); the gateway's values are short-lived, so it only adds work
         if (System.getProperty("h2.objectCache") == null) {
             System.setProperty("h2.objectCache", "false");
         }

@@ -61,10 +61,9 @@ public class EmbeddedBroker {
                 .setJMXManagementEnabled(false)
                 .setJournalType(JournalType.NIO)
                 // each durable write goes to the disk and is synced as it comes, instead of waiting in a buffer for
-                // Artemis's flush timer (3.3 ms for NIO): the gateway's sends come one at a time (the relay is the one
-                // sender), so the timer batched nothing and capped them near 300 a second; and the timer thread,
-                // once it finds sleeping imprecise (a busy CPU, a VM), spins through every wait on the CPU the MLLP
-                // threads need
+                // Artemis's flush timer: the gateway's sends come one at a time (the relay is the one sender), so the
+                // timer batched nothing and allowed one send per tick; and the timer thread, once it finds sleeping
+                // imprecise (a busy CPU, a VM), spins through every wait on the CPU the MLLP threads need
                 .setJournalBufferTimeout_NIO(0)
                 .setJournalDirectory(dataDir.resolve("journal").toString())
                 .setBindingsDirectory(dataDir.resolve("bindings").toString())

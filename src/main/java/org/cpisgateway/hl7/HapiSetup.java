@@ -32,7 +32,7 @@ public final class HapiSetup {
     /**
      * The v2.5 model, except that Z-segments (site-defined: ZU1, ZCS, ...) become generic segments at once. HAPI
      * otherwise searches the class path for a class for every Z-segment of every message, finds none and does not
-     * remember it: 7% of the gateway's CPU in a profile of the benchmark.
+     * remember it: a visible share of the gateway's CPU in a profile under load.
      */
     static final class ZSegmentsAreGeneric extends CanonicalModelClassFactory {
         ZSegmentsAreGeneric() {

@@ -87,9 +87,9 @@ public final class WriteAheadLog implements AutoCloseable {
         // thread switches per batch). Compaction is off (0 files): it would take the journal's write lock inside an
         // append that holds its read lock; it is not needed either, as every record is forgotten within a checkpoint
         // or two, so whole files become free and are reused: up to 4 files are kept for reuse (a pool of 2 deleted
-        // nearly every freed file, so each next file was made anew, 33 MB of zeros written and synced).
+        // nearly every freed file, so each next file was made anew, a whole file of zeros written and synced).
         // The next file is made ready on a thread of its own (fileMaker), as the journal does by default: when the
-        // writer did it, the ACKs of every connection waited behind it (about 130 ms, every 10-20 s under load).
+        // writer did it, the ACKs of every connection waited behind it each time the log moved to a new file.
         JournalImpl journal = new JournalImpl(new OrderedExecutorFactory(Runnable::run), fileSize, 2, 4, 0, 30,
                 new NIOSequentialFileFactory(dir.toFile(), false, fileSize, 0, 1, false), "cpis-wal", "wal", 1, 0);
         try {

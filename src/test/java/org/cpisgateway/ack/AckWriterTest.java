@@ -26,7 +26,7 @@ import org.cpisgateway.core.CareSetting;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ACK is written as text (not built through HAPI's model: that was 17% of the gateway's CPU under load), so
+ * The ACK is written as text (not built through HAPI's model: that was a large share of the CPU under load), so
  * HAPI's own parser and encoder are the reference: parsing our ACK and encoding it again must give the same text,
  * and every field must read back as what we meant, delimiters in the data included.
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded broker's journal writes and syncs each durable write as it comes, with no flush timer: Artemis's NIO
- * timer held every send of the gateway's one sender for up to 3.3 ms, and its thread, once it found sleeping
+ * timer held every send of the gateway's one sender for up to a tick, and its thread, once it found sleeping
  * imprecise (a loaded CPU, a VM), spun through each wait (Artemis logs that switch at DEBUG only). Persistent sends
  * are still on disk when they return: they are all there after a restart.
  */

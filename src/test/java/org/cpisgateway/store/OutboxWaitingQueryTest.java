@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The relay's query for one authority's waiting notifications reads the rows it returns and stops, however long the
  * backlog: through the index on (sent_at, authority_code, id), in its order. Before, the embedded store read every
  * unsent row of the authority (and with few authorities, of every authority) and sorted them to keep the first 200,
- * so draining a backlog cost backlog squared (docs/benchmark.md). Few authorities are the usual case (a trust sends to
+ * so draining a backlog cost backlog squared (docs/archive/benchmark-history.md). Few authorities are the usual case (a trust sends to
  * a handful of councils) and the one the store's planner got wrong, with statistics as a long-running store has them.
  */
 class OutboxWaitingQueryTest {
