@@ -232,10 +232,10 @@ public class FeedWatch extends ServiceSupport {
         if (v.silent() && (previous == null || !previous.silent())) {
             LOG.warn("Feed silent: care setting {} has sent nothing for {} min (last message {}); {} (check its PAS "
                     + "interface, firewall and outbound queue)", w.code, v.age().toMinutes(),
-                    IsoTime.of(w.last.get().atOffset(ZoneOffset.UTC)), why(v, w.threshold));
+                    IsoTime.of(w.last.get().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)), why(v, w.threshold));
         } else if (previous != null && previous.silent() && !v.silent()) {
             LOG.info("Feed resumed: care setting {} sends again (last message {})", w.code,
-                    IsoTime.of(w.last.get().atOffset(ZoneOffset.UTC)));
+                    IsoTime.of(w.last.get().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)));
         } else if (previous != null && before == FeedSilence.State.NOT_YET_LIVE
                 && v.state() != FeedSilence.State.NOT_YET_LIVE) {
             LOG.info("Feed live: care setting {} sent its first message", w.code);
