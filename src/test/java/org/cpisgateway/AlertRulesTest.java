@@ -49,6 +49,7 @@ class AlertRulesTest {
     void theRulesWatchTheMetricsTheyAreMeantTo() throws Exception {
         assertThat(metricsWatched()).containsExactlyInAnyOrder("cpis_acks_total", "cpis_delivery_oldest_undelivered_seconds",
                 "cpis_delivery_parked", "cpis_up", "cpis_tls_certificate_expiry_seconds", "cpis_worker_deaths_total",
-                "cpis_worker_up", "cpis_mllp_closed_total");
+                "cpis_worker_up", "cpis_mllp_closed_total", "cpis_feed_last_message_age_seconds", "cpis_feed_silent",
+                "cpis_feed_live");
     }
 }

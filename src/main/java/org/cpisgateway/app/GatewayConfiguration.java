@@ -66,6 +66,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings,
                 s.notifications().unroutedQueue(),
                 s.mllp().tls().enabled() || s.operations().httpTls() ? s.mllp().tls() : null, clock, workers);
+        FeedWiring.wire(context, s.feeds(), mappings, store, operations, clock, workers);
         HttpAccessWiring.Users users = HttpAccessWiring.wire(context, s, clock, store, mappings,
                 operations.metrics());
         InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);

@@ -10,7 +10,8 @@ import java.util.function.Function;
  */
 public record GatewaySettings(CheckSettings check, MllpSettings mllp, StoreSettings store, BrokerSettings broker,
                               NotifySettings notifications, UploadSettings upload, OperationsSettings operations,
-                              DemoSettings demo, DeliverySettings delivery, HttpSettings http) {
+                              DemoSettings demo, DeliverySettings delivery, HttpSettings http,
+                              FeedSettings feeds) {
 
     /**
      * Reads every area. Bad or missing values are noted in the reader (its {@link SettingsReader#throwIfAny} reports
@@ -19,7 +20,7 @@ public record GatewaySettings(CheckSettings check, MllpSettings mllp, StoreSetti
     public static GatewaySettings read(SettingsReader r) {
         return new GatewaySettings(CheckSettings.read(r), MllpSettings.read(r), StoreSettings.read(r),
                 BrokerSettings.read(r), NotifySettings.read(r), UploadSettings.read(r), OperationsSettings.read(r),
-                DemoSettings.read(r), DeliverySettings.read(r), HttpSettings.read(r));
+                DemoSettings.read(r), DeliverySettings.read(r), HttpSettings.read(r), FeedSettings.read(r));
     }
 
     /** Reads every area; throws {@link ConfigurationProblems} naming every bad or missing value. */

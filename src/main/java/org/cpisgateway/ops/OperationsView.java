@@ -33,6 +33,7 @@ public class OperationsView {
     private final String version;
     private final String unroutedQueue;
     private volatile java.util.function.Supplier<List<?>> deliveries = List::of;
+    private volatile java.util.function.Supplier<List<?>> feeds = List::of;
 
     public OperationsView(CamelContext context, MessageLog messages, OutboxTable outbox, PasAlertTable pasAlerts,
                           Readiness readiness, java.time.Clock clock, String version, String unroutedQueue) {
@@ -67,6 +68,7 @@ public class OperationsView {
         }
         summary.put("notifications", notifications);
         summary.put("deliveries", deliveries.get());
+        summary.put("feeds", feeds.get());
         PasAlertTable.Counts alerts = pasAlerts.counts();
         summary.put("pasAlerts", Map.of("sent", alerts.sent(), "waiting", alerts.waiting(), "gaveUp", alerts.gaveUp()));
         summary.put("routes", routes());
@@ -77,6 +79,11 @@ public class OperationsView {
     /** Where the delivery view comes from: each authority's channels, counted by the delivery status. */
     public void showDeliveries(java.util.function.Supplier<List<?>> rows) {
         this.deliveries = rows;
+    }
+
+    /** Where the feeds view comes from: per care setting, its state, last message and usual traffic now. */
+    public void showFeeds(java.util.function.Supplier<List<?>> rows) {
+        this.feeds = rows;
     }
 
     /** Per authority and channel: delivered in 24 h, waiting, retrying, parked, oldest waiting, last reason. */
