@@ -17,7 +17,7 @@ import org.cpisgateway.cli.TestResults.Outcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "safety-report", description = "Write the hazard log (safety/hazard-log.yaml) as one readable "
+@Command(name = "safety-report", mixinStandardHelpOptions = true, description = "Write the hazard log (safety/hazard-log.yaml) as one readable "
         + "HTML or Markdown file, with beside each test that evidences a control its latest result (passed, "
         + "failed, skipped, or not run) and the time of its report, read from the build's surefire and failsafe "
         + "reports. Exits 1 when the hazard log has a problem, or with --strict when a test did not pass. It "
