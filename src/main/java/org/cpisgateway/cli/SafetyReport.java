@@ -144,7 +144,7 @@ final class SafetyReport {
                 .append("padding:.25rem .5rem;vertical-align:top;text-align:left}\n")
                 .append(".note{background:#fff4ce;border-left:4px solid #c90;padding:.5rem 1rem}\n")
                 .append(".passed{color:#060}.failed{color:#b00;font-weight:bold}.skipped{color:#850}")
-                .append(".not-run{color:#b00}\n")
+                .append(".not-run{color:#b00}.passed,.failed,.skipped,.not-run{white-space:nowrap}\n")
                 .append(".r1,.r2{background:#cfe8cf}.r3{background:#fff0b3}.r4,.r5{background:#f4c2c2}\n")
                 .append("code{font-size:.9em}\n</style>\n</head>\n<body>\n");
         b.append("<h1>").append(esc(log.system())).append(" hazard log: safety report</h1>\n");
