@@ -188,6 +188,17 @@ class DistributionIT {
         assertThat(verdicts).contains("adt-a04-flagged.hl7#1").contains("LOOKUP").contains("messages: 1")
                 .doesNotContain("logback");
 
+        // the hazard log ships, and is reported from the release with this build's test results
+        Path safetyReport = home.getParent().resolve("safety-report.html");
+        Process safety = command(Map.of(), "safety-report", "--reports",
+                Path.of("target/surefire-reports").toAbsolutePath().toString(), "--out", safetyReport.toString())
+                .redirectErrorStream(true).start();
+        String written = new String(safety.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(safety.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(safety.exitValue()).as(written).isZero();
+        assertThat(home.resolve("safety/hazard-log.yaml")).exists();
+        assertThat(Files.readString(safetyReport)).contains("HAZ-001").contains(home.toRealPath().resolve("safety").toString());
+
         Process usage = command(Map.of(), "no-such-command").redirectErrorStream(true).start();
         assertThat(usage.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(usage.exitValue()).isEqualTo(2);

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "CP-IS flag checks for hospital ADT feeds: HL7 v2 over MLLP in, ACK with the flag out, "
                 + "notifications to local authorities.",
         subcommands = {RunCommand.class, SendCommand.class, ReadQueueCommand.class, HashPasswordCommand.class,
-                CheckConfigCommand.class, CheckFeedCommand.class, AuthorityCommand.class})
+                CheckConfigCommand.class, CheckFeedCommand.class, AuthorityCommand.class,
+                SafetyReportCommand.class})
 public final class Cli {
 
     public static void main(String[] args) {
