@@ -82,7 +82,7 @@ public class MappingReloader {
             return true;
         } catch (Exception e) {
             rememberRefused(fileName);
-            String reason = RouteFileReloader.describe(e);
+            String reason = RouteFileCheck.describe(e);
             reloadLog.refused(name, reason);
             LOG.error("Mapping table {} refused, the table in use is unchanged: {}", name, reason);
             return false;

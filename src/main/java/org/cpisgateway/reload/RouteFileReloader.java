@@ -1,5 +1,8 @@
 package org.cpisgateway.reload;
 
+import static org.cpisgateway.reload.RouteFileCheck.describe;
+import static org.cpisgateway.reload.RouteFileCheck.isFrom;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.ModelCamelContext;
@@ -19,9 +21,6 @@ import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Camel's own route reload stops and removes every route by default; here one file is reloaded at a time: the new
  * text is parsed first (a YAML error is refused before anything stops), then that file's routes are stopped
  * gracefully (in-flight exchanges finish; callers of a {@code direct:} endpoint wait for it to come back) and the new
- * ones are added and started. If they do not start (unknown bean, bad endpoint), they are removed and the last good
- * text of the file is put back, so the previous version keeps running. The MLLP listeners are not in {@code routes/}
+ * ones are added and started. Before anything stops, the edited file must pass {@link RouteFileCheck} (the check
+ * {@code check-config} makes, here against the running gateway). If the new routes do not start, they are removed
+ * and the last good text of the file is put back, so the previous version keeps running. The MLLP listeners are not in {@code routes/}
  * (see {@code MllpListeners}), so no route reload ever closes a PAS connection.
  */
 public class RouteFileReloader {
@@ -67,19 +67,15 @@ public class RouteFileReloader {
     /** Remembers the text each route file had when the gateway started: the first "last good" version. */
     public void rememberStartingVersions() throws IOException {
         try (var files = Files.list(directory)) {
-            for (Path file : files.filter(RouteFileReloader::isRouteFile).toList()) {
+            for (Path file : files.filter(RouteFileCheck::isRouteFile).toList()) {
                 lastGood.put(file.toAbsolutePath().normalize(), Files.readString(file, StandardCharsets.UTF_8));
             }
         }
     }
 
-    public static boolean isRouteFile(Path file) {
-        return file.getFileName().toString().endsWith(".camel.yaml");
-    }
-
     /** Applies the file's current text; on any failure the last good text keeps (or goes back to) running. */
     public synchronized boolean reload(Path file) {
-        if (!isRouteFile(file)) {
+        if (!RouteFileCheck.isRouteFile(file)) {
             return false; // an editor's temporary file, a backup: not a route file
         }
         Path key = file.toAbsolutePath().normalize();
@@ -105,15 +101,12 @@ public class RouteFileReloader {
         }
         RouteBuilder parsed;
         try {
-            parsed = parse(key, text);
+            parsed = RouteFileCheck.parse(context, key, text);
         } catch (Exception e) {
             lastRefused.put(key, text);
             return refuse(name, describe(e));
         }
-        String problem = idTakenElsewhere(key, parsed);
-        if (problem == null) {
-            problem = unresolved(parsed);
-        }
+        String problem = RouteFileCheck.problem(context, key, parsed);
         if (problem != null) {
             lastRefused.put(key, text);
             return refuse(name, problem);
@@ -132,10 +125,11 @@ public class RouteFileReloader {
             lastRefused.put(key, text);
             try {
                 if (previous != null) {
-                    apply(key, parse(key, previous), onMllpPath);
+                    apply(key, RouteFileCheck.parse(context, key, previous), onMllpPath);
                 }
             } catch (Exception restoreFailed) {
-                LOG.error("Route file {}: restoring the last good version failed too: {}", name, describe(restoreFailed));
+                LOG.error("Route file {}: restoring the last good version failed too: {}", name,
+                        describe(restoreFailed));
             }
             return refuse(name, reason);
         }
@@ -145,20 +139,6 @@ public class RouteFileReloader {
         reloadLog.refused(name, reason);
         LOG.error("Route file {} refused, the last good version keeps running: {}", name, reason);
         return false;
-    }
-
-    private RouteBuilder parse(Path file, String text) throws Exception {
-        Resource resource = ResourceHelper.fromString("file:" + file, text);
-        List<RouteBuilder> builders = new ArrayList<>();
-        for (RoutesBuilder b : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
-            builders.add((RouteBuilder) b);
-        }
-        if (builders.size() != 1) {
-            throw new IllegalStateException("expected one set of routes, got " + builders.size());
-        }
-        RouteBuilder builder = builders.get(0);
-        builder.configureRoutes(context); // parses the YAML into definitions; nothing is added yet
-        return builder;
     }
 
     /** Applies behind the reload gate when the routes are on the MLLP path. */
@@ -228,59 +208,15 @@ public class RouteFileReloader {
         if (hasConfigurations) {
             // routes elsewhere that use a configuration of this file pick it up when they are re-created
             try (var files = Files.list(directory)) {
-                for (Path other : files.filter(RouteFileReloader::isRouteFile)
+                for (Path other : files.filter(RouteFileCheck::isRouteFile)
                         .map(p -> p.toAbsolutePath().normalize()).filter(p -> !p.equals(file)).toList()) {
                     String text = lastGood.get(other);
                     if (text != null) {
-                        apply(other, parse(other, text));
+                        apply(other, RouteFileCheck.parse(context, other, text));
                     }
                 }
             }
         }
-    }
-
-    /**
-     * Checks, before any running route is touched, what most often breaks an edit: a bean name the registry does not
-     * have, an endpoint that cannot be created. Returns the first problem with its line, or null.
-     */
-    private String unresolved(RouteBuilder parsed) {
-        ModelCamelContext model = (ModelCamelContext) context;
-        for (RouteDefinition route : parsed.getRouteCollection().getRoutes()) {
-            if (route.getRouteConfigurationId() != null) {
-                for (String id : route.getRouteConfigurationId().split(",")) {
-                    boolean known = model.getRouteConfigurationDefinitions().stream()
-                            .anyMatch(c -> id.trim().equals(c.getId()));
-                    if (!known) {
-                        // Camel itself starts the route without it, silently: no error handling at all
-                        return "route " + route.getRouteId() + " names routeConfigurationId '" + id.trim()
-                                + "', which does not exist" + at(route.getLineNumber());
-                    }
-                }
-            }
-            if (route.getInput() != null) {
-                String problem = endpointProblem(route.getInput().getEndpointUri(), route.getInput().getLineNumber());
-                if (problem != null) {
-                    return problem;
-                }
-            }
-            String problem = unresolved(route.getOutputs());
-            if (problem != null) {
-                return problem;
-            }
-        }
-        return null;
-    }
-
-    /** A route id of the edited file that a route of another file already has (Camel would replace that route). */
-    private String idTakenElsewhere(Path file, RouteBuilder parsed) {
-        for (RouteDefinition route : parsed.getRouteCollection().getRoutes()) {
-            Route running = route.getRouteId() == null ? null : context.getRoute(route.getRouteId());
-            if (running != null && !isFrom(running.getSourceResource(), file)) {
-                return "route id '" + route.getRouteId() + "'" + at(route.getLineNumber()) + " is already used by "
-                        + (running.getSourceLocationShort() == null ? "another route" : running.getSourceLocationShort());
-            }
-        }
-        return null;
     }
 
     /** Whether the file's routes (as running, or as edited) are on the path of an MLLP frame, or configure routes. */
@@ -294,44 +230,6 @@ public class RouteFileReloader {
                 .anyMatch(r -> mllpPath.test(r.getEndpoint().getEndpointUri()))
                 || parsed.getRouteCollection().getRoutes().stream()
                 .anyMatch(r -> r.getInput() != null && mllpPath.test(r.getInput().getEndpointUri()));
-    }
-
-    private String unresolved(List<ProcessorDefinition<?>> steps) {
-        for (ProcessorDefinition<?> step : steps) {
-            String problem = null;
-            if (step instanceof org.apache.camel.model.BeanDefinition bean && bean.getRef() != null
-                    && context.getRegistry().lookupByName(context.resolvePropertyPlaceholders(bean.getRef())) == null) {
-                problem = "no bean named '" + bean.getRef() + "'" + at(step.getLineNumber());
-            } else if (step instanceof org.apache.camel.model.ProcessDefinition process && process.getRef() != null
-                    && context.getRegistry().lookupByName(context.resolvePropertyPlaceholders(process.getRef())) == null) {
-                problem = "no processor named '" + process.getRef() + "'" + at(step.getLineNumber());
-            } else if (step instanceof org.apache.camel.model.SendDefinition<?> send) {
-                problem = endpointProblem(send.getEndpointUri(), step.getLineNumber());
-            }
-            if (problem == null) {
-                problem = unresolved(step.getOutputs());
-            }
-            if (problem != null) {
-                return problem;
-            }
-        }
-        return null;
-    }
-
-    private String endpointProblem(String uri, int line) {
-        if (uri == null) {
-            return null;
-        }
-        try {
-            context.getEndpoint(uri);
-            return null;
-        } catch (RuntimeException e) {
-            return "endpoint '" + uri + "' cannot be created" + at(line) + ": " + describe(e);
-        }
-    }
-
-    private static String at(int line) {
-        return line > 0 ? " (line " + line + ")" : "";
     }
 
     /**
@@ -370,34 +268,7 @@ public class RouteFileReloader {
     }
 
     private List<String> routeIdsOf(Path file) {
-        return context.getRoutes().stream().filter(r -> isFrom(r.getSourceResource(), file)).map(Route::getRouteId)
-                .sorted().toList();
-    }
-
-    private static boolean isFrom(Resource resource, Path file) {
-        if (resource == null || resource.getLocation() == null) {
-            return false;
-        }
-        String location = resource.getLocation().replaceFirst("^file:", "");
-        try {
-            return Path.of(location).toAbsolutePath().normalize().equals(file);
-        } catch (RuntimeException notAPath) {
-            return false;
-        }
-    }
-
-    /** The first line of each cause: YAML errors carry the file, line and column; route errors the route and step. */
-    static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null && text.length() < 1500; t = t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
-            if (text.indexOf(message) < 0) {
-                if (!text.isEmpty()) {
-                    text.append(" | caused by: ");
-                }
-                text.append(message.replaceAll("\\s*\\n\\s*", " "));
-            }
-        }
-        return text.toString();
+        return context.getRoutes().stream().filter(r -> isFrom(r.getSourceResource(), file))
+                .map(Route::getRouteId).sorted().toList();
     }
 }

@@ -9,12 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.common.base.Utf8;
 import org.apache.camel.Header;
 import org.cpisgateway.core.StoreUnavailableException;
 
@@ -22,9 +18,9 @@ import org.cpisgateway.core.StoreUnavailableException;
  * An upload file the folder route has found in an authority's inbox ({@code <cpis.uploads.dir>/<code>/inbox}):
  * refused unread when larger than {@code cpis.uploads.max-bytes}, else read as a stream and applied
  * ({@link PlanUpload}); its report is written to {@code done/} (or {@code error/}) as
- * {@code <timestamp>-<name>.response.json}, then the file is moved beside it as {@code <timestamp>-<name>}. The file's
- * name is only ever a path's last part inside the authority's folder, and text in a report: it is never read as an
- * endpoint option or an expression, so any name is taken once.
+ * {@code <timestamp>-<name>.response.json}, then the file is moved beside it as {@code <timestamp>-<name>}
+ * ({@link KeptNames}). The file's name is only ever a path's last part inside the authority's folder, and text in a
+ * report: it is never read as an endpoint option or an expression, so any name is taken once.
  * <p>
  * The store being unavailable leaves the file in the inbox (the route takes it again at a later poll); anything else
  * that goes wrong is reported ({@code FAILED}) and the file moved to {@code error/}, so one file can never be taken
@@ -32,21 +28,18 @@ import org.cpisgateway.core.StoreUnavailableException;
  */
 public class FolderUploads {
 
-    /** Longest name the common file systems take, in bytes (NAME_MAX). */
-    static final int LONGEST_NAME = 255;
-    private static final String REPORT = ".response.json";
-    private static final DateTimeFormatter TAKEN = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+    private static final String REPORT = KeptNames.REPORT;
 
     private final PlanUpload uploads;
     private final Path uploadsDir;
-    private final Clock clock;
+    private final KeptNames keptNames;
     private final ObjectMapper json = new ObjectMapper();
 
     /** @param uploadsDir {@code cpis.uploads.dir}: one folder per authority code below it */
     public FolderUploads(PlanUpload uploads, Path uploadsDir, Clock clock) {
         this.uploads = uploads;
         this.uploadsDir = uploadsDir.toAbsolutePath().normalize();
-        this.clock = clock;
+        this.keptNames = new KeptNames(clock);
     }
 
     /**
@@ -66,7 +59,7 @@ public class FolderUploads {
         String name = file.getFileName().toString();
         UploadReport report = read(file, name, authority);
         Path folder = Files.createDirectories(authorityDir.resolve(report.folder()));
-        String kept = keptName(folder, name);
+        String kept = keptNames.in(folder, name);
         Path part = folder.resolve("." + kept + REPORT + ".part");
         Files.write(part, json.writeValueAsBytes(report));
         move(part, folder.resolve(kept + REPORT));
@@ -85,37 +78,6 @@ public class FolderUploads {
             throw tryAgainLater;
         } catch (RuntimeException e) {
             return uploads.failed(authority, "file", name, null, e);
-        }
-    }
-
-    /**
-     * The name a handled file is kept under in {@code folder}: the time it was taken, then its own name (shortened in
-     * the middle when the two with the report's suffix would be too long a name), unused in the folder.
-     */
-    String keptName(Path folder, String name) {
-        String taken = TAKEN.format(LocalDateTime.now(clock.withZone(ZoneOffset.UTC)));
-        for (int n = 1; ; n++) {
-            String prefix = n == 1 ? taken + "-" : taken + "-" + n + "-";
-            String kept = prefix + fitted(name, LONGEST_NAME - Utf8.encodedLength(prefix + "." + REPORT + ".part"));
-            if (!Files.exists(folder.resolve(kept)) && !Files.exists(folder.resolve(kept + REPORT))) {
-                return kept;
-            }
-        }
-    }
-
-    /** The name, or when longer than {@code maxBytes} in UTF-8, its start and its extension with a {@code ~} between. */
-    static String fitted(String name, int maxBytes) {
-        if (Utf8.encodedLength(name) <= maxBytes) {
-            return name;
-        }
-        int dot = name.lastIndexOf('.');
-        String extension = dot >= 0 && name.length() - dot <= 10 ? name.substring(dot) : "";
-        int[] stem = name.substring(0, name.length() - extension.length()).codePoints().toArray();
-        for (int keep = stem.length - 1; ; keep--) {
-            String shorter = new String(stem, 0, keep) + "~" + extension;
-            if (Utf8.encodedLength(shorter) <= maxBytes) {
-                return shorter;
-            }
         }
     }
 

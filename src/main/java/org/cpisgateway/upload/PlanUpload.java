@@ -3,18 +3,10 @@ package org.cpisgateway.upload;
 import java.io.BufferedReader;
 import java.io.Reader;
 import java.io.StringReader;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import com.google.common.base.Utf8;
@@ -22,30 +14,28 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.cpisgateway.broker.BrokerSecurity;
 import org.cpisgateway.core.IsoTime;
-import org.cpisgateway.core.NhsNumber;
-import org.cpisgateway.core.Plan;
-import org.cpisgateway.core.PlanType;
 import org.cpisgateway.core.StoreUnavailableException;
-import org.cpisgateway.store.Database;
 import org.cpisgateway.store.PlanTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies an authority's upload to the flag store, row by row: every row gets its own outcome, one bad row never
- * rejects the rest, and no row is half-applied. Uploads are deltas (rows not mentioned stay) and idempotent, so
- * re-sending an upload (for instance after a crash midway) gives the same end state.
+ * Takes an authority's upload (from its queue, or its folder through {@link FolderUploads}), reads it
+ * ({@link PlanRowReader}), applies it to the flag store and reports on it: every row gets its own outcome
+ * ({@link PlanRowApply}, the rules of {@link org.cpisgateway.core.PlanUploadRules}), one bad row never rejects the
+ * rest, and no row is half-applied. Uploads are deltas (rows not mentioned stay) and idempotent, so re-sending an
+ * upload (for instance after a crash midway) gives the same end state.
  * <p>
  * Actions: empty or {@code UPSERT} creates the plan or updates its end date; {@code END} sets the end date of an
  * existing plan; {@code DELETE} removes it (deleting a plan that is not there is accepted: the end state is the
  * one asked for). A plan is identified by NHS number, type and start date.
  * <p>
  * An upload with a sequence number, a snapshot and a dry run are applied in one transaction that begins by claiming
- * the sequence number ({@link PlanTable#claimSequence}), so two uploads of one authority (its queue and its folder,
- * or two gateways on one PostgreSQL) are applied one after the other and an older one never lands after a newer one.
- * A plain delta is written 500 rows to a transaction. The store failing (anything but its refusal of one row) fails
- * the whole upload with {@link StoreUnavailableException}: the queue message is delivered again, the file stays in the
- * inbox, and nothing is reported as rejected that was not.
+ * the sequence number ({@link OneTransactionUpload}, {@link UploadSequence}), so two uploads of one authority (its
+ * queue and its folder, or two gateways on one PostgreSQL) are applied one after the other and an older one never
+ * lands after a newer one. A plain delta is written 500 rows to a transaction ({@link DeltaUpload}). The store
+ * failing (anything but its refusal of one row) fails the whole upload with {@link StoreUnavailableException}: the
+ * queue message is delivered again, the file stays in the inbox, and nothing is reported as rejected that was not.
  */
 public class PlanUpload {
 
@@ -53,12 +43,11 @@ public class PlanUpload {
     public static final String AUTHORITY = "cpisAuthority";
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanUpload.class);
-    static final int BATCH = 500;
 
-    private final PlanTable store;
     private final BrokerSecurity security;
     private final Clock clock;
-    private final int snapshotMaxEndPercent;
+    private final DeltaUpload delta;
+    private final OneTransactionUpload oneTransaction;
     private final long maxBytes;
     private final int maxRows;
 
@@ -70,10 +59,11 @@ public class PlanUpload {
      */
     public PlanUpload(PlanTable store, BrokerSecurity security, Clock clock, int snapshotMaxEndPercent,
                       long maxBytes, int maxRows) {
-        this.store = store;
         this.security = security;
         this.clock = clock;
-        this.snapshotMaxEndPercent = snapshotMaxEndPercent;
+        PlanRowApply rows = new PlanRowApply(store);
+        this.delta = new DeltaUpload(store, rows);
+        this.oneTransaction = new OneTransactionUpload(store, rows, clock, snapshotMaxEndPercent);
         this.maxBytes = maxBytes;
         this.maxRows = maxRows;
     }
@@ -161,36 +151,15 @@ public class PlanUpload {
         UploadOptions options = upload.options();
         List<PlanRow> rows = upload.rows();
         if (options.sequence() != null || options.snapshot() || options.dryRun()) {
-            Applied whole;
-            try {
-                whole = whole(rows, options, authority, false);
-            } catch (RowRefused refused) {
-                try {
-                    whole = whole(rows, options, authority, true);
-                } catch (RowRefused cannotHappen) {
-                    throw new IllegalStateException(cannotHappen);
-                }
-            }
-            return report(whole, options, uploadId, authority, source, name, sentBy, format, receivedAt, rows.size());
+            return report(oneTransaction.apply(rows, options, authority), options, uploadId, authority, source, name,
+                    sentBy, format, receivedAt, rows.size());
         }
-        List<RowOutcome> outcomes = apply(rows, authority);
-        Database.syncToDisk(store.dataSource()); // the report promises these rows: make them survive a power cut first
-        return report(new Applied(UploadReport.APPLIED, null, outcomes, List.of()), options, uploadId, authority,
-                source, name, sentBy, upload.format(), receivedAt, rows.size());
+        List<RowOutcome> outcomes = delta.apply(rows, authority);
+        return report(new AppliedUpload(UploadReport.APPLIED, null, outcomes, List.of()), options, uploadId,
+                authority, source, name, sentBy, upload.format(), receivedAt, rows.size());
     }
 
-    /** What applying an upload came to. */
-    private record Applied(String outcome, String error, List<RowOutcome> outcomes, List<String> ended) {
-    }
-
-    /** The store refused a row in a transaction that cannot go on past it: the upload is applied again row by row. */
-    private static final class RowRefused extends Exception {
-        RowRefused(SQLException cause) {
-            super(cause);
-        }
-    }
-
-    private UploadReport report(Applied applied, UploadOptions options, String uploadId, String authority,
+    private UploadReport report(AppliedUpload applied, UploadOptions options, String uploadId, String authority,
                                 String source, String name, String sentBy, String format, String receivedAt, int rows) {
         List<RowOutcome> rejected = applied.outcomes().stream().filter(o -> !o.accepted()).toList();
         String mode = options.snapshot() ? "snapshot" : "delta";
@@ -209,107 +178,6 @@ public class PlanUpload {
                 options.sequence(), mode, options.dryRun(), applied.ended());
     }
 
-    /**
-     * An upload with a sequence number, a snapshot or a dry run: the sequence number claimed and every row applied in
-     * one transaction; for a snapshot, the authority's open plans that the upload does not mention are ended today.
-     * A dry run, or a snapshot that would end more than the allowed share without {@code force}, is rolled back: the
-     * report says what would have changed.
-     *
-     * @param eachRowApart each row in a savepoint of its own, so that a row the store refuses is rejected alone
-     *                     (rather than throwing {@link RowRefused})
-     */
-    private Applied whole(List<PlanRow> rows, UploadOptions options, String authority, boolean eachRowApart)
-            throws RowRefused {
-        LocalDate today = LocalDate.now(clock);
-        try (Connection c = store.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                if (options.sequence() != null) {
-                    Long last = store.claimSequence(c, authority, options.sequence());
-                    if (last != null) {
-                        c.rollback();
-                        return new Applied(UploadReport.STALE_SEQUENCE, "sequence " + options.sequence()
-                                + " is not after the last applied upload's " + last + ": nothing applied (an older "
-                                + "batch must not undo a newer one)", List.of(), List.of());
-                    }
-                }
-                List<Plan> openBefore = options.snapshot() ? store.openPlansOf(c, authority, today) : List.of();
-                List<RowOutcome> outcomes = new ArrayList<>(rows.size());
-                Set<String> mentioned = new HashSet<>();
-                for (PlanRow row : rows) {
-                    RowOutcome outcome = eachRowApart ? applyRowApart(c, row, authority) : applyRow(c, row, authority);
-                    outcomes.add(outcome);
-                    if (outcome.accepted()) {
-                        mentioned.add(identity(NhsNumber.normalise(row.nhsNumber()),
-                                PlanType.fromCode(row.planType()), date(row.startDate())));
-                    }
-                }
-                List<String> ended = new ArrayList<>();
-                for (Plan p : openBefore) {
-                    if (!mentioned.contains(identity(p.nhsNumber(), p.type(), p.startDate()))) {
-                        store.upsert(c, new Plan(p.nhsNumber(), p.type(), p.startDate(), today, authority));
-                        ended.add(p.nhsNumber() + " " + p.type() + " " + p.startDate());
-                    }
-                }
-                String outcome = UploadReport.APPLIED;
-                String error = null;
-                boolean tooMany = options.snapshot() && !options.force()
-                        && ended.size() * 100L > (long) snapshotMaxEndPercent * openBefore.size();
-                if (options.dryRun()) {
-                    outcome = UploadReport.DRY_RUN;
-                } else if (tooMany) {
-                    outcome = UploadReport.SNAPSHOT_TOO_LARGE;
-                    error = "this snapshot would end " + ended.size() + " of " + openBefore.size() + " open plans, "
-                            + "more than " + snapshotMaxEndPercent + "% (cpis.uploads.snapshot-max-end-percent): "
-                            + "nothing applied; check the list, then send it again with force";
-                }
-                if (outcome.equals(UploadReport.APPLIED)) {
-                    c.commit();
-                    Database.syncToDisk(c);
-                } else {
-                    c.rollback();
-                }
-                return new Applied(outcome, error, outcomes, ended);
-            } catch (SQLException e) {
-                c.rollback();
-                if (!eachRowApart && Database.refusedRow(e)) {
-                    throw new RowRefused(e);
-                }
-                throw e;
-            } catch (RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException storeDown) {
-            throw new StoreUnavailableException("flag store unavailable", storeDown);
-        }
-    }
-
-    /** {@link #applyRow} in a savepoint: a row the store refuses is rolled back alone and rejected (CPR07-10). */
-    private RowOutcome applyRowApart(Connection c, PlanRow row, String authority) throws SQLException {
-        Savepoint before = c.setSavepoint();
-        try {
-            RowOutcome outcome = applyRow(c, row, authority);
-            c.releaseSavepoint(before);
-            return outcome;
-        } catch (SQLException e) {
-            if (!Database.refusedRow(e)) {
-                throw e;
-            }
-            c.rollback(before);
-            return notStored(row, e);
-        }
-    }
-
-    private static RowOutcome notStored(PlanRow row, SQLException e) {
-        return new RowOutcome(row.row(), row.nhsNumber(), RowOutcome.REJECTED,
-                "could not be stored: " + e.getClass().getSimpleName(), RowOutcome.NOT_STORED);
-    }
-
-    private static String identity(String nhs, PlanType type, LocalDate start) {
-        return nhs + "|" + type + "|" + start;
-    }
-
     private UploadReport notApplied(String authority, String source, String name, String sentBy, String format,
                                     String outcome, String why) {
         String t = now();
@@ -317,132 +185,9 @@ public class PlanUpload {
                 why, List.of(), outcome, null, null, false, List.of());
     }
 
-    List<RowOutcome> apply(List<PlanRow> rows, String authority) {
-        List<RowOutcome> outcomes = new ArrayList<>(rows.size());
-        for (int from = 0; from < rows.size(); from += BATCH) {
-            List<PlanRow> batch = rows.subList(from, Math.min(rows.size(), from + BATCH));
-            outcomes.addAll(applyBatch(batch, authority));
-        }
-        return outcomes;
-    }
-
-    /**
-     * One transaction for the batch; if the store refuses a row, each row again in a transaction of its own. The store
-     * failing otherwise fails the upload (the batches before stay: a delta sent again gives the same end state).
-     */
-    private List<RowOutcome> applyBatch(List<PlanRow> batch, String authority) {
-        try (Connection c = store.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<RowOutcome> outcomes = new ArrayList<>(batch.size());
-                for (PlanRow row : batch) {
-                    outcomes.add(applyRow(c, row, authority));
-                }
-                c.commit();
-                return outcomes;
-            } catch (SQLException e) {
-                c.rollback();
-                if (!Database.refusedRow(e)) {
-                    throw e;
-                }
-                List<RowOutcome> outcomes = new ArrayList<>(batch.size());
-                for (PlanRow row : batch) {
-                    try {
-                        outcomes.add(applyRow(c, row, authority));
-                        c.commit();
-                    } catch (SQLException rowFailure) {
-                        c.rollback();
-                        if (!Database.refusedRow(rowFailure)) {
-                            throw rowFailure;
-                        }
-                        outcomes.add(notStored(row, rowFailure));
-                    }
-                }
-                return outcomes;
-            }
-        } catch (SQLException storeDown) {
-            throw new StoreUnavailableException("flag store unavailable", storeDown);
-        }
-    }
-
     /** A name as it can go in a log line: control characters (a line end in a file name) replaced. */
     static String loggable(String name) {
         return name == null ? null : name.replaceAll("\\p{Cntrl}", "?");
-    }
-
-    RowOutcome applyRow(Connection c, PlanRow row, String authority) throws SQLException {
-        String nhs = NhsNumber.normalise(row.nhsNumber());
-        String problem = NhsNumber.problem(nhs);
-        if (problem != null) {
-            return reject(row, RowOutcome.FORMAT_INCORRECT, problem);
-        }
-        PlanType type = PlanType.fromCode(row.planType());
-        if (type == null) {
-            return reject(row, RowOutcome.PLAN_TYPE, "unknown plan type '" + nz(row.planType()) + "': use CPP, LAC or UCP");
-        }
-        if (row.authorityCode() != null && !row.authorityCode().equalsIgnoreCase(authority)) {
-            return reject(row, RowOutcome.OTHER_AUTHORITY_NAMED, "row names authority " + row.authorityCode()
-                    + " but this upload is from " + authority);
-        }
-        LocalDate start = date(row.startDate());
-        if (start == null) {
-            return reject(row, RowOutcome.START_DATE, "start_date missing or not a date (YYYY-MM-DD)");
-        }
-        LocalDate end = null;
-        if (row.endDate() != null) {
-            end = date(row.endDate());
-            if (end == null) {
-                return reject(row, RowOutcome.END_DATE, "end_date is not a date (YYYY-MM-DD)");
-            }
-            if (end.isBefore(start)) {
-                return reject(row, RowOutcome.END_BEFORE_START, "end_date is before start_date");
-            }
-        }
-        String action = row.action() == null ? "UPSERT" : PlanRowReader.upper(row.action());
-        String owner = store.ownerOf(c, nhs, type, start);
-        if (owner != null && !owner.equals(authority)) {
-            return reject(row, RowOutcome.HELD_BY_ANOTHER, "this plan is held by another authority");
-        }
-        switch (action) {
-            case "UPSERT", "CREATE", "UPDATE" -> store.upsert(c, new Plan(nhs, type, start, end, authority));
-            case "END" -> {
-                if (end == null) {
-                    return reject(row, RowOutcome.END_WITHOUT_DATE, "END needs an end_date");
-                }
-                if (owner == null) {
-                    return reject(row, RowOutcome.NO_SUCH_PLAN, "no such plan to end (NHS number, type and start date)");
-                }
-                store.upsert(c, new Plan(nhs, type, start, end, authority));
-            }
-            case "DELETE" -> store.delete(c, nhs, type, start);
-            default -> {
-                return reject(row, RowOutcome.UNKNOWN_ACTION, "unknown action '" + row.action()
-                        + "': use UPSERT (or empty), END or DELETE");
-            }
-        }
-        return new RowOutcome(row.row(), row.nhsNumber(), RowOutcome.ACCEPTED, null);
-    }
-
-    /** @param rule CPR04, or a CPR07 sub-code (the row is then CPR07 with that rule) */
-    private static RowOutcome reject(PlanRow row, String rule, String reason) {
-        return rule.startsWith(RowOutcome.REJECTED)
-                ? new RowOutcome(row.row(), row.nhsNumber(), RowOutcome.REJECTED, reason, rule)
-                : new RowOutcome(row.row(), row.nhsNumber(), rule, reason, null);
-    }
-
-    static LocalDate date(String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(s);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
     }
 
     private String now() {
