@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class RemoteDeliveryChannelsTest {
 
     // passwords with characters an endpoint URI would take as syntax: they must reach the server as they are
-    static final String SFTP_PASSWORD = "test-only-sftp)password&0001%";
+    static final String SFTP_PASSWORD = "test-only-sftp)pass}word&0001%+#?=RAW(x)";
     static final String SMTP_PASSWORD = "test-only)smtp&password+%";
     static final String CPP_CHILD = "9990000018";   // demo plan of LA901
     static final String LAC_CHILD = "9990000026";   // demo plan of LA902

@@ -1,7 +1,8 @@
 package org.cpisgateway.cli;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,19 +12,22 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 import org.apache.activemq.artemis.utils.PasswordMaskingUtil;
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
 import org.cpisgateway.mapping.AuthorityDirectory;
+import org.cpisgateway.mapping.CsvTable;
 
 /**
  * Adds, re-keys and retires an authority in the files a running gateway watches: its row in
  * {@code mappings/authorities.csv} (the gateway creates its queues and grants its role when the file changes), its
  * broker user with a hashed password in the users file, and its role in the roles file (Artemis re-reads both at the
- * next login). Each file is replaced whole by an atomic rename, so the gateway never reads half an edit; comments
- * and every other line stay as they were. A file that would no longer load is not written.
+ * next login). Each file is replaced whole by an atomic rename, so the gateway never reads half an edit; comments,
+ * blank lines and every other line stay as they were: the properties files are edited through Commons
+ * Configuration's layout-keeping {@link PropertiesConfiguration}, the table's row found by the gateway's own CSV
+ * reading ({@link CsvTable}). A file that would no longer load is not written.
  */
 public final class AuthorityAccounts {
 
@@ -50,8 +54,8 @@ public final class AuthorityAccounts {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    public boolean exists(String code) throws IOException {
-        return rowIndex(Files.readAllLines(authoritiesCsv, StandardCharsets.UTF_8), code) >= 0;
+    public boolean exists(String code) {
+        return rowIndex(code) >= 0;
     }
 
     /** Adds the authority: user and role first, then the row that makes the gateway open its queues. */
@@ -92,7 +96,7 @@ public final class AuthorityAccounts {
      */
     public void retire(String code) throws Exception {
         List<String> rows = Files.readAllLines(authoritiesCsv, StandardCharsets.UTF_8);
-        int row = rowIndex(rows, code);
+        int row = rowIndex(code);
         if (row < 0) {
             throw new IllegalArgumentException("authority " + code + " is not in " + authoritiesCsv);
         }
@@ -111,31 +115,43 @@ public final class AuthorityAccounts {
         return PasswordMaskingUtil.getHashProcessor().hash(password); // ENC(...)
     }
 
-    /** The index of the data row whose first cell is {@code code}, or -1. */
-    private static int rowIndex(List<String> lines, String code) throws IOException {
-        for (int i = 1; i < lines.size(); i++) { // line 0 is the header
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            List<CSVRecord> records = CSVFormat.DEFAULT.parse(new StringReader(line)).getRecords();
-            if (!records.isEmpty() && records.get(0).get(0).strip().equals(code)) {
-                return i;
+    /** The index (from 0) of the line of the data row whose code is {@code code}, or -1. */
+    private int rowIndex(String code) {
+        for (CsvTable.Row row : CsvTable.read(authoritiesCsv, "code")) {
+            if (code.equals(CsvTable.cell(row, "code"))) {
+                return (int) row.line() - 1;
             }
         }
         return -1;
     }
 
-    private static Pattern keyLine(String key) {
-        return Pattern.compile("^\\s*" + Pattern.quote(key) + "\\s*[=:].*$");
+    /** The properties file as Commons Configuration reads it, keeping its comments, blank lines and order. */
+    private static PropertiesConfiguration read(Path file) throws IOException {
+        PropertiesConfiguration properties = new PropertiesConfiguration();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.read(in);
+        } catch (ConfigurationException unreadable) {
+            throw new IOException("Cannot read " + file + ": " + unreadable.getMessage(), unreadable);
+        }
+        return properties;
     }
 
+    /** Writes beside the file, then renames over it: a reader sees the old file or the new one, never half. */
+    private static void replace(Path file, PropertiesConfiguration properties) throws IOException {
+        Path next = file.resolveSibling("." + file.getFileName() + ".new");
+        try (Writer out = Files.newBufferedWriter(next, StandardCharsets.UTF_8)) {
+            properties.write(out);
+        } catch (ConfigurationException unwritable) {
+            throw new IOException("Cannot write " + file + ": " + unwritable.getMessage(), unwritable);
+        }
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Sets the key's value where its line is (a new key goes at the end, as {@code key = value}). */
     private static void setProperty(Path file, String key, String value) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-        Pattern line = keyLine(key);
-        lines.removeIf(l -> line.matcher(l).matches());
-        lines.add(key + " = " + value);
-        replace(file, lines);
+        PropertiesConfiguration properties = read(file);
+        properties.setProperty(key, value);
+        replace(file, properties);
     }
 
     /**
@@ -143,33 +159,38 @@ public final class AuthorityAccounts {
      * operator may have given the role to a second user of the authority's).
      */
     private static void addToRole(Path file, String role, String user) throws IOException {
-        List<String> users = roleUsers(file, role);
+        PropertiesConfiguration properties = read(file);
+        List<String> users = roleUsers(properties, role);
         if (!users.contains(user)) {
             users.add(user);
         }
-        setProperty(file, role, String.join(", ", users));
+        properties.setProperty(role, String.join(", ", users));
+        replace(file, properties);
     }
 
     /** Takes {@code user} out of the role's line; the line goes only when no user is left in it. */
     private static void removeFromRole(Path file, String role, String user) throws IOException {
-        List<String> users = roleUsers(file, role);
-        users.remove(user);
-        if (users.isEmpty()) {
-            removeProperty(file, role);
-        } else {
-            setProperty(file, role, String.join(", ", users));
+        PropertiesConfiguration properties = read(file);
+        List<String> users = roleUsers(properties, role);
+        if (!users.remove(user)) {
+            return;
         }
+        if (users.isEmpty()) {
+            properties.clearProperty(role);
+        } else {
+            properties.setProperty(role, String.join(", ", users));
+        }
+        replace(file, properties);
     }
 
-    private static List<String> roleUsers(Path file, String role) throws IOException {
-        Pattern line = keyLine(role);
+    /** The users of a role, from every line of the role (raw values: no interpolation of {@code ${...}}). */
+    private static List<String> roleUsers(PropertiesConfiguration properties, String role) {
+        Object value = properties.getProperty(role);
         List<String> users = new ArrayList<>();
-        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.matcher(l).matches()) {
-                for (String u : l.substring(l.replaceFirst("[=:].*$", "").length() + 1).split(",")) {
-                    if (!u.isBlank() && !users.contains(u.strip())) {
-                        users.add(u.strip());
-                    }
+        for (Object line : value instanceof List<?> lines ? lines : value == null ? List.of() : List.of(value)) {
+            for (String u : String.valueOf(line).split(",")) {
+                if (!u.isBlank() && !users.contains(u.strip())) {
+                    users.add(u.strip());
                 }
             }
         }
@@ -177,10 +198,10 @@ public final class AuthorityAccounts {
     }
 
     private static void removeProperty(Path file, String key) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-        Pattern line = keyLine(key);
-        if (lines.removeIf(l -> line.matcher(l).matches())) {
-            replace(file, lines);
+        PropertiesConfiguration properties = read(file);
+        if (properties.containsKey(key)) {
+            properties.clearProperty(key);
+            replace(file, properties);
         }
     }
 

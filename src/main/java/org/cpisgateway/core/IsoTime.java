@@ -1,6 +1,9 @@
 package org.cpisgateway.core;
 
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 
 /**
  * How the gateway writes a time in what it sends and answers (notifications, the authority and operations APIs):
@@ -10,23 +13,41 @@ import java.time.OffsetDateTime;
  */
 public final class IsoTime {
 
+    /** Whole seconds, and fractions of 3, 6 and 9 digits: the groups {@link OffsetDateTime#toString()} writes. */
+    private static final DateTimeFormatter SECONDS = withFraction(0);
+    private static final DateTimeFormatter MILLIS = withFraction(3);
+    private static final DateTimeFormatter MICROS = withFraction(6);
+    private static final DateTimeFormatter NANOS = withFraction(9);
+
     private IsoTime() {
     }
 
     /**
-     * The time with its offset and seconds (and a fraction only when it has one); null for null. The form of
-     * {@link OffsetDateTime#toString()} (so a fraction reads as it always has, in groups of three digits), with the
-     * seconds put back where it leaves them out: cheaper than a formatter, as it runs for every audited attendance.
+     * The time with its offset and seconds (and a fraction only when it has one, in groups of three digits, as
+     * {@link OffsetDateTime#toString()} writes it); null for null.
      */
     public static String of(OffsetDateTime time) {
         if (time == null) {
             return null;
         }
-        String text = time.toString();
-        if (time.getSecond() != 0 || time.getNano() != 0) {
-            return text;
+        int nano = time.getNano();
+        DateTimeFormatter form = nano == 0 ? SECONDS
+                : nano % 1_000_000 == 0 ? MILLIS
+                : nano % 1_000 == 0 ? MICROS
+                : NANOS;
+        return form.format(time);
+    }
+
+    private static DateTimeFormatter withFraction(int digits) {
+        DateTimeFormatterBuilder b = new DateTimeFormatterBuilder()
+                .append(DateTimeFormatter.ISO_LOCAL_DATE)
+                .appendLiteral('T')
+                .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':')
+                .appendValue(ChronoField.MINUTE_OF_HOUR, 2).appendLiteral(':')
+                .appendValue(ChronoField.SECOND_OF_MINUTE, 2);
+        if (digits > 0) {
+            b.appendFraction(ChronoField.NANO_OF_SECOND, digits, digits, true);
         }
-        int afterMinutes = text.indexOf('T') + 6; // yyyy-MM-ddTHH:mm (a year beyond 9999 has more digits)
-        return text.substring(0, afterMinutes) + ":00" + text.substring(afterMinutes);
+        return b.appendOffsetId().toFormatter();
     }
 }

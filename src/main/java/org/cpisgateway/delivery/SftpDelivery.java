@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.file.remote.SftpEndpoint;
 import org.cpisgateway.core.DeliveryChannel;
 import org.cpisgateway.notify.Notification;
 
@@ -23,7 +25,7 @@ import org.cpisgateway.notify.Notification;
  */
 public class SftpDelivery {
 
-    /** The exchange property holding the sftp endpoint URI the route writes to. */
+    /** The exchange property holding the sftp endpoint the route writes to. */
     public static final String ENDPOINT = "cpisSftpEndpoint";
 
     private final DeliverySecrets secrets;
@@ -32,6 +34,36 @@ public class SftpDelivery {
     public SftpDelivery(DeliverySecrets secrets, Path knownHosts) {
         this.secrets = secrets;
         this.knownHosts = knownHosts;
+    }
+
+    /**
+     * The sftp endpoint of a channel: one per channel, kept in the Camel context. Its address and the fixed options
+     * are its URI (the user too: two users of one server are two endpoints, as Camel pools producers by URI); the
+     * password is set on its configuration, never written into the URI, so it is taken as it is whatever characters
+     * it holds, and a rotated password is used from the next file on.
+     */
+    synchronized SftpEndpoint endpoint(CamelContext context, String address, String password) throws Exception {
+        String user = address.substring(0, address.indexOf('@')); // user@host[:port]/folder
+        String hostAndFolder = address.substring(address.indexOf('@') + 1);
+        String uri = "sftp://" + hostAndFolder + "?username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false&autoCreate=false&disconnect=true"
+                + "&tempPrefix=.&fileExist=Override&connectTimeout=10000&soTimeout=30000&timeout=30000"
+                + "&jschLoggingLevel=OFF&binary=true";
+        SftpEndpoint endpoint = (SftpEndpoint) context.hasEndpoint(uri);
+        if (endpoint == null) {
+            endpoint = (SftpEndpoint) context.getComponent("sftp").createEndpoint(uri);
+            configure(endpoint, password);
+            context.addEndpoint(uri, endpoint);
+        } else if (!password.equals(endpoint.getConfiguration().getPassword())
+                || !knownHosts.toAbsolutePath().toString().equals(endpoint.getConfiguration().getKnownHostsFile())) {
+            configure(endpoint, password);
+        }
+        return endpoint;
+    }
+
+    private void configure(SftpEndpoint endpoint, String password) {
+        endpoint.getConfiguration().setPassword(password);
+        endpoint.getConfiguration().setKnownHostsFile(knownHosts.toAbsolutePath().toString());
     }
 
     /** Sets the file's name and content and the endpoint, or {@link NotificationRelay#NOT_DELIVERED} saying why not. */
@@ -50,16 +82,13 @@ public class SftpDelivery {
             exchange.getMessage().setHeader(NotificationRelay.NOT_DELIVERED, problem);
             return;
         }
-        String address = channel.address(); // user@host[:port]/folder
-        String user = address.substring(0, address.indexOf('@'));
-        String hostAndFolder = address.substring(address.indexOf('@') + 1);
-        String secret = password.contains(")") ? "RAW{" + password + "}" : "RAW(" + password + ")";
-        exchange.setProperty(ENDPOINT, "sftp://" + hostAndFolder + "?username="
-                + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + secret
-                + "&knownHostsFile=" + URLEncoder.encode(knownHosts.toAbsolutePath().toString(), StandardCharsets.UTF_8)
-                + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false&autoCreate=false&disconnect=true"
-                + "&tempPrefix=.&fileExist=Override&connectTimeout=10000&soTimeout=30000&timeout=30000"
-                + "&jschLoggingLevel=OFF&binary=true");
+        try {
+            exchange.setProperty(ENDPOINT, endpoint(exchange.getContext(), channel.address(), password));
+        } catch (Exception unusable) {
+            exchange.getMessage().setHeader(NotificationRelay.NOT_DELIVERED, "cannot make the SFTP endpoint for "
+                    + channel.shown() + ": " + unusable.getClass().getSimpleName());
+            return;
+        }
         exchange.getMessage().removeHeader(NotificationRelay.CHANNEL);
         exchange.getMessage().setHeader(Exchange.FILE_NAME, FolderDelivery.fileName(n));
         exchange.getMessage().setBody(n.json().getBytes(StandardCharsets.UTF_8));

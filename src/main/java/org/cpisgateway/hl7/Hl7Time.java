@@ -1,16 +1,44 @@
 package org.cpisgateway.hl7;
 
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 
 /** HL7 v2 DTM/TS values (YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]); a value without an offset is local to {@code zone}. */
 public final class Hl7Time {
 
-    private static final java.time.format.DateTimeFormatter DTM_WITH_OFFSET =
-            java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ");
+    /**
+     * The DTM grammar as nested optional sections: each pair after the year only when the one before it is there, a
+     * fraction of 1 to 4 digits, an offset of a sign and four digits; what is left out is the start of its period.
+     * Strict: a day, hour or offset out of range is no time at all.
+     */
+    private static final DateTimeFormatter DTM = new DateTimeFormatterBuilder()
+            .appendValue(ChronoField.YEAR, 4)
+            .optionalStart().appendValue(ChronoField.MONTH_OF_YEAR, 2)
+            .optionalStart().appendValue(ChronoField.DAY_OF_MONTH, 2)
+            .optionalStart().appendValue(ChronoField.HOUR_OF_DAY, 2)
+            .optionalStart().appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+            .optionalStart().appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+            .optionalEnd().optionalEnd().optionalEnd().optionalEnd().optionalEnd()
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 4, true).optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "+0000").optionalEnd()
+            .parseDefaulting(ChronoField.MONTH_OF_YEAR, 1)
+            .parseDefaulting(ChronoField.DAY_OF_MONTH, 1)
+            .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+            .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+            .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    private static final DateTimeFormatter DTM_WITH_OFFSET = DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ");
 
     private Hl7Time() {
     }
@@ -23,65 +51,14 @@ public final class Hl7Time {
         if (value == null || value.isBlank()) {
             return null;
         }
-        String v = value.trim();
-        int n = v.length();
-        int digits = digitsFrom(v, 0);
-        if (digits < 4 || digits > 14 || digits % 2 != 0) {
-            return null;
-        }
-        int at = digits;
-        if (at < n && v.charAt(at) == '.') {
-            int fraction = digitsFrom(v, at + 1);
-            if (fraction < 1 || fraction > 4) {
-                return null;
-            }
-            at += 1 + fraction;
-        }
-        int offsetAt = -1;
-        if (at < n && (v.charAt(at) == '+' || v.charAt(at) == '-')) {
-            if (n - at != 5 || digitsFrom(v, at + 1) != 4) {
-                return null;
-            }
-            offsetAt = at;
-            at = n;
-        }
-        if (at != n) {
-            return null;
-        }
         try {
-            LocalDateTime local = LocalDateTime.of(number(v, 0, 4), pair(v, digits, 4, 1), pair(v, digits, 6, 1),
-                    pair(v, digits, 8, 0), pair(v, digits, 10, 0), pair(v, digits, 12, 0));
-            if (offsetAt >= 0) {
-                int sign = v.charAt(offsetAt) == '-' ? -1 : 1;
-                return local.atOffset(ZoneOffset.ofHoursMinutes(sign * number(v, offsetAt + 1, offsetAt + 3),
-                        sign * number(v, offsetAt + 3, offsetAt + 5)));
-            }
-            return local.atZone(zone).toOffsetDateTime();
-        } catch (RuntimeException outOfRange) {
+            TemporalAccessor parsed = DTM.parse(value.trim());
+            LocalDateTime local = LocalDateTime.from(parsed).withNano(0);
+            return parsed.isSupported(ChronoField.OFFSET_SECONDS) ? local.atOffset(ZoneOffset.from(parsed))
+                    : local.atZone(zone).toOffsetDateTime();
+        } catch (DateTimeException notADtm) {
             return null;
         }
-    }
-
-    /** How many ASCII digits follow from {@code from}. */
-    private static int digitsFrom(String v, int from) {
-        int i = from;
-        while (i < v.length() && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
-            i++;
-        }
-        return i - from;
-    }
-
-    /** The two digits at {@code from} when the value has them, else {@code absent}. */
-    private static int pair(String v, int digits, int from, int absent) {
-        return digits >= from + 2 ? number(v, from, from + 2) : absent;
-    }
-
-    private static int number(String v, int from, int to) {
-        int value = 0;
-        for (int i = from; i < to; i++) {
-            value = value * 10 + (v.charAt(i) - '0');
-        }
-        return value;
     }
 
     /** The calendar date of a DTM/TS/DT value, or null. */
@@ -95,6 +72,6 @@ public final class Hl7Time {
     }
 
     public static String format(LocalDate d) {
-        return d == null ? "" : d.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+        return d == null ? "" : d.format(DateTimeFormatter.BASIC_ISO_DATE);
     }
 }

@@ -1,16 +1,25 @@
 package org.cpisgateway.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
 import io.vertx.ext.auth.authorization.RoleBasedAuthorization;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.impl.BasicAuthHandlerImpl;
 
 /**
- * HTTP Basic for a path of the operations HTTP endpoint, run by Vert.x before any route: the credentials are checked
- * by {@link Logins} (off the event loop, as a password hash is slow on purpose), the user gets its roles as Vert.x
- * role authorizations, which the routes check with {@link OperationsAccess}. No or wrong credentials: 401 with the
- * realm's challenge; too many failures lately from the caller's address or for the name: 429 with
- * {@code Retry-After}, the password unchecked.
+ * HTTP Basic for a path of the operations HTTP endpoint, run by Vert.x before any route. Vert.x's Basic handler reads
+ * the {@code Authorization} header (pausing the body meanwhile) and hands the {@link UsernamePasswordCredentials} to
+ * an {@link AuthenticationProvider} backed by {@link Logins} (run off the event loop, as a password hash is slow on
+ * purpose, and given the caller's address for the throttle); the user gets its roles as Vert.x role authorizations,
+ * which the routes check with {@link OperationsAccess}. No or wrong credentials: 401 with the realm's challenge; too
+ * many failures lately from the caller's address or for the name: 429 with {@code Retry-After}, the password
+ * unchecked.
  */
 public final class OperatorAuthentication implements AuthenticationHandler {
 
@@ -26,37 +35,8 @@ public final class OperatorAuthentication implements AuthenticationHandler {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String[] credentials = Logins.basic(ctx.request().getHeader("Authorization"));
-        if (credentials == null) {
-            challenge(ctx);
-            return;
-        }
         String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
-        if (!ctx.request().isEnded()) {
-            ctx.request().pause(); // the body waits for the route while the password is checked
-        }
-        ctx.vertx().<Logins.Outcome>executeBlocking(() -> logins.check(credentials[0], credentials[1], address), false)
-                .onComplete(done -> {
-                    if (!ctx.request().isEnded()) {
-                        ctx.request().resume();
-                    }
-                    if (done.failed()) {
-                        ctx.fail(500, done.cause());
-                    } else if (done.result() instanceof Logins.Accepted accepted) {
-                        User user = User.fromName(accepted.user());
-                        accepted.roles().forEach(role ->
-                                user.authorizations().add(PROVIDER, RoleBasedAuthorization.create(role)));
-                        ctx.setUser(user);
-                        ctx.next();
-                    } else if (done.result() instanceof Logins.Throttled throttled) {
-                        ctx.response().setStatusCode(429)
-                                .putHeader("Retry-After", String.valueOf(retryAfterSeconds(throttled)))
-                                .putHeader("Content-Type", "text/plain; charset=utf-8")
-                                .end("too many failed logins; try again later");
-                    } else {
-                        challenge(ctx);
-                    }
-                });
+        new Basic(new CallerLogin(logins, ctx.vertx(), address), realm).handle(ctx);
     }
 
     /** Whole seconds, rounded up, as {@code Retry-After} has them. */
@@ -65,10 +45,85 @@ public final class OperatorAuthentication implements AuthenticationHandler {
         return Math.max(1, (millis + 999) / 1000);
     }
 
-    private void challenge(RoutingContext ctx) {
-        ctx.response().setStatusCode(401)
-                .putHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\"")
-                .putHeader("Content-Type", "text/plain; charset=utf-8")
-                .end("Unauthorized");
+    /** The credentials of one caller, checked by {@link Logins}: the throttle counts the caller's address too. */
+    private record CallerLogin(Logins logins, Vertx vertx, String address) implements AuthenticationProvider {
+
+        @Override
+        @SuppressWarnings("deprecation") // the callback form is the one Vert.x 4's handlers call
+        public void authenticate(io.vertx.core.json.JsonObject credentials,
+                                 io.vertx.core.Handler<io.vertx.core.AsyncResult<User>> result) {
+            authenticate(new UsernamePasswordCredentials(credentials), result);
+        }
+
+        @Override
+        public void authenticate(Credentials credentials,
+                                 io.vertx.core.Handler<io.vertx.core.AsyncResult<User>> result) {
+            authenticate(credentials).onComplete(result);
+        }
+
+        @Override
+        public Future<User> authenticate(Credentials credentials) {
+            if (!(credentials instanceof UsernamePasswordCredentials basic) || basic.getPassword() == null) {
+                return Future.failedFuture(new Unreadable()); // no "user:password": a challenge, no failure counted
+            }
+            return vertx.<Logins.Outcome>executeBlocking(
+                    () -> logins.check(basic.getUsername(), basic.getPassword(), address), false)
+                    .compose(outcome -> {
+                        if (outcome instanceof Logins.Accepted accepted) {
+                            User user = User.fromName(accepted.user());
+                            accepted.roles().forEach(role ->
+                                    user.authorizations().add(PROVIDER, RoleBasedAuthorization.create(role)));
+                            return Future.succeededFuture(user);
+                        }
+                        return Future.failedFuture(outcome instanceof Logins.Throttled throttled
+                                ? new Refused(throttled) : new Refused(null));
+                    });
+        }
+    }
+
+    /** A login refused: wrong credentials, or (with {@code throttled}) too many failures lately. */
+    private static final class Refused extends RuntimeException {
+        final transient Logins.Throttled throttled;
+
+        Refused(Logins.Throttled throttled) {
+            super(throttled == null ? "wrong user or password" : "too many failed logins", null, false, false);
+            this.throttled = throttled;
+        }
+    }
+
+    /** An {@code Authorization} header with no user and password in it. */
+    private static final class Unreadable extends RuntimeException {
+        Unreadable() {
+            super("no user and password", null, false, false);
+        }
+    }
+
+    /** Vert.x's Basic handler, answering refusals itself: 401 with the challenge, or 429 with {@code Retry-After}. */
+    private static final class Basic extends BasicAuthHandlerImpl {
+
+        Basic(AuthenticationProvider provider, String realm) {
+            super(provider, realm);
+        }
+
+        @Override
+        protected void processException(RoutingContext ctx, Throwable exception) {
+            // Vert.x wraps what the provider refused in a 401; a header it could not read is a 400 or a 401
+            Throwable cause = exception instanceof HttpException wrapped ? wrapped.getCause() : exception;
+            if (cause instanceof Refused refused && refused.throttled != null) {
+                ctx.response().setStatusCode(429)
+                        .putHeader("Retry-After", String.valueOf(retryAfterSeconds(refused.throttled)))
+                        .putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end("too many failed logins; try again later");
+            } else if (exception instanceof HttpException wrapped && (cause == null || cause instanceof Refused
+                    || cause instanceof Unreadable || wrapped.getStatusCode() == 400)) {
+                // no header, another scheme, a header that holds no user and password, or wrong credentials
+                setAuthenticateHeader(ctx);
+                ctx.response().setStatusCode(401)
+                        .putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end("Unauthorized");
+            } else {
+                ctx.fail(500, cause);
+            }
+        }
     }
 }

@@ -36,4 +36,20 @@ class IsoTimeTest {
             assertThat(new DateTimeType(IsoTime.of(t)).getValue().toInstant()).isEqualTo(t.toInstant());
         }
     }
+
+    @Test
+    void anyTimeWithSecondsReadsExactlyAsJavaTimeWritesIt() {
+        int[] nanos = {1, 1_000, 1_000_000, 5, 120_000, 120_000_000, 999_999_999, 100_000_001};
+        ZoneOffset[] offsets = {ZoneOffset.UTC, ZoneOffset.ofHoursMinutes(-9, -30), ZoneOffset.ofTotalSeconds(3_661)};
+        for (ZoneOffset offset : offsets) {
+            for (int nano : nanos) {
+                OffsetDateTime t = WHOLE_MINUTE.withNano(nano).withOffsetSameLocal(offset);
+                assertThat(IsoTime.of(t)).isEqualTo(t.toString());
+                assertThat(IsoTime.of(t.withSecond(59))).isEqualTo(t.withSecond(59).toString());
+            }
+        }
+        OffsetDateTime farOff = WHOLE_MINUTE.withYear(12_026).withSecond(1);
+        assertThat(IsoTime.of(farOff)).isEqualTo(farOff.toString());
+        assertThat(IsoTime.of(WHOLE_MINUTE.withYear(12_026))).isEqualTo("+12026-03-29T01:30:00+01:00");
+    }
 }
