@@ -2,6 +2,7 @@ package org.cpisgateway.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.Credentials;
@@ -35,6 +36,9 @@ public final class OperatorAuthentication implements AuthenticationHandler {
 
     @Override
     public void handle(RoutingContext ctx) {
+        // Vert.x passes a CORS pre-flight that asks about Authorization without a login; this server serves no page
+        // of another origin, so a pre-flight is a request like any other and must log in too
+        ctx.request().headers().remove(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
         String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
         new Basic(new CallerLogin(logins, ctx.vertx(), address), realm).handle(ctx);
     }
