@@ -21,6 +21,15 @@ public class FhirClients {
 
     /** The caller: the setting it acts for (null: none), the authorities it acts for (empty: none). */
     public record Client(String user, CareSettingDirectory.Place setting, Set<String> authorities) {
+
+        /**
+         * Whether the caller is a care setting's system. Where a search is offered to both kinds of caller (AuditEvent)
+         * this decides the answer: a user that acts for a care setting reads as that setting, even if the same name
+         * is also an authority's broker user, so a care setting never gets an authority's wider view.
+         */
+        public boolean actsForCareSetting() {
+            return setting != null;
+        }
     }
 
     private final Logins logins;
