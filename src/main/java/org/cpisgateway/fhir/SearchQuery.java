@@ -70,7 +70,7 @@ final class SearchQuery {
                     String base = details.getParamName();
                     String qualifier = details.getWholeQualifier();
                     boolean known = offered.contains(base) && (PATIENT.equals(base)
-                            ? PATIENT_IDENTIFIER.contains(qualifier) : qualifier == null);
+                            ? qualifier != null && PATIENT_IDENTIFIER.contains(qualifier) : qualifier == null);
                     if (!known) {
                         throw FhirProblem.badRequest("search parameter '" + name + "' is not offered here; offered: "
                                 + offered(offered));
