@@ -104,7 +104,7 @@ class FhirApiTest {
         CapabilityStatement cs = valid(response, CapabilityStatement.class);
         assertThat(cs.getFhirVersion().toCode()).isEqualTo("4.0.1");
         assertThat(cs.getRestFirstRep().getResource()).extracting(r -> r.getType())
-                .containsExactly("Flag", "AuditEvent");
+                .containsExactly("Flag", "CareTeam", "AuditEvent");
         assertThat(FhirValidation.errors("{\"resourceType\":\"Flag\",\"status\":\"maybe\"}"))
                 .as("the validator does find errors").isNotEmpty();
     }

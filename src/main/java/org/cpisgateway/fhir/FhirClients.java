@@ -11,8 +11,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Who is calling the FHIR API, from its HTTP Basic credentials. A care setting's system is an operations HTTP user
- * with the role {@code care-setting.<setting code>} (conf/operations/roles.properties): it searches flags as that
- * setting. An authority's system logs in with its broker user, as it does for its queue and the authority API: it
+ * with the role {@code care-setting.<setting code>} (conf/operations/roles.properties): it searches plans (Flag,
+ * CareTeam) and reads a child's access history as that setting. An authority's system logs in with its broker user, as it does for its queue and the authority API: it
  * reads the accesses to its own children. Wrong or missing credentials: 401.
  */
 public class FhirClients {
@@ -21,6 +21,15 @@ public class FhirClients {
 
     /** The caller: the setting it acts for (null: none), the authorities it acts for (empty: none). */
     public record Client(String user, CareSettingDirectory.Place setting, Set<String> authorities) {
+
+        /**
+         * Whether the caller is a care setting's system. Where a search is offered to both kinds of caller (AuditEvent)
+         * this decides the answer: a user that acts for a care setting reads as that setting, even if the same name
+         * is also an authority's broker user, so a care setting never gets an authority's wider view.
+         */
+        public boolean actsForCareSetting() {
+            return setting != null;
+        }
     }
 
     private final Logins logins;
