@@ -117,6 +117,33 @@ class HttpLimitsTest {
     }
 
     @Test
+    void anAnswerCarriesNoneOfTheRequestsHeadersNorItsQuery() throws Exception {
+        // Camel hands a request's headers and query parameters on as message headers, and an HTTP consumer writes
+        // message headers into the answer: credentials and a searched NHS number must not come back that way
+        String child = "9990000026";
+        Map<String, String[]> calls = new java.util.LinkedHashMap<>();
+        calls.put("/api/ops/summary?hours=1", Http.OPERATOR);
+        calls.put("/api/messages/failures?limit=5", Http.OPERATOR);
+        calls.put("/authority/plans", LA901);
+        calls.put(flags(child), ED_SYSTEM);
+        calls.put("/fhir/CareTeam?patient:identifier=" + URLEncoder.encode(NHS + child, StandardCharsets.UTF_8),
+                ED_SYSTEM);
+        calls.put("/observe/health/ready", null);
+        for (var call : calls.entrySet()) {
+            HttpResponse<String> answer = get(call.getKey(), call.getValue());
+            assertThat(answer.statusCode()).as(call.getKey()).isLessThan(500);
+            answer.headers().map().forEach((name, values) -> {
+                assertThat(name).as(call.getKey()).isNotEqualToIgnoringCase("authorization")
+                        .isNotEqualToIgnoringCase("hours").isNotEqualToIgnoringCase("limit")
+                        .isNotEqualToIgnoringCase("patient.identifier").isNotEqualToIgnoringCase("patient:identifier")
+                        .isNotEqualToIgnoringCase("user-agent").isNotEqualToIgnoringCase("host");
+                assertThat(String.join(",", values)).as(call.getKey() + " " + name).doesNotContain(child)
+                        .doesNotContain("Basic ");
+            });
+        }
+    }
+
+    @Test
     void aCrossOriginPreflightDoesNotSkipTheLogin() throws Exception {
         // Vert.x lets an OPTIONS pre-flight asking about Authorization past its auth handlers; the gateway serves no
         // page of another origin, so a pre-flight is a request like any other: no credentials, no answer
