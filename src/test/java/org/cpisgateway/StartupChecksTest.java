@@ -31,7 +31,7 @@ class StartupChecksTest {
                         + "R9Z01,,R9Z01-ED,Riverside ED,ED,no\n"
                         + "R9Z02,,R9Z02-UTC,Hillside UTC,UTC,sometimes\n", StandardCharsets.UTF_8);
         // nhs-number-locations.csv is missing
-        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(TestPorts.free(), 50, InetAddress.getByName("127.0.0.1"))) {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", GatewayProcess.runtimeClasspath(),
                     "-Dcpis.data.dir=" + work.resolve("data"),

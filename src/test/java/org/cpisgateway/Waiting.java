@@ -44,7 +44,7 @@ public final class Waiting {
      */
     public static void holdsFor(Duration during, String why, Callable<Boolean> holds) {
         Awaitility.await(why).during(during).atMost(during.plusSeconds(10)).pollDelay(Duration.ZERO)
-                .pollInterval(POLL).until(holds);
+                .pollInterval(POLL).failFast(why, () -> !holds.call()).until(holds);
     }
 
     /**
@@ -53,7 +53,7 @@ public final class Waiting {
      */
     public static void assertedFor(Duration during, String why, ThrowingRunnable assertion) {
         Awaitility.await(why).during(during).atMost(during.plusSeconds(10)).pollDelay(Duration.ZERO)
-                .pollInterval(POLL).untilAsserted(assertion);
+                .pollInterval(POLL).failFast(why, assertion).untilAsserted(assertion);
     }
 
     /**
