@@ -38,9 +38,9 @@ class HttpLimitsTest {
 
     static final String BASE = "https://cpis.example.nhs.uk/gateway";
     static final String NHS = "https://fhir.nhs.uk/Id/nhs-number|";
-    static final String[] ED_SYSTEM = FhirApiTest.ED_SYSTEM;
-    static final String[] LA901 = FhirApiTest.LA901;
-    static final String[] LA902 = FhirApiTest.LA902;
+    static final String[] ED_SYSTEM = Http.ED_SYSTEM;
+    static final String[] LA901 = Http.LA901;
+    static final String[] LA902 = Http.LA902;
     static final ObjectMapper JSON = new ObjectMapper();
 
     static RunningGateway gateway;
@@ -338,7 +338,7 @@ class HttpLimitsTest {
 
     static double metric(String series) throws Exception {
         String metrics = Http.get(gateway.httpPort, "/observe/metrics").body();
-        double value = OperationsEndpointTest.value(metrics, series);
+        double value = Metrics.value(metrics, series);
         return value < 0 ? 0 : value;
     }
 

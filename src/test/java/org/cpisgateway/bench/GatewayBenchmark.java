@@ -163,7 +163,7 @@ public final class GatewayBenchmark {
         }
         List<String[]> rows = new ArrayList<>();
 
-        int barePort = RunningGateway.freePort();
+        int barePort = org.cpisgateway.TestPorts.free();
         List<String> bareCmd = new ArrayList<>();
         if (serverCpu != null) {
             bareCmd.addAll(List.of("taskset", "-c", serverCpu));
@@ -338,15 +338,9 @@ public final class GatewayBenchmark {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static void waitForPort(int port) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("port " + port + " did not open");
+    static void waitForPort(int port) {
+        org.cpisgateway.Waiting.upTo(java.time.Duration.ofSeconds(30)).alias("port " + port + " open")
+                .until(() -> org.cpisgateway.TestPorts.listening(port));
     }
 
     static final class Result {
@@ -594,7 +588,7 @@ public final class GatewayBenchmark {
             w.malformedShare = malformedShare;
             int numbers = Math.min(plans, MAX_PLANNED_NUMBERS);
             for (long base = plans > 360_000 ? 999_000_000L : 999_400_000L; w.flagged.size() < numbers; base++) {
-                String n = LargeUploadBenchmark.withCheckDigit(base);
+                String n = org.cpisgateway.TestNhsNumbers.withCheckDigit(base);
                 if (n != null) {
                     w.flagged.add(n);
                 }
@@ -660,7 +654,7 @@ public final class GatewayBenchmark {
             } else {
                 String n = null;
                 while (n == null) {
-                    n = LargeUploadBenchmark.withCheckDigit(unplannedBase + random.nextInt(100_000));
+                    n = org.cpisgateway.TestNhsNumbers.withCheckDigit(unplannedBase + random.nextInt(100_000));
                 }
                 nhs = n;
             }
