@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
@@ -16,6 +17,7 @@ import org.cpisgateway.config.GatewaySettings;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.cpisgateway.ops.AuthorityReads;
 import org.cpisgateway.ops.GatewayMetrics;
+import org.cpisgateway.http.AnswerHeaders;
 import org.cpisgateway.http.GuardedHttpServer;
 import org.cpisgateway.http.LoginThrottle;
 import org.cpisgateway.http.Logins;
@@ -38,7 +40,7 @@ import org.cpisgateway.store.AuthorityRecords;
 final class HttpAccessWiring {
 
     static final String REALM = "cpis-gateway operations";
-    static final List<String> PROTECTED_PATHS = List.of("/api/*", "/ops");
+    static final List<String> PROTECTED_PATHS = List.of("/api/*", "/ops", "/ops/*");
     /** Authority systems' own API, with their broker user and password. */
     static final String AUTHORITY_PATH = "/authority/*";
     static final String AUTHORITY_REALM = "cpis-gateway authority records";
@@ -97,6 +99,8 @@ final class HttpAccessWiring {
         // request enters the route, and refuses an operations path whose routes declare none
         RouteRoles.policies(OperationsAccess.ROLES).forEach(context.getRegistry()::bind);
         context.addRoutePolicyFactory(new RouteRoles(PROTECTED_PATHS));
+        // an answer carries only the headers the gateway sets, never the request's (credentials, the query)
+        context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new AnswerHeaders());
         context.getRegistry().bind("operationsAudit", new OperationsAudit(clock));
         context.getRegistry().bind("authorityReads", new AuthorityReads(
                 new AuthorityRecords(store.dataSource(), s.check().zone()), mappings.authorities()::knows, clock,
