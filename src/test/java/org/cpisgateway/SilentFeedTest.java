@@ -48,7 +48,9 @@ class SilentFeedTest {
             Y9Z01,,Y9Z01,Meadow Lane Surgery (demo),GP,yes,,
             """;
 
-    static final AtomicReference<Instant> NOW = new AtomicReference<>(Instant.now());
+    // whole seconds: the store keeps a time to the microsecond at most, and an age is counted in whole seconds
+    static final AtomicReference<Instant> NOW =
+            new AtomicReference<>(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     static Path mappings;
     static RunningGateway gateway;
     static Pas pas;
