@@ -272,6 +272,10 @@ public final class GatewayBenchmark {
                         + "gateway's closed-loop maximum; busy: the server's CPU and the load generator's over the "
                         + "closed loop, a baseline far from 100%% measured the load generator)%n",
                 connections, pipeline, commonRate);
+        if (gatewayRows.containsKey("postgres")) {
+            System.out.println("(gateway (PostgreSQL): CPU and RSS are the gateway's process; PostgreSQL's backends, on"
+                    + " the same CPU, show in its busy share)");
+        }
         Row floor = baselineRows.get("floor");
         Row peer = baselineRows.get("peer");
         Row bare = baselineRows.get("bare");
