@@ -95,7 +95,7 @@ public final class StartupBenchmark {
             try (GatewayProcess gateway = new GatewayProcess(data, "cpis.demo.enabled", "false")) {
                 long launched = System.nanoTime();
                 gateway.launch();
-                System.out.printf(Locale.ROOT, "national-size store, first start to first ACK: %.2f s%n",
+                System.out.printf(Locale.ROOT, "kill-and-restart store, first start to first ACK: %.2f s%n",
                         firstAck(gateway, launched, national.next(new Random())));
                 for (int i = 0; i < runs; i++) {
                     long acked = loadThenKill(gateway, connections, loadSeconds, national);
