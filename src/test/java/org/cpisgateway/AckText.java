@@ -19,6 +19,12 @@ public record AckText(String text, List<String[]> segments) {
         return new AckText(text, segments);
     }
 
+    /** Whether {@code ack} is an AA for control ID {@code id} saying FLAGGED (ZCS-1). */
+    public static boolean acceptedFlagged(String ack, String id) {
+        AckText a = of(ack);
+        return "AA".equals(a.field("MSA", 1)) && id.equals(a.field("MSA", 2)) && "FLAGGED".equals(a.field("ZCS", 1));
+    }
+
     public List<String[]> all(String name) {
         return segments.stream().filter(s -> s[0].equals(name)).toList();
     }

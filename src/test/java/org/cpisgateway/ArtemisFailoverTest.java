@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,6 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
-import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.config.ha.SharedStoreBackupPolicyConfiguration;
-import org.apache.activemq.artemis.core.config.ha.SharedStorePrimaryPolicyConfiguration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.cluster.impl.MessageLoadBalancingType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -39,15 +34,15 @@ class ArtemisFailoverTest {
     @Test
     void stoppingThePrimaryUnderLoadLosesAndDuplicatesNothing() throws Exception {
         Path shared = TestFolders.temporary("cpis-ha-store");
-        int primaryPort = RunningGateway.freePort();
-        int backupPort = RunningGateway.freePort();
-        EmbeddedActiveMQ primary = broker("primary", shared, primaryPort, backupPort, true);
+        int primaryPort = TestPorts.free();
+        int backupPort = TestPorts.free();
+        EmbeddedActiveMQ primary = SharedStoreBroker.create("primary", shared, primaryPort, backupPort, true);
         primary.start();
         for (String queue : List.of("cpis.notify.LA901", "cpis.notify.LA902", "cpis.unrouted")) {
             primary.getActiveMQServer().createQueue(QueueConfiguration.of(queue).setAddress(queue)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true), true);
         }
-        EmbeddedActiveMQ backup = broker("backup", shared, backupPort, primaryPort, false);
+        EmbeddedActiveMQ backup = SharedStoreBroker.create("backup", shared, backupPort, primaryPort, false);
         backup.start(); // waits on the shared store's lock as a backup
         String url = "(tcp://127.0.0.1:" + primaryPort + ",tcp://127.0.0.1:" + backupPort
                 + ")?ha=true&reconnectAttempts=-1&retryInterval=200&initialConnectAttempts=10";
@@ -73,7 +68,7 @@ class ArtemisFailoverTest {
                                 acknowledged.add(id);
                                 mine.add(id);
                             }
-                            Thread.sleep(10);
+                            Waiting.pace(Duration.ofMillis(10)); // the PAS's pace
                         }
                     } catch (Throwable t) {
                         failures.add(t);
@@ -88,22 +83,16 @@ class ArtemisFailoverTest {
                 senders.add(sender);
                 sender.start();
             }
-            while (acknowledged.size() < stopAfter && senders.stream().anyMatch(Thread::isAlive)) {
-                Thread.sleep(5);
-            }
+            Waiting.upTo(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> acknowledged.size() >= stopAfter || senders.stream().noneMatch(Thread::isAlive));
             long stoppedAt = System.nanoTime();
             primary.stop(); // failover-on-shutdown: the backup takes the store and the clients
             for (Thread sender : senders) {
                 sender.join(120_000);
             }
             assertThat(failures).isEmpty();
-            long until = System.currentTimeMillis() + 60_000;
-            while (gateway.count("select count(*) from notification_outbox where sent_at is null") > 0
-                    && System.currentTimeMillis() < until) {
-                Thread.sleep(100);
-            }
-            assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null"))
-                    .as("every notification delivered after the failover").isZero();
+            Waiting.upTo(Duration.ofSeconds(60)).alias("every notification delivered after the failover")
+                    .until(() -> gateway.count("select count(*) from notification_outbox where sent_at is null") == 0);
             System.out.println("artemis failover: " + acknowledged.size() + " acknowledged on " + connections
                     + " connections; primary stopped after " + stopAfter + "; outbox drained "
                     + (System.nanoTime() - stoppedAt) / 1_000_000 + " ms after the stop");
@@ -126,33 +115,5 @@ class ArtemisFailoverTest {
             // each PAS connection's attendances reach the authority in the order they were acknowledged
             assertThat(received.stream().filter(mine::contains).toList()).containsExactlyElementsOf(mine);
         }
-    }
-
-    /** One broker of a shared-store pair; each announces itself to the other through a cluster connection. */
-    static EmbeddedActiveMQ broker(String name, Path shared, int port, int otherPort, boolean isPrimary) throws Exception {
-        Configuration config = new ConfigurationImpl()
-                .setName(name)
-                .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
-                .setJMXManagementEnabled(false)
-                .setJournalDirectory(shared.resolve("journal").toString())
-                .setBindingsDirectory(shared.resolve("bindings").toString())
-                .setPagingDirectory(shared.resolve("paging").toString())
-                .setLargeMessagesDirectory(shared.resolve("large-messages").toString())
-                .setNodeManagerLockDirectory(shared.toString())
-                .setClusterUser("cpis-cluster")
-                .setClusterPassword("cpis-cluster-test-password")
-                .setHAPolicyConfiguration(isPrimary
-                        ? new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true)
-                        : new SharedStoreBackupPolicyConfiguration().setAllowFailBack(false));
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
-        config.addConnectorConfiguration("self", "tcp://127.0.0.1:" + port);
-        config.addConnectorConfiguration("other", "tcp://127.0.0.1:" + otherPort);
-        config.addClusterConfiguration(new ClusterConnectionConfiguration().setName("cpis-ha").setAddress("")
-                .setConnectorName("self").setStaticConnectors(List.of("other")).setRetryInterval(200)
-                .setMessageLoadBalancingType(MessageLoadBalancingType.OFF));
-        EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(config);
-        return broker;
     }
 }

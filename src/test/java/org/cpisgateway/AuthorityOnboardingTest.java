@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import ca.uhn.hl7v2.model.Message;
@@ -108,15 +109,15 @@ class AuthorityOnboardingTest {
                     .contains("LA903,Eastvale Borough Council (test),01632 960201,");
 
             // the council's system logs in (once the gateway has taken the new row) and uploads its plan
-            JsonNode report = null;
-            for (int i = 0; i < 100 && report == null; i++) {
-                try (JMSContext la903 = login("la903-system", password)) {
-                    report = AuthoritySideTest.uploadByQueue(la903, "LA903", "nhs_number,plan_type,start_date\n"
-                            + CHILD + ",CPP," + TestDates.iso("today-1m") + "\n");
-                } catch (JMSSecurityRuntimeException | AssertionError notYet) {
-                    Thread.sleep(200);
-                }
-            }
+            JsonNode report = Waiting.upTo(Duration.ofSeconds(120))
+                    .ignoreExceptionsMatching(notYet -> notYet instanceof JMSSecurityRuntimeException
+                            || notYet instanceof AssertionError)
+                    .until(() -> {
+                        try (JMSContext la903 = login("la903-system", password)) {
+                            return Uploads.byQueue(la903, "LA903", "nhs_number,plan_type,start_date\n"
+                                    + CHILD + ",CPP," + TestDates.iso("today-1m") + "\n");
+                        }
+                    }, java.util.Objects::nonNull);
             assertThat(report).as("upload report from the new authority's queue").isNotNull();
             assertThat(report.path("accepted").asInt()).as("report %s", report).isEqualTo(1);
 
@@ -144,7 +145,7 @@ class AuthorityOnboardingTest {
             assertThat(Files.readAllLines(conf.resolve("roles.properties"))).noneMatch(l -> l.startsWith("LA903"));
             assertThat(Files.readAllLines(conf.resolve("users.properties"))).noneMatch(l -> l.startsWith("la903"));
             // its upload routes stop at once: a retired authority's folder and queue are no longer read
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+            Waiting.upTo(Duration.ofSeconds(10)).until(() ->
                     gateway.context().getRoute("upload-folder-LA903") == null
                             && gateway.context().getRoute("upload-queue-LA903") == null);
             assertThat(gateway.context().getRoute("upload-folder-LA901")).isNotNull();
@@ -166,20 +167,18 @@ class AuthorityOnboardingTest {
     }
 
     /** Waits (up to 10 s) until a login with this password succeeds, or fails, as expected. */
-    void awaitLogin(String user, String password, boolean accepted) throws Exception {
-        boolean last = !accepted;
-        for (int i = 0; i < 50 && last != accepted; i++) {
-            try (JMSContext c = login(user, password)) {
-                c.createProducer(); // the login happened at createContext
-                last = true;
-            } catch (JMSSecurityRuntimeException refused) {
-                last = false;
-            }
-            if (last != accepted) {
-                Thread.sleep(200);
-            }
+    void awaitLogin(String user, String password, boolean accepted) {
+        Waiting.upTo(Duration.ofSeconds(10)).alias("login of " + user + " accepted: " + accepted)
+                .until(() -> loginAccepted(user, password) == accepted);
+    }
+
+    boolean loginAccepted(String user, String password) {
+        try (JMSContext c = login(user, password)) {
+            c.createProducer(); // the login happened at createContext
+            return true;
+        } catch (JMSSecurityRuntimeException refused) {
+            return false;
         }
-        assertThat(last).as("login of %s accepted", user).isEqualTo(accepted);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Stream;
@@ -66,18 +67,6 @@ public class AuthoritySideTest {
     }
 
     /** Sends an upload on the authority's queue and waits for the report correlated to it. */
-    static JsonNode uploadByQueue(JMSContext jms, String authority, String body) throws Exception {
-        TextMessage m = jms.createTextMessage(body);
-        m.setJMSCorrelationID("upload-" + java.util.UUID.randomUUID());
-        jms.createProducer().send(jms.createQueue("cpis.upload." + authority), m);
-        try (JMSConsumer responses = jms.createConsumer(jms.createQueue("cpis.upload." + authority + ".response"),
-                "JMSCorrelationID = '" + m.getJMSCorrelationID() + "'")) {
-            TextMessage report = (TextMessage) responses.receive(60_000); // generous: a loaded CI machine
-            assertThat(report).as("upload report").isNotNull();
-            return JSON.readTree(report.getText());
-        }
-    }
-
     static String ownerOf(String nhs, String type) throws Exception {
         try (var c = gateway.store().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "select authority_code || ':' || coalesce(cast(end_date as varchar), '') from plan "
@@ -125,7 +114,7 @@ public class AuthoritySideTest {
                 """.formatted(TestDates.iso("today-10m"), TestDates.iso("today-30m"), TestDates.iso("today-1m"),
                 TestDates.iso("today-6m"), TestDates.iso("today-7m"), TestDates.iso("today-9m"));
         try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
-            JsonNode report = uploadByQueue(jms, "LA901", csv);
+            JsonNode report = Uploads.byQueue(jms, "LA901", csv);
             assertThat(report.path("authority").asText()).isEqualTo("LA901");
             assertThat(report.path("sentBy").asText()).isEqualTo("la901-system"); // stamped by the broker
             assertThat(report.path("rows").asInt()).isEqualTo(9);
@@ -155,7 +144,7 @@ public class AuthoritySideTest {
             assertThat(ownerOf("9990000093", "CPP")).isNull();
 
             // re-sending is harmless: same outcomes, same store
-            JsonNode again = uploadByQueue(jms, "LA901", csv);
+            JsonNode again = Uploads.byQueue(jms, "LA901", csv);
             assertThat(again.path("accepted").asInt()).isEqualTo(2);
             assertThat(gateway.count("select count(*) from plan where nhs_number in ('9990000077', '9990000107')"))
                     .isEqualTo(2);
@@ -165,14 +154,14 @@ public class AuthoritySideTest {
         // an ended plan still flags the child for 12 months; a deleted one no longer
         String yesterday = TestDates.iso("today-1d");
         try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
-            JsonNode ended = uploadByQueue(jms, "LA901",
+            JsonNode ended = Uploads.byQueue(jms, "LA901",
                     "nhs_number,plan_type,start_date,end_date,action\n9990000077,CPP," + TestDates.iso("today-10m") + ","
                             + yesterday + ",END\n");
             assertThat(ended.path("accepted").asInt()).isEqualTo(1);
         }
         assertThat(attend("9990000077")).isEqualTo("FLAGGED");
         try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
-            JsonNode deleted = uploadByQueue(jms, "LA901",
+            JsonNode deleted = Uploads.byQueue(jms, "LA901",
                     "nhs_number,plan_type,start_date,end_date,action\n9990000077,CPP," + TestDates.iso("today-10m") + ","
                             + yesterday + ",DELETE\n");
             assertThat(deleted.path("accepted").asInt()).as("report %s", deleted).isEqualTo(1);
@@ -194,17 +183,14 @@ public class AuthoritySideTest {
                 """.formatted(TestDates.iso("today-8m"), TestDates.iso("today-7m"));
         int half = json.length() / 2;
         Files.writeString(file, json.substring(0, half));
-        Thread.sleep(800); // shorter than cpis.uploads.min-age-ms: a half-written file must stay put
-        assertThat(file).exists();
+        // cpis.uploads.min-age-ms is 1.5 s here: for 0.8 s of it a half-written file must stay put
+        Waiting.holdsFor(Duration.ofMillis(800), "the half-written file stays in the inbox", () -> Files.exists(file));
         Files.writeString(file, json);
 
         Path done = gateway.dataDir.resolve("uploads/LA902/done");
-        JsonNode report = JSON.readTree(waitForResponse(done).toFile());
+        JsonNode report = JSON.readTree(Uploads.response(done).toFile());
         // the route writes the response; Camel moves the file into done/ once the route has finished
-        for (long end = System.currentTimeMillis() + 10_000; Files.exists(file) && System.currentTimeMillis() < end; ) {
-            Thread.sleep(50);
-        }
-        assertThat(file).doesNotExist();
+        Waiting.upTo(Duration.ofSeconds(10)).until(() -> !Files.exists(file));
         assertThat(report.path("source").asText()).isEqualTo("file");
         assertThat(report.path("format").asText()).isEqualTo("json");
         assertThat(report.path("rows").asInt()).isEqualTo(3);
@@ -219,25 +205,8 @@ public class AuthoritySideTest {
 
         // an unreadable file goes to error/, also with a response
         Files.writeString(inbox.resolve("wrong.csv"), "name,address\nx,y\n");
-        JsonNode error = JSON.readTree(waitForResponse(gateway.dataDir.resolve("uploads/LA902/error")).toFile());
+        JsonNode error = JSON.readTree(Uploads.response(gateway.dataDir.resolve("uploads/LA902/error")).toFile());
         assertThat(error.path("error").asText()).contains("nhs_number");
-    }
-
-    /** The first {@code *.response.json} to appear in the folder, waiting up to 30 s (a minute for big uploads). */
-    public static Path waitForResponse(Path folder) throws Exception {
-        long end = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < end) {
-            if (Files.isDirectory(folder)) {
-                try (Stream<Path> s = Files.list(folder)) {
-                    var found = s.filter(p -> p.toString().endsWith(".response.json")).findFirst();
-                    if (found.isPresent()) {
-                        return found.get();
-                    }
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no response file in " + folder);
     }
 
     @Test
@@ -269,7 +238,7 @@ public class AuthoritySideTest {
     void amqpClientUploadsAndReadsItsNotificationsButNotAnotherAuthoritys() throws Exception {
         JmsConnectionFactory amqp = new JmsConnectionFactory("amqp://127.0.0.1:" + gateway.brokerPort);
         try (JMSContext la902 = amqp.createContext("la902-system", "la902-demo-password")) {
-            JsonNode report = uploadByQueue(la902, "LA902",
+            JsonNode report = Uploads.byQueue(la902, "LA902",
                     "nhs_number,plan_type,start_date\n9990000158,CPP," + TestDates.iso("today-9m") + "\n");
             assertThat(report.path("accepted").asInt()).isEqualTo(1);
             // Artemis 2.44 does not stamp the validated user on AMQP messages (AMQPMessage ignores
@@ -295,11 +264,9 @@ public class AuthoritySideTest {
     void notificationForAnAuthorityWithoutAQueueIsParkedOnTheUnroutedQueue() throws Exception {
         gateway.addPlan("9990000166", "CPP", TestDates.day("today-11m"), null, "LA999");
         assertThat(attend("9990000166")).isEqualTo("FLAGGED");
-        long until = System.currentTimeMillis() + 10_000;
-        while (gateway.count("select count(*) from notification_outbox where sent_at is null") > 0
-                && System.currentTimeMillis() < until) {
-            Thread.sleep(50); // the sender works after the ACK
-        }
+        // the sender works after the ACK
+        Waiting.upTo(Duration.ofSeconds(10))
+                .until(() -> gateway.count("select count(*) from notification_outbox where sent_at is null") == 0);
         assertThat(gateway.count("select count(*) from notification_outbox where authority_code = 'LA999' "
                 + "and delivered_to = 'cpis.unrouted' and sent_at is not null")).isEqualTo(1);
         try (JMSContext ops = gateway.authorityConnectionFactory().createContext("cpis-ops", "ops-demo-password");
@@ -315,18 +282,18 @@ public class AuthoritySideTest {
     void aBatchOlderThanTheLastAppliedIsRefusedWholeSoItCannotUndoANewerOne() throws Exception {
         String child = "9990003343";
         try (JMSContext jms = gateway.connectAsAuthority("LA901")) {
-            JsonNode today = uploadByQueue(jms, "LA901", "# cpis: sequence=20\nnhs_number,plan_type,start_date,end_date\n"
+            JsonNode today = Uploads.byQueue(jms, "LA901", "# cpis: sequence=20\nnhs_number,plan_type,start_date,end_date\n"
                     + child + ",CPP," + TestDates.iso("today-1y") + "," + TestDates.iso("today-2m") + "\n");
             assertThat(today.path("outcome").asText()).isEqualTo("APPLIED");
             assertThat(today.path("sequence").asLong()).isEqualTo(20);
             // yesterday's batch, re-sent: it would re-open the plan that today's ended
-            JsonNode yesterday = uploadByQueue(jms, "LA901", "# cpis: sequence=19\nnhs_number,plan_type,start_date\n"
+            JsonNode yesterday = Uploads.byQueue(jms, "LA901", "# cpis: sequence=19\nnhs_number,plan_type,start_date\n"
                     + child + ",CPP," + TestDates.iso("today-1y") + "\n");
             assertThat(yesterday.path("outcome").asText()).isEqualTo("STALE_SEQUENCE");
             assertThat(yesterday.path("accepted").asInt()).isZero();
             assertThat(yesterday.path("error").asText()).contains("not after the last applied upload's 20");
             assertThat(ownerOf(child, "CPP")).isEqualTo("LA901:" + TestDates.iso("today-2m"));
-            JsonNode next = uploadByQueue(jms, "LA901", "{\"sequence\": 21, \"plans\": [{\"nhs_number\": \"" + child
+            JsonNode next = Uploads.byQueue(jms, "LA901", "{\"sequence\": 21, \"plans\": [{\"nhs_number\": \"" + child
                     + "\", \"plan_type\": \"CPP\", \"start_date\": \"" + TestDates.iso("today-1y") + "\"}]}");
             assertThat(next.path("outcome").asText()).isEqualTo("APPLIED");
             assertThat(ownerOf(child, "CPP")).isEqualTo("LA901:");
@@ -338,18 +305,18 @@ public class AuthoritySideTest {
         // LA902's open plans (demo): 9990000026 LAC and 9990000050 UCP. A snapshot with only the first ends the second.
         String snapshot = "nhs_number,plan_type,start_date\n9990000026,LAC," + TestDates.iso("today-30m") + "\n";
         try (JMSContext jms = gateway.connectAsAuthority("LA902")) {
-            JsonNode dryRun = uploadByQueue(jms, "LA902", "# cpis: mode=snapshot dry-run\n" + snapshot);
+            JsonNode dryRun = Uploads.byQueue(jms, "LA902", "# cpis: mode=snapshot dry-run\n" + snapshot);
             assertThat(dryRun.path("outcome").asText()).isEqualTo("DRY_RUN");
             assertThat(dryRun.path("mode").asText()).isEqualTo("snapshot");
             assertThat(dryRun.path("plansEnded").toString()).contains("9990000050 UCP " + TestDates.iso("today-4m"));
             assertThat(ownerOf("9990000050", "UCP")).isEqualTo("LA902:"); // nothing changed
 
-            JsonNode tooMuch = uploadByQueue(jms, "LA902", "# cpis: mode=snapshot\n" + snapshot);
+            JsonNode tooMuch = Uploads.byQueue(jms, "LA902", "# cpis: mode=snapshot\n" + snapshot);
             assertThat(tooMuch.path("outcome").asText()).isEqualTo("SNAPSHOT_TOO_LARGE");
             assertThat(tooMuch.path("error").asText()).contains("would end 1 of 2 open plans");
             assertThat(ownerOf("9990000050", "UCP")).isEqualTo("LA902:");
 
-            JsonNode forced = uploadByQueue(jms, "LA902", "# cpis: mode=snapshot force\n" + snapshot);
+            JsonNode forced = Uploads.byQueue(jms, "LA902", "# cpis: mode=snapshot force\n" + snapshot);
             assertThat(forced.path("outcome").asText()).isEqualTo("APPLIED");
             assertThat(ownerOf("9990000050", "UCP")).isEqualTo("LA902:" + TestDates.iso("today"));
             assertThat(ownerOf("9990000026", "LAC")).isEqualTo("LA902:"); // in the snapshot: untouched

@@ -3,6 +3,7 @@ package org.cpisgateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
+import org.awaitility.core.ConditionTimeoutException;
 import org.cpisgateway.delivery.NotificationRelay;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +35,12 @@ class BrokerDiskFullTest {
         try {
             assertThat(diskFullGauge(full)).as("the broker's disk seen full (it looks every few seconds)").isEqualTo(1);
             try (Pas pas = Pas.connect(full.mllpPort)) {
-                String ack = pas.sendForText(Hl7Messages.a04(id, CrashSafetyTest.CHILD));
-                assertThat(CrashSafetyTest.acceptedFlagged(ack, id)).as(ack).isTrue();
+                String ack = pas.sendForText(Hl7Messages.a04(id, TestNhsNumbers.DEMO_CPP_LA901));
+                assertThat(AckText.acceptedFlagged(ack, id)).as(ack).isTrue();
             }
-            Thread.sleep(2000); // the relay's timer comes round ten times
+            // the relay's timer (every 200 ms) comes round ten times, and each round leaves the notification waiting
+            Waiting.holdsFor(Duration.ofSeconds(2), "the notification waits in the store while the disk is full",
+                    () -> full.count("select count(*) from notification_outbox where sent_at is null") == 1);
             // a round of the relay's finishes: its queue sends would have waited for space, holding up the other
             // channels' deliveries and the gateway's stop
             NotificationRelay relay = full.context().getRegistry().lookupByNameAndType("notificationRelay",
@@ -58,7 +62,7 @@ class BrokerDiskFullTest {
             rounds.shutdownNow();
         }
         try (RunningGateway again = RunningGateway.start(data, "cpis.notify.retry-interval-ms", "200")) {
-            Map<String, Integer> notified = CrashSafetyTest.drainNotifications(again.brokerPort);
+            Map<String, Integer> notified = AuthorityQueues.drainLa901(again.brokerPort);
             assertThat(notified).as("notifications by attendance, once the broker takes messages").containsOnly(
                     Map.entry(id, 1));
         }
@@ -66,14 +70,10 @@ class BrokerDiskFullTest {
 
     /** The gauge once it reads 1, or what it reads after 30 s. */
     private static double diskFullGauge(RunningGateway gateway) throws Exception {
-        double value = -1;
-        for (int i = 0; i < 300 && value != 1; i++) {
-            value = OperationsEndpointTest.value(Http.get(gateway.httpPort, "/observe/metrics").body(),
-                    "cpis_broker_disk_full");
-            if (value != 1) {
-                Thread.sleep(100);
-            }
+        try {
+            return Metrics.value(Metrics.once(gateway.httpPort, "cpis_broker_disk_full", 1), "cpis_broker_disk_full");
+        } catch (ConditionTimeoutException notFull) {
+            return Metrics.value(Metrics.scrape(gateway.httpPort), "cpis_broker_disk_full");
         }
-        return value;
     }
 }

@@ -9,18 +9,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.TextMessage;
 import jakarta.jms.JMSRuntimeException;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.cpisgateway.broker.BrokerSecurity;
 import org.cpisgateway.broker.EmbeddedBroker;
-import org.cpisgateway.mapping.AuthorityDirectory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,17 +34,15 @@ public class BrokerOutageTest {
     @Test
     void notificationsWaitForTheBrokerAndArriveOnceInOrder() throws Exception {
         Path brokerData = TestFolders.temporary("cpis-external-broker");
-        int brokerPort = RunningGateway.freePort();
-        EmbeddedBroker broker = startBroker(brokerData, brokerPort);
+        int brokerPort = TestPorts.free();
+        EmbeddedBroker broker = StandaloneBroker.start(brokerData, brokerPort);
         try (RunningGateway gateway = gatewayOn(brokerPort, 500)) {
             List<String> la901 = new ArrayList<>();
             List<String> la902 = new ArrayList<>();
             la901.add(attend(gateway, LA901_CHILD));
-            long until = System.currentTimeMillis() + 20_000;
-            while (gateway.count("select count(*) from notification_outbox where sent_at is null") > 0
-                    && System.currentTimeMillis() < until) {
-                Thread.sleep(50); // the first one is on the broker before it goes away
-            }
+            // the first one is on the broker before it goes away
+            Waiting.upTo(Duration.ofSeconds(20))
+                    .until(() -> gateway.count("select count(*) from notification_outbox where sent_at is null") == 0);
 
             broker.stop();
             List<Long> millis = new ArrayList<>();
@@ -57,22 +53,20 @@ public class BrokerOutageTest {
             }
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isEqualTo(10);
             // readiness says which part is down; the gateway itself still answers
-            String ready = "";
-            for (int i = 0; i < 100 && !ready.contains("\"broker\":\"DOWN"); i++) {
-                ready = Http.get(gateway.httpPort, "/observe/health/ready").body();
-                Thread.sleep(100);
-            }
+            String ready = Waiting.upTo(Duration.ofSeconds(10)).until(
+                    () -> Http.get(gateway.httpPort, "/observe/health/ready").body(),
+                    body -> body.contains("\"broker\":\"DOWN"));
             assertThat(ready).contains("\"status\":\"DOWN\"").contains("\"broker\":\"DOWN")
                     .contains("\"store\":\"UP\"").contains("\"mllp\":\"UP\"");
             assertThat(Http.get(gateway.httpPort, "/observe/health/ready").statusCode()).isEqualTo(503);
             System.out.println("broker outage: ACK round trips (ms) while the broker was stopped: " + millis);
 
-            broker = startBroker(brokerData, brokerPort);
+            broker = StandaloneBroker.start(brokerData, brokerPort);
             // one more after the broker is back: it must queue behind the waiting ones, not overtake them
             la901.add(attend(gateway, LA901_CHILD));
 
-            assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
-            assertThat(receive(brokerPort, "LA902", la902.size())).containsExactlyElementsOf(la902);
+            assertThat(AuthorityQueues.controlIds(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
+            assertThat(AuthorityQueues.controlIds(brokerPort, "LA902", la902.size())).containsExactlyElementsOf(la902);
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
             assertThat(Http.get(gateway.httpPort, "/observe/health/ready").statusCode()).isEqualTo(200);
         } finally {
@@ -88,8 +82,8 @@ public class BrokerOutageTest {
     @Test
     void aBacklogOfSeveralBatchesGoesOutInOrderFromOneWakeUp() throws Exception {
         Path brokerData = TestFolders.temporary("cpis-external-broker");
-        int brokerPort = RunningGateway.freePort();
-        EmbeddedBroker broker = startBroker(brokerData, brokerPort);
+        int brokerPort = TestPorts.free();
+        EmbeddedBroker broker = StandaloneBroker.start(brokerData, brokerPort);
         try (RunningGateway gateway = gatewayOn(brokerPort, 600_000)) {
             broker.stop();
             List<String> la901 = new ArrayList<>();
@@ -98,10 +92,10 @@ public class BrokerOutageTest {
             }
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isEqualTo(450);
 
-            broker = startBroker(brokerData, brokerPort);
+            broker = StandaloneBroker.start(brokerData, brokerPort);
             la901.add(attend(gateway, LA901_CHILD)); // its wake-up is the only one after the broker came back
 
-            assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
+            assertThat(AuthorityQueues.controlIds(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
         } finally {
             broker.stop();
@@ -117,18 +111,18 @@ public class BrokerOutageTest {
     @Test
     void aRoundHoldingNotificationsTheBrokerAlreadyHasDeliversEachOnce() throws Exception {
         Path brokerData = TestFolders.temporary("cpis-external-broker");
-        int brokerPort = RunningGateway.freePort();
-        EmbeddedBroker broker = startBroker(brokerData, brokerPort);
+        int brokerPort = TestPorts.free();
+        EmbeddedBroker broker = StandaloneBroker.start(brokerData, brokerPort);
         try (RunningGateway gateway = gatewayOn(brokerPort, 600_000)) {
             broker.stop();
             List<String> la901 = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 la901.add(attend(gateway, LA901_CHILD));
             }
-            broker = startBroker(brokerData, brokerPort);
+            broker = StandaloneBroker.start(brokerData, brokerPort);
             // the first two as a committed round would have left them, their marks lost
             try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
-                 JMSContext jms = cf.createContext("cpis-gateway", "gateway-test-password");
+                 JMSContext jms = cf.createContext("cpis-gateway", StandaloneBroker.GATEWAY_PASSWORD);
                  Connection c = gateway.store().getConnection();
                  PreparedStatement ps = c.prepareStatement("select notification_id, payload from notification_outbox "
                          + "where sent_at is null order by id fetch first 2 rows only");
@@ -141,10 +135,10 @@ public class BrokerOutageTest {
             }
             la901.add(attend(gateway, LA901_CHILD)); // its wake-up starts the round
 
-            assertThat(receive(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
+            assertThat(AuthorityQueues.controlIds(brokerPort, "LA901", la901.size())).containsExactlyElementsOf(la901);
             assertThat(gateway.count("select count(*) from notification_outbox where sent_at is null")).isZero();
             String metrics = Http.get(gateway.httpPort, "/observe/metrics").body();
-            assertThat(OperationsEndpointTest.value(metrics, "cpis_relay_queue_rounds_total{way=\"one_by_one\"}"))
+            assertThat(Metrics.value(metrics, "cpis_relay_queue_rounds_total{way=\"one_by_one\"}"))
                     .as("the round fell back to single sends").isGreaterThanOrEqualTo(1);
         } finally {
             broker.stop();
@@ -158,11 +152,11 @@ public class BrokerOutageTest {
     @Test
     void artemisFailsATransactionHoldingADuplicateWhereItDropsASingleSend() throws Exception {
         Path brokerData = TestFolders.temporary("cpis-external-broker");
-        int brokerPort = RunningGateway.freePort();
-        EmbeddedBroker broker = startBroker(brokerData, brokerPort);
+        int brokerPort = TestPorts.free();
+        EmbeddedBroker broker = StandaloneBroker.start(brokerData, brokerPort);
         try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
-             JMSContext single = cf.createContext("cpis-gateway", "gateway-test-password");
-             JMSContext transacted = cf.createContext("cpis-gateway", "gateway-test-password",
+             JMSContext single = cf.createContext("cpis-gateway", StandaloneBroker.GATEWAY_PASSWORD);
+             JMSContext transacted = cf.createContext("cpis-gateway", StandaloneBroker.GATEWAY_PASSWORD,
                      JMSContext.SESSION_TRANSACTED)) {
             jakarta.jms.Queue queue = single.createQueue("cpis.notify.LA902");
             TextMessage first = single.createTextMessage("first");
@@ -195,21 +189,8 @@ public class BrokerOutageTest {
     /** A gateway using the broker outside it, retrying undelivered notifications every {@code retryMs}. */
     static RunningGateway gatewayOn(int brokerPort, int retryMs) throws Exception {
         return RunningGateway.start("cpis.broker.embedded", "false",
-                "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password",
+                "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", StandaloneBroker.GATEWAY_PASSWORD,
                 "cpis.notify.retry-interval-ms", String.valueOf(retryMs), "cpis.notify.retry-min-age-seconds", "0");
-    }
-
-    /** The gateway's embedded broker, on its own: the demo's authority users, the gateway's password. */
-    public static EmbeddedBroker startBroker(Path data, int port) throws Exception {
-        BrokerSecurity security = new BrokerSecurity(
-                List.of(Path.of("conf/broker/users.properties"), Path.of("conf/demo/broker-users.properties")),
-                List.of(Path.of("conf/broker/roles.properties"), Path.of("conf/demo/broker-roles.properties")),
-                "cpis-gateway", "gateway-test-password");
-        EmbeddedBroker broker = new EmbeddedBroker(data, "tcp://127.0.0.1:" + port + "?protocols=CORE,AMQP",
-                "vm://77", security, 16 * 1024 * 1024);
-        broker.start(AuthorityDirectory.load(Path.of("mappings/authorities.csv")).all(), "cpis.notify.",
-                "cpis.upload.", "cpis.unrouted");
-        return broker;
     }
 
     /** Sends one flagged attendance and returns its control ID; the ACK must be AA FLAGGED QUEUED. */
@@ -223,19 +204,5 @@ public class BrokerOutageTest {
         assertThat(ack.field("ZCS", 1)).isEqualTo("FLAGGED");
         assertThat(ack.field("ZCS", 5)).isEqualTo("QUEUED");
         return id;
-    }
-
-    static List<String> receive(int port, String authority, int expected) throws Exception {
-        List<String> ids = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
-        String lower = authority.toLowerCase(java.util.Locale.ROOT);
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
-             JMSContext jms = cf.createContext(lower + "-system", lower + "-demo-password");
-             JMSConsumer consumer = jms.createConsumer(jms.createQueue("cpis.notify." + authority))) {
-            for (TextMessage m; (m = (TextMessage) consumer.receive(ids.size() < expected ? 20_000 : 2_000)) != null; ) {
-                ids.add(json.readTree(m.getText()).at("/source/messageControlId").asText());
-            }
-        }
-        return ids;
     }
 }

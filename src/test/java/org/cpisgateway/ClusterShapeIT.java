@@ -44,16 +44,16 @@ class ClusterShapeIT {
         Path dir = TestFolders.temporary("cpis-cluster");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
                 .setCleanDataDirectory(true).start()) {
-            int primaryPort = RunningGateway.freePort();
-            int backupPort = RunningGateway.freePort();
+            int primaryPort = TestPorts.free();
+            int backupPort = TestPorts.free();
             Path shared = dir.resolve("broker");
-            EmbeddedActiveMQ primary = ArtemisFailoverTest.broker("primary", shared, primaryPort, backupPort, true);
+            EmbeddedActiveMQ primary = SharedStoreBroker.create("primary", shared, primaryPort, backupPort, true);
             primary.start();
             for (String queue : List.of("cpis.notify.LA901", "cpis.notify.LA902", "cpis.unrouted")) {
                 primary.getActiveMQServer().createQueue(QueueConfiguration.of(queue).setAddress(queue)
                         .setRoutingType(RoutingType.ANYCAST).setDurable(true), true);
             }
-            EmbeddedActiveMQ backup = ArtemisFailoverTest.broker("backup", shared, backupPort, primaryPort, false);
+            EmbeddedActiveMQ backup = SharedStoreBroker.create("backup", shared, backupPort, primaryPort, false);
             backup.start();
             String brokerUrl = "(tcp://127.0.0.1:" + primaryPort + ",tcp://127.0.0.1:" + backupPort
                     + ")?ha=true&reconnectAttempts=-1&retryInterval=200&initialConnectAttempts=10";
@@ -63,7 +63,7 @@ class ClusterShapeIT {
                     "cpis.broker.password", "cluster-test", "cpis.notify.retry-interval-ms", "300"};
             GatewayProcess a = new GatewayProcess(dir.resolve("a"), props).start();
             GatewayProcess b = new GatewayProcess(dir.resolve("b"), props).start();
-            int balancerPort = RunningGateway.freePort();
+            int balancerPort = TestPorts.free();
             Process haproxy = haproxy(dir, balancerPort, a, b);
             List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
             List<long[]> gaps = Collections.synchronizedList(new ArrayList<>());
@@ -161,19 +161,13 @@ class ClusterShapeIT {
                     lastAck = now;
                     pending = null;
                 } else {
-                    Thread.sleep(100); // the PAS's own pause before sending again after an AE
+                    Waiting.pace(Duration.ofMillis(100)); // the PAS's own pause before sending again after an AE
                 }
-                Thread.sleep(20); // the PAS's pace: about 40 attendances a second per connection
-            } catch (InterruptedException stop) {
-                return;
+                Waiting.pace(Duration.ofMillis(20)); // the PAS's pace: about 40 attendances a second per connection
             } catch (Exception lost) {
                 closeQuietly(socket);
                 socket = null;
-                try {
-                    Thread.sleep(200); // the PAS's own pause before connecting again
-                } catch (InterruptedException stop) {
-                    return;
-                }
+                Waiting.pace(Duration.ofMillis(200)); // the PAS's own pause before connecting again
             }
         }
         closeQuietly(socket);

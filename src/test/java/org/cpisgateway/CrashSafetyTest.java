@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,12 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.JMSConsumer;
-import jakarta.jms.JMSContext;
-import jakarta.jms.TextMessage;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrashSafetyTest {
 
-    static final String CHILD = "9990000018"; // demo CPP with LA901, at R9Z01 ED (unscheduled)
+    static final String CHILD = TestNhsNumbers.DEMO_CPP_LA901; // at R9Z01 ED (unscheduled)
 
     /**
      * One round by default. For a soak, {@code -Dcpis.crash.rounds=30} runs that many, each on a new store and killed
@@ -80,9 +79,11 @@ class CrashSafetyTest {
                 thread.start();
                 pas.add(thread);
             }
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (acked.size() < ackedBeforeKill && System.currentTimeMillis() < deadline) {
-                Thread.sleep(5);
+            try {
+                Waiting.upTo(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> acked.size() >= ackedBeforeKill);
+            } catch (ConditionTimeoutException slow) {
+                // killed all the same: the assertion below says how far it got, and why
             }
             gateway.kill();
             running.set(false);
@@ -106,7 +107,7 @@ class CrashSafetyTest {
                     }
                 }
             }
-            Map<String, Integer> notified = drainNotifications(gateway.brokerPort);
+            Map<String, Integer> notified = AuthorityQueues.drainLa901(gateway.brokerPort);
             gateway.stop();
             assertThat(data.resolve("store/cpis.in-use")).as("the marker, after a clean stop").doesNotExist();
 
@@ -138,7 +139,7 @@ class CrashSafetyTest {
         StringBuilder csv = new StringBuilder("nhs_number,plan_type,start_date\n");
         int made = 0;
         for (long base = 999_300_000L; made < rows; base++) {
-            String n = org.cpisgateway.bench.LargeUploadBenchmark.withCheckDigit(base);
+            String n = TestNhsNumbers.withCheckDigit(base);
             if (n != null) {
                 csv.append(n).append(",LAC,").append(TestDates.iso("today-10m")).append("\n");
                 made++;
@@ -155,26 +156,20 @@ class CrashSafetyTest {
             // file's first child is flagged, that is with the first batch in the store and 119 still to come
             String first = csv.substring(csv.indexOf("\n") + 1, csv.indexOf(",LAC"));
             try (Pas pas = Pas.connect(gateway.mllpPort)) {
-                long until0 = System.currentTimeMillis() + 60_000;
-                int probes = 1;
-                boolean underWay;
-                while (!(underWay = flagged(pas, first)) && System.currentTimeMillis() < until0) {
-                    Thread.sleep(20);
-                    probes++;
-                }
-                assertThat(underWay).as("the upload's first batch in the store within 60 s").isTrue();
-                System.out.printf("upload crash test: first child flagged at attendance %d; killing%n", probes);
+                AtomicInteger probes = new AtomicInteger();
+                Waiting.upTo(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .alias("the upload's first batch in the store within 60 s").until(() -> {
+                            probes.incrementAndGet();
+                            return flagged(pas, first);
+                        });
+                System.out.printf("upload crash test: first child flagged at attendance %d; killing%n", probes.get());
             }
             assertThat(inbox.resolve("big.csv.camelLock")).as("upload in progress when killed").exists();
             gateway.kill();
             assertThat(inbox.resolve("big.csv")).as("file still in the inbox after the kill").exists();
 
             gateway.start();
-            long until = System.currentTimeMillis() + 60_000;
-            while (!(Files.isDirectory(done) && Files.list(done).anyMatch(p -> p.toString().endsWith(".response.json")))
-                    && System.currentTimeMillis() < until) {
-                Thread.sleep(200);
-            }
+            Uploads.response(done);
             gateway.stop();
         }
         try (var files = Files.list(done)) {
@@ -215,7 +210,7 @@ class CrashSafetyTest {
                 String id = Hl7Messages.newControlId();
                 sent.add(id);
                 String ack = exchange(s.getOutputStream(), s.getInputStream(), id);
-                if (acceptedFlagged(ack, id)) {
+                if (AckText.acceptedFlagged(ack, id)) {
                     acked.add(id);
                 } else if (!refusalSeen) {
                     refusalSeen = true;
@@ -230,7 +225,7 @@ class CrashSafetyTest {
     }
 
     static boolean sendOne(OutputStream out, InputStream in, String id) throws IOException {
-        return acceptedFlagged(exchange(out, in, id), id);
+        return AckText.acceptedFlagged(exchange(out, in, id), id);
     }
 
     /** Sends this child's attendance with control ID {@code id}; the ACK's text. */
@@ -244,29 +239,10 @@ class CrashSafetyTest {
         return ack.get(0);
     }
 
-    static boolean acceptedFlagged(String ack, String id) {
-        AckText a = AckText.of(ack);
-        return "AA".equals(a.field("MSA", 1)) && id.equals(a.field("MSA", 2)) && "FLAGGED".equals(a.field("ZCS", 1));
-    }
-
     /** An attendance of this child at the demo's emergency department: whether the gateway answered it FLAGGED. */
     static boolean flagged(Pas pas, String nhsNumber) throws Exception {
         String ack = pas.sendForText(Hl7Messages.a04(Hl7Messages.newControlId(), nhsNumber));
         return "FLAGGED".equals(AckText.of(ack).field("ZCS", 1));
-    }
-
-    /** Reads LA901's queue until nothing has arrived for five seconds. */
-    static Map<String, Integer> drainNotifications(int brokerPort) throws Exception {
-        Map<String, Integer> count = new HashMap<>();
-        ObjectMapper json = new ObjectMapper();
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
-             JMSContext jms = cf.createContext("la901-system", "la901-demo-password");
-             JMSConsumer consumer = jms.createConsumer(jms.createQueue("cpis.notify.LA901"))) {
-            for (TextMessage m; (m = (TextMessage) consumer.receive(5000)) != null; ) {
-                count.merge(json.readTree(m.getText()).at("/source/messageControlId").asText(), 1, Integer::sum);
-            }
-        }
-        return count;
     }
 
     /**

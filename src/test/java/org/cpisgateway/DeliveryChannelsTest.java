@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -58,6 +60,7 @@ class DeliveryChannelsTest {
     static HttpServer council;
     static com.sun.net.httpserver.HttpsServer trustedHttps;   // its certificate is in the gateway's trust store
     static com.sun.net.httpserver.HttpsServer untrustedHttps; // a certificate nobody vouches for
+    static final CountDownLatch SLOW_ANSWERS = new CountDownLatch(1);
     static HttpServer slow;                                   // answers after the gateway's time-out
     static final List<Received> trustedReceived = new CopyOnWriteArrayList<>();
     static Path mappingsDir;
@@ -83,9 +86,9 @@ class DeliveryChannelsTest {
         Path conf = TestFolders.temporary("cpis-delivery");
         keypair(conf, "trusted");
         keypair(conf, "untrusted");
-        TlsTest.keytool("-exportcert", "-alias", "trusted", "-keystore", conf.resolve("trusted.p12").toString(),
+        Keytool.run("-exportcert", "-alias", "trusted", "-keystore", conf.resolve("trusted.p12").toString(),
                 "-storepass", PASSWORD, "-file", conf.resolve("trusted.crt").toString());
-        TlsTest.keytool("-importcert", "-noprompt", "-alias", "trusted", "-file",
+        Keytool.run("-importcert", "-noprompt", "-alias", "trusted", "-file",
                 conf.resolve("trusted.crt").toString(), "-storetype", "PKCS12", "-keystore",
                 conf.resolve("webhook-trust.p12").toString(), "-storepass", PASSWORD);
         trustedHttps = https(conf.resolve("trusted.p12"), trustedReceived);
@@ -94,7 +97,7 @@ class DeliveryChannelsTest {
         slow.createContext("/cpis", exchange -> {
             exchange.getRequestBody().readAllBytes();
             try {
-                Thread.sleep(3000);
+                SLOW_ANSWERS.await(3, TimeUnit.SECONDS); // past the gateway's time-out, or until the tests end
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -141,11 +144,12 @@ class DeliveryChannelsTest {
         council.stop(0);
         trustedHttps.stop(0);
         untrustedHttps.stop(0);
+        SLOW_ANSWERS.countDown();
         slow.stop(0);
     }
 
     static void keypair(Path dir, String name) throws Exception {
-        TlsTest.keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+        Keytool.run("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=localhost, O=" + name, "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype",
                 "PKCS12", "-keystore", dir.resolve(name + ".p12").toString(), "-storepass", PASSWORD);
     }
@@ -191,7 +195,7 @@ class DeliveryChannelsTest {
 
         JsonNode onQueue = fromQueue("LA901", controlId);
         String id = onQueue.path("notificationId").asText();
-        await(() -> received.size() == 1, "the webhook received the notification");
+        Waiting.until(() -> received.size() == 1, "the webhook received the notification");
         Received hook = received.get(0);
         assertThat(hook.json()).isEqualTo(onQueue);
         assertThat(hook.header("Idempotency-Key")).isEqualTo(id);
@@ -207,12 +211,12 @@ class DeliveryChannelsTest {
         assertThat(hook.header("X-CPIS-Signature")).isEqualTo("v1=" + HexFormat.of().formatHex(mac.doFinal(hook.body())));
 
         Path file = folder.resolve(id + ".json");
-        await(() -> Files.exists(file), "the file in the folder");
+        Waiting.until(() -> Files.exists(file), "the file in the folder");
         assertThat(JSON.readTree(file.toFile())).isEqualTo(onQueue);
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(id + ".json");
         }
-        await(() -> gateway.count("select count(*) from notification_outbox where notification_id = ? "
+        Waiting.until(() -> gateway.count("select count(*) from notification_outbox where notification_id = ? "
                 + "and sent_at is not null", id) == 1, "the outbox marks it sent once every channel has it");
         assertThat(gateway.count("select count(*) from notification_delivery where notification_id = ? "
                 + "and state = 'delivered'", id)).isEqualTo(3);
@@ -228,7 +232,7 @@ class DeliveryChannelsTest {
         String second = attend();
         // the queue does not wait for the webhook
         assertThat(fromQueue("LA901", first).path("source").path("messageControlId").asText()).isEqualTo(first);
-        await(() -> received.size() == 2, "both delivered once the webhook answers 2xx");
+        Waiting.until(() -> received.size() == 2, "both delivered once the webhook answers 2xx");
         assertThat(received.get(0).json().path("source").path("messageControlId").asText()).isEqualTo(first);
         assertThat(received.get(1).json().path("source").path("messageControlId").asText()).isEqualTo(second);
         String firstId = received.get(0).header("Idempotency-Key");
@@ -244,11 +248,11 @@ class DeliveryChannelsTest {
         statuses.add(422);
         String controlId = attend();
         String id = fromQueue("LA901", controlId).path("notificationId").asText();
-        await(() -> gateway.count("select count(*) from notification_delivery where notification_id = ? "
+        Waiting.until(() -> gateway.count("select count(*) from notification_delivery where notification_id = ? "
                 + "and state = 'parked'", id) == 1, "parked after the 422");
         // a later notification is not held back by the parked one
         String later = attend();
-        await(() -> received.size() == 1, "the later notification reached the webhook");
+        Waiting.until(() -> received.size() == 1, "the later notification reached the webhook");
         assertThat(received.get(0).json().path("source").path("messageControlId").asText()).isEqualTo(later);
 
         var parked = JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/deliveries/parked?authority=LA901")
@@ -257,7 +261,7 @@ class DeliveryChannelsTest {
         assertThat(parked.get(0).path("notificationId").asText()).isEqualTo(id);
         assertThat(parked.get(0).path("reason").asText()).contains("HTTP 422");
         assertThat(parked.get(0).path("channel").asText()).endsWith("/cpis?…").doesNotContain("source=gateway");
-        await(() -> Http.get(gateway.httpPort, "/observe/metrics").body()
+        Waiting.until(() -> Http.get(gateway.httpPort, "/observe/metrics").body()
                 .contains("cpis_delivery_parked{authority=\"LA901\",channel=\"webhook\"} 1.0"), "parked gauge");
         JsonNode rows = JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/deliveries").body());
         JsonNode webhook = null;
@@ -276,9 +280,9 @@ class DeliveryChannelsTest {
         var retry = Http.call(gateway.httpPort, "POST", "/api/ops/deliveries/LA901/retry?channel=webhook", Http.ADMIN);
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
         assertThat(JSON.readTree(retry.body()).path("retried").asInt()).isEqualTo(1);
-        await(() -> received.size() == 2, "the parked notification delivered after the retry");
+        Waiting.until(() -> received.size() == 2, "the parked notification delivered after the retry");
         assertThat(received.get(1).header("Idempotency-Key")).isEqualTo(id);
-        await(() -> auditHas("retry-parked", "ops-admin"), "the retry in the audit log");
+        Waiting.until(() -> auditHas("retry-parked", "ops-admin"), "the retry in the audit log");
         assertThat(Http.call(gateway.httpPort, "POST", "/api/ops/deliveries/LA999/retry", Http.ADMIN).statusCode())
                 .isEqualTo(404);
     }
@@ -288,18 +292,18 @@ class DeliveryChannelsTest {
         Files.deleteIfExists(folder);
         String controlId = attend();
         String id = fromQueue("LA901", controlId).path("notificationId").asText();
-        await(() -> gateway.count("select count(*) from notification_delivery where notification_id = ? "
+        Waiting.until(() -> gateway.count("select count(*) from notification_delivery where notification_id = ? "
                 + "and state = 'retrying' and last_error like '%does not exist%'", id) == 1, "waiting for the folder");
         Files.createDirectories(folder);
-        await(() -> Files.exists(folder.resolve(id + ".json")), "written once the folder is there");
+        Waiting.until(() -> Files.exists(folder.resolve(id + ".json")), "written once the folder is there");
     }
 
     @Test
     void everyMetricTheAlertRulesWatchIsExposed() throws Exception {
         attend(); // an ACK sent, so its counter exists
-        await(() -> {
+        Waiting.until(() -> {
             String metrics = Http.get(gateway.httpPort, "/observe/metrics").body();
-            return AlertRulesTest.metricsWatched().stream()
+            return Metrics.watchedByAlertRules().stream()
                     .filter(name -> !name.equals("cpis_tls_certificate_expiry_seconds")) // TLS only: TlsTest
                     .allMatch(name -> metrics.contains("\n" + name + "{"));
         }, "every metric of the alert rules in /observe/metrics");
@@ -312,10 +316,10 @@ class DeliveryChannelsTest {
     @Test
     void aWebhookOverHttpsIsCheckedAgainstTheConfiguredTrustStore() throws Exception {
         String trusted = attend("9990000026"); // LA902's child: its webhook's certificate is trusted
-        await(() -> trustedReceived.stream().anyMatch(r -> new String(r.body(), StandardCharsets.UTF_8)
+        Waiting.until(() -> trustedReceived.stream().anyMatch(r -> new String(r.body(), StandardCharsets.UTF_8)
                 .contains(trusted)), "delivered to the trusted HTTPS webhook");
         attend(LA903_CHILD); // LA903's webhook shows a certificate the trust store does not vouch for
-        await(() -> row("LA903", "webhook").path("lastError").asText().contains("TLS"), "the TLS failure shown");
+        Waiting.until(() -> row("LA903", "webhook").path("lastError").asText().contains("TLS"), "the TLS failure shown");
         assertThat(row("LA903", "webhook").path("retrying").asLong()).isPositive();
         assertThat(row("LA903", "webhook").path("lastError").asText()).doesNotContain(LA903_CHILD);
     }
@@ -323,7 +327,7 @@ class DeliveryChannelsTest {
     @Test
     void aWebhookThatDoesNotAnswerInTimeIsTriedAgainWithTheReasonAndTheAckIsNotHeldUp() throws Exception {
         String controlId = attend(LA904_CHILD); // attend() asserts the AA came back
-        await(() -> row("LA904", "webhook").path("lastError").asText().contains("did not answer within 1000 ms"),
+        Waiting.until(() -> row("LA904", "webhook").path("lastError").asText().contains("did not answer within 1000 ms"),
                 "the time-out shown");
         assertThat(controlId).isNotEmpty();
     }
@@ -337,20 +341,20 @@ class DeliveryChannelsTest {
             // a bad URI is refused and the table stays as it was
             Files.writeString(table, before.replace("LA902,Westborough City Council (test),01632 960101,01632 960102,2,,",
                     "LA902,Westborough City Council (test),01632 960101,01632 960102,2,,ftp://nowhere/x "));
-            await(() -> Http.asOperator(gateway.httpPort, "/api/ops/reloads").body().contains("not a channel"),
+            Waiting.until(() -> Http.asOperator(gateway.httpPort, "/api/ops/reloads").body().contains("not a channel"),
                     "the bad URI refused, with the reason");
             Files.writeString(table, before.replace("LA902,Westborough City Council (test),01632 960101,01632 960102,2,,",
                     "LA902,Westborough City Council (test),01632 960101,01632 960102,2,,file:" + extra + " "));
-            await(() -> row("LA902", "file").has("authority"), "the new channel in the delivery view");
+            Waiting.until(() -> row("LA902", "file").has("authority"), "the new channel in the delivery view");
             String controlId = attend("9990000026");
-            await(() -> {
+            Waiting.until(() -> {
                 try (Stream<Path> files = Files.list(extra)) {
                     return files.anyMatch(f -> DeliveryChannelsTest.read(f).contains(controlId));
                 }
             }, "the next notification in the new folder");
         } finally {
             Files.writeString(table, before);
-            await(() -> !row("LA902", "file").has("authority"), "the table as it was");
+            Waiting.until(() -> !row("LA902", "file").has("authority"), "the table as it was");
         }
     }
 
@@ -413,20 +417,5 @@ class DeliveryChannelsTest {
             }
             throw new AssertionError("no notification for " + controlId + " on the queue; others: " + others);
         }
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static void await(Check check, String what) throws Exception {
-        long end = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < end) {
-            if (check.ok()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("not within 15 s: " + what);
     }
 }

@@ -37,10 +37,10 @@ import org.junit.jupiter.api.Test;
 class FhirApiTest {
 
     static final String NHS = "https://fhir.nhs.uk/Id/nhs-number|";
-    static final String[] ED_SYSTEM = {"riverside-ed-fhir", "setting-demo-password"};
-    static final String[] GP_SYSTEM = {"meadow-lane-fhir", "setting-demo-password"};
-    static final String[] LA901 = {"la901-system", "la901-demo-password"};
-    static final String[] LA902 = {"la902-system", "la902-demo-password"};
+    static final String[] ED_SYSTEM = Http.ED_SYSTEM;
+    static final String[] GP_SYSTEM = Http.GP_SYSTEM;
+    static final String[] LA901 = Http.LA901;
+    static final String[] LA902 = Http.LA902;
     static final HttpClient CLIENT = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -138,7 +138,7 @@ class FhirApiTest {
         assertThat(la901.at("/attendance/setting/code").asText()).isEqualTo("R9Z01-ED");
         assertThat(la901.at("/source/messageType").asText()).isEqualTo("FHIR^SEARCH");
         assertThat(la901.at("/source/sendingApplication").asText()).isEqualTo("FHIR-API");
-        GatewayEndToEndTest.assertValid(la901);
+        NotificationSchemas.assertValid(la901);
         assertThat(drain("LA902", 5_000)).hasSize(1);
     }
 

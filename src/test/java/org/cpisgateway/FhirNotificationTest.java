@@ -67,8 +67,8 @@ class FhirNotificationTest {
     void anAttendanceAndAPatternArriveAsValidFhirMessages() throws Exception {
         receive(0);
         String child = "9990000034"; // UCP held by LA901
-        TestStore.earlierAccess(gateway.store(), child, "R9Z02-UTC", 20);
-        TestStore.earlierAccess(gateway.store(), child, "R9Z03-MIU", 4);
+        TestStore.earlierAccess(gateway, child, "R9Z02-UTC", 20);
+        TestStore.earlierAccess(gateway, child, "R9Z03-MIU", 4);
         try (Pas pas = Pas.connect(gateway.mllpPort)) {
             ca.uhn.hl7v2.model.Message answer = pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), child));
             Terser ack = new Terser(answer);

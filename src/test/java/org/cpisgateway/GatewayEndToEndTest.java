@@ -2,12 +2,10 @@ package org.cpisgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
@@ -17,10 +15,6 @@ import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.TextMessage;
@@ -49,17 +43,6 @@ class GatewayEndToEndTest {
     static RunningGateway gateway;
     static HapiContext hapi;
     static Connection pas;
-    static final JsonSchema schema = schema("/schema/cpis-notification.schema.json");
-    static final JsonSchema schemaV2 = schema("/schema/cpis-notification-v2.schema.json");
-    static final JsonSchema patternV2 = schema("/schema/cpis-pattern-v2.schema.json");
-
-    static JsonSchema schema(String resource) {
-        try (InputStream in = GatewayEndToEndTest.class.getResourceAsStream(resource)) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
@@ -109,13 +92,6 @@ class GatewayEndToEndTest {
         return found;
     }
 
-    /** Valid against the schema of its version (1, or 2 for an authority that takes version 2). */
-    static void assertValid(JsonNode notification) {
-        Set<ValidationMessage> errors = ("pattern".equals(notification.path("type").asText()) ? patternV2
-                : "2".equals(notification.path("schemaVersion").asText()) ? schemaV2 : schema).validate(notification);
-        assertThat(errors).as("schema validation of %s", notification).isEmpty();
-    }
-
     @Test
     @Order(1)
     void flaggedChildAtAnEmergencyDepartmentIsFlaggedAndTheAuthorityNotified() throws Exception {
@@ -144,7 +120,7 @@ class GatewayEndToEndTest {
         List<JsonNode> received = notifications("LA901", id, 3000);
         assertThat(received).hasSize(1);
         JsonNode n = received.get(0);
-        assertValid(n);
+        NotificationSchemas.assertValid(n);
         assertThat(n.at("/child/nhsNumber").asText()).isEqualTo(CPP_CHILD);
         assertThat(n.at("/child/familyName").asText()).isEqualTo("TESTCHILD");
         assertThat(n.at("/child/dateOfBirth").asText()).isEqualTo("2015-03-02");
@@ -337,7 +313,7 @@ class GatewayEndToEndTest {
         assertThat(la901.get(0).at("/plans/0/type").asText()).isEqualTo("CPP");
         assertThat(la902.get(0).at("/plans/0/type").asText()).isEqualTo("UCP");
         assertThat(la901.get(0).at("/notificationId").asText()).isNotEqualTo(la902.get(0).at("/notificationId").asText());
-        assertValid(la902.get(0));
+        NotificationSchemas.assertValid(la902.get(0));
     }
 
     @Test

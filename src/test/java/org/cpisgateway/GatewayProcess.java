@@ -1,9 +1,9 @@
 package org.cpisgateway;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +37,9 @@ public final class GatewayProcess implements AutoCloseable {
     private int starts;
 
     public GatewayProcess(Path dataDir, String... extraProperties) throws IOException {
-        this.mllpPort = RunningGateway.freePort();
-        this.brokerPort = RunningGateway.freePort();
-        this.httpPort = RunningGateway.freePort();
+        this.mllpPort = TestPorts.free();
+        this.brokerPort = TestPorts.free();
+        this.httpPort = TestPorts.free();
         this.dataDir = dataDir;
         this.extra = List.of(extraProperties);
     }
@@ -55,18 +55,14 @@ public final class GatewayProcess implements AutoCloseable {
 
     public GatewayProcess start() throws Exception {
         launch();
-        long end = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < end) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("gateway process exited at start; see " + log);
-            }
-            try (Socket s = new Socket("127.0.0.1", mllpPort)) {
-                return this;
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("gateway process did not open its MLLP port; see " + log);
+        Waiting.upTo(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .alias("the gateway process opens its MLLP port; see " + log).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("gateway process exited at start; see " + log);
+                    }
+                    return TestPorts.listening(mllpPort);
+                });
+        return this;
     }
 
     /** Starts the process and returns at once, without waiting for its MLLP port (the start-up benchmark times it). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -69,7 +70,7 @@ class GracefulStopIT {
             pas.setDaemon(true);
             pas.start();
         }
-        Thread.sleep(4000); // under load
+        Waiting.upTo(Duration.ofSeconds(60)).until(() -> acked.size() >= 200); // under load
         int ackedBeforeStop = acked.size();
         long stopAt = System.nanoTime();
         stopping.set(true);

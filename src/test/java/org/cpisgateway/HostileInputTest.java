@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -158,7 +159,7 @@ class HostileInputTest {
                 try {
                     s.getOutputStream().write(frame[i]);
                     s.getOutputStream().flush();
-                    Thread.sleep(250);
+                    Waiting.pace(Duration.ofMillis(250)); // the trickler's pace
                 } catch (IOException closed) {
                     cut = true;
                 }

@@ -20,6 +20,14 @@ public final class Http {
     /** The demo user with role admin (reads and replays stored messages). */
     public static final String[] ADMIN = {"ops-admin", "admin-demo-password"};
 
+    /** The demo emergency department's system (FHIR Flag searches; conf/demo/http-users.properties). */
+    public static final String[] ED_SYSTEM = {"riverside-ed-fhir", "setting-demo-password"};
+    /** The demo GP practice's system. */
+    public static final String[] GP_SYSTEM = {"meadow-lane-fhir", "setting-demo-password"};
+    /** The demo authorities' systems (their plans and the accesses to their children). */
+    public static final String[] LA901 = {"la901-system", "la901-demo-password"};
+    public static final String[] LA902 = {"la902-system", "la902-demo-password"};
+
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {

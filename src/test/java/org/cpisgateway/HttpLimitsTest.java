@@ -38,9 +38,9 @@ class HttpLimitsTest {
 
     static final String BASE = "https://cpis.example.nhs.uk/gateway";
     static final String NHS = "https://fhir.nhs.uk/Id/nhs-number|";
-    static final String[] ED_SYSTEM = FhirApiTest.ED_SYSTEM;
-    static final String[] LA901 = FhirApiTest.LA901;
-    static final String[] LA902 = FhirApiTest.LA902;
+    static final String[] ED_SYSTEM = Http.ED_SYSTEM;
+    static final String[] LA901 = Http.LA901;
+    static final String[] LA902 = Http.LA902;
     static final ObjectMapper JSON = new ObjectMapper();
 
     static RunningGateway gateway;
@@ -114,6 +114,33 @@ class HttpLimitsTest {
         String log = Files.readString(LogPrivacy.LOG, StandardCharsets.UTF_8).substring(logged);
         assertThat(log).doesNotContain("HostAndPortImpl").doesNotContain("Unhandled exception")
                 .doesNotContain("the 'Host' header is required");
+    }
+
+    @Test
+    void anAnswerCarriesNoneOfTheRequestsHeadersNorItsQuery() throws Exception {
+        // Camel hands a request's headers and query parameters on as message headers, and an HTTP consumer writes
+        // message headers into the answer: credentials and a searched NHS number must not come back that way
+        String child = "9990000026";
+        Map<String, String[]> calls = new java.util.LinkedHashMap<>();
+        calls.put("/api/ops/summary?hours=1", Http.OPERATOR);
+        calls.put("/api/messages/failures?limit=5", Http.OPERATOR);
+        calls.put("/authority/plans", LA901);
+        calls.put(flags(child), ED_SYSTEM);
+        calls.put("/fhir/CareTeam?patient:identifier=" + URLEncoder.encode(NHS + child, StandardCharsets.UTF_8),
+                ED_SYSTEM);
+        calls.put("/observe/health/ready", null);
+        for (var call : calls.entrySet()) {
+            HttpResponse<String> answer = get(call.getKey(), call.getValue());
+            assertThat(answer.statusCode()).as(call.getKey()).isLessThan(500);
+            answer.headers().map().forEach((name, values) -> {
+                assertThat(name).as(call.getKey()).isNotEqualToIgnoringCase("authorization")
+                        .isNotEqualToIgnoringCase("hours").isNotEqualToIgnoringCase("limit")
+                        .isNotEqualToIgnoringCase("patient.identifier").isNotEqualToIgnoringCase("patient:identifier")
+                        .isNotEqualToIgnoringCase("user-agent").isNotEqualToIgnoringCase("host");
+                assertThat(String.join(",", values)).as(call.getKey() + " " + name).doesNotContain(child)
+                        .doesNotContain("Basic ");
+            });
+        }
     }
 
     @Test
@@ -311,7 +338,7 @@ class HttpLimitsTest {
 
     static double metric(String series) throws Exception {
         String metrics = Http.get(gateway.httpPort, "/observe/metrics").body();
-        double value = OperationsEndpointTest.value(metrics, series);
+        double value = Metrics.value(metrics, series);
         return value < 0 ? 0 : value;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,21 +70,28 @@ class LiveEditTest {
     }
 
     /** Waits for the newest reload outcome of {@code file} that is not {@code before}. */
-    private static JsonNode awaitOutcome(String fileSuffix, int seenBefore) throws Exception {
-        for (int i = 0; i < 150; i++) {
-            JsonNode all = JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/reloads").body());
-            List<JsonNode> mine = new ArrayList<>();
-            all.forEach(e -> {
-                if (e.path("file").asText().endsWith(fileSuffix)) {
-                    mine.add(e);
-                }
-            });
-            if (mine.size() > seenBefore) {
-                return mine.get(0);
+    private static JsonNode awaitOutcome(String fileSuffix, int seenBefore) {
+        return Waiting.upTo(Duration.ofSeconds(15)).alias("a reload outcome for " + fileSuffix)
+                .until(() -> outcomesOf(fileSuffix), mine -> mine.size() > seenBefore).get(0);
+    }
+
+    /** The reload outcomes of {@code file}, newest first. */
+    private static List<JsonNode> outcomesOf(String fileSuffix) throws Exception {
+        JsonNode all = JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/reloads").body());
+        List<JsonNode> mine = new ArrayList<>();
+        all.forEach(e -> {
+            if (e.path("file").asText().endsWith(fileSuffix)) {
+                mine.add(e);
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no reload outcome for " + fileSuffix);
+        });
+        return mine;
+    }
+
+    /** Until the PAS has had {@code n} more attendances answered AA FLAGGED (or its sender has stopped on an error). */
+    private static void moreFlagged(AtomicInteger flagged, Thread sender, int n) {
+        int mark = flagged.get();
+        Waiting.upToAStep().alias(n + " more attendances answered FLAGGED")
+                .until(() -> flagged.get() >= mark + n || !sender.isAlive());
     }
 
     private static int outcomes(String fileSuffix) throws Exception {
@@ -119,7 +127,7 @@ class LiveEditTest {
             }
         });
         sender.start();
-        Thread.sleep(500);
+        moreFlagged(flagged, sender, 3);
 
         // 1. a good edit: an extra step in adt-inbound
         int before = outcomes("adt-inbound.camel.yaml");
@@ -130,7 +138,7 @@ class LiveEditTest {
         JsonNode applied = awaitOutcome("adt-inbound.camel.yaml", before);
         assertThat(applied.path("outcome").asText()).isEqualTo("APPLIED");
         assertThat(applied.path("detail").asText()).isEqualTo("routes [adt-inbound, send-ack]");
-        Thread.sleep(500);
+        moreFlagged(flagged, sender, 3); // the PAS goes on sending between edits
 
         // 2. a step that names a bean that does not exist: refused, with the line; the good version keeps running
         before = outcomes("adt-inbound.camel.yaml");
@@ -140,7 +148,7 @@ class LiveEditTest {
         assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
         int line = lineOf(broken, "ref: accessAudti") - 1; // the step starts on the "- process:" line above
         assertThat(refused.path("detail").asText()).contains("accessAudti").contains("(line " + line + ")");
-        Thread.sleep(500);
+        moreFlagged(flagged, sender, 3); // the PAS goes on sending between edits
 
         // 3. not YAML at all: refused before anything stops, with the line
         before = outcomes("adt-inbound.camel.yaml");
@@ -148,7 +156,7 @@ class LiveEditTest {
         refused = awaitOutcome("adt-inbound.camel.yaml", before);
         assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
         assertThat(refused.path("detail").asText()).contains("adt-inbound.camel.yaml").containsPattern("line \\d+");
-        Thread.sleep(500);
+        moreFlagged(flagged, sender, 3); // the PAS goes on sending between edits
 
         // 4. passes the checks but does not start (an unknown route configuration): the old routes are already
         //    stopped when that shows, so the last good version is put back
@@ -158,7 +166,7 @@ class LiveEditTest {
         refused = awaitOutcome("adt-inbound.camel.yaml", before);
         assertThat(refused.path("outcome").asText()).isEqualTo("REFUSED");
         assertThat(refused.path("detail").asText()).contains("answer-every-mesage");
-        Thread.sleep(500);
+        moreFlagged(flagged, sender, 3); // the PAS goes on sending between edits
 
         // 5. a route id that another file's route has: Camel would quietly replace that route
         before = outcomes("adt-inbound.camel.yaml");
@@ -169,7 +177,7 @@ class LiveEditTest {
                 .contains("notifications.camel.yaml");
         assertThat(gateway.context().getRoute("notify-authority").getSourceLocationShort())
                 .startsWith("notifications.camel.yaml");
-        Thread.sleep(500);
+        moreFlagged(flagged, sender, 3); // the PAS goes on sending between edits
 
         running.set(false);
         sender.join(60_000);

@@ -124,7 +124,7 @@ abstract class MessageStoreCases {
             try (var c = gateway.store().getConnection(); var ps = c.prepareStatement("insert into pas_alert (alert_key, "
                     + "facility, endpoint, message, created_at, attempts, next_attempt_at, sent_at) values (?, 'R9Z01', "
                     + "'127.0.0.1:1', 'MSH|', ?, 1, ?, ?)")) {
-                java.time.OffsetDateTime created = java.time.OffsetDateTime.now().minusDays(Long.parseLong(a[1]));
+                java.time.OffsetDateTime created = gateway.now().minusDays(Long.parseLong(a[1]));
                 ps.setString(1, a[0]);
                 ps.setObject(2, created);
                 ps.setObject(3, created);
@@ -179,7 +179,7 @@ abstract class MessageStoreCases {
             assertThat(found.at("/attendance/visitNumber").asText()).isEqualTo("V" + id);
             assertThat(found.at("/attendance/setting/phone").asText()).isEqualTo("01632 960500");
             assertThat(found.path("recentAttendances").isArray()).isTrue();
-            GatewayEndToEndTest.assertValid(found);
+            NotificationSchemas.assertValid(found);
         }
     }
 
@@ -210,7 +210,7 @@ abstract class MessageStoreCases {
                     + "(nhs_number, accessed_at, setting_code, setting_name, setting_type, scheduled) "
                     + "values (?, ?, 'R9Z01-ED', 'test', 'ED', false)")) {
                 ps.setString(1, child);
-                ps.setObject(2, java.time.OffsetDateTime.now().minusMonths(14));
+                ps.setObject(2, gateway.now().minusMonths(14));
                 ps.executeUpdate();
             }
         }
@@ -226,12 +226,7 @@ abstract class MessageStoreCases {
         assertThat(retention.purge()).isZero(); // nothing more to do
 
         // the audit log says whose records went; the application log only how many
-        java.nio.file.Path audit = java.nio.file.Path.of("target/test-logs/audit.log");
-        String lines = "";
-        for (int i = 0; i < 50 && !lines.contains("\"retention-delete-history\",\"nhsNumber\":\"" + gone); i++) {
-            Thread.sleep(100);
-            lines = java.nio.file.Files.readString(audit);
-        }
+        String lines = AuditLog.textWith("\"retention-delete-history\",\"nhsNumber\":\"" + gone);
         assertThat(lines).contains("\"retention-delete-plan\",\"nhsNumber\":\"" + gone)
                 .contains("\"retention-delete-plan\",\"nhsNumber\":\"" + kept)
                 .contains("\"retention-delete-history\",\"nhsNumber\":\"" + gone);
@@ -362,12 +357,7 @@ abstract class MessageStoreCases {
         assertThat(Http.call(http, "GET", "/authority/accesses?from=2026-13-01&to=2026-12-01", la901).statusCode())
                 .isEqualTo(400);
 
-        java.nio.file.Path audit = java.nio.file.Path.of("target/test-logs/audit.log");
-        String lines = "";
-        for (int i = 0; i < 50 && !lines.contains("\"user\":\"la902-system\",\"authority\":\"LA902\""); i++) {
-            Thread.sleep(100);
-            lines = java.nio.file.Files.readString(audit);
-        }
+        String lines = AuditLog.textWith("\"user\":\"la902-system\",\"authority\":\"LA902\"");
         assertThat(lines).contains("\"action\":\"authority-read\",\"user\":\"la901-system\",\"authority\":\"LA901\","
                 + "\"what\":\"plans\"").contains("\"user\":\"la902-system\",\"authority\":\"LA902\"");
     }
@@ -395,8 +385,8 @@ abstract class MessageStoreCases {
     void aPatternAcrossSettingsAlertsTheAuthorityOncePerPattern() throws Exception {
         String child = "9990003378";
         plan(child, "LAC", TestDates.day("today-2y"), null, "LA902"); // LA902 takes version 2
-        TestStore.earlierAccess(gateway.store(), child, "R9Z02-UTC", 20);
-        TestStore.earlierAccess(gateway.store(), child, "R9Z03-MIU", 9);
+        TestStore.earlierAccess(gateway, child, "R9Z02-UTC", 20);
+        TestStore.earlierAccess(gateway, child, "R9Z03-MIU", 9);
         notified("LA902");
         String first = Hl7Messages.newControlId();
         AckText ack = send(ofVisit("A04", first, child, "VP" + first, null));
@@ -418,6 +408,6 @@ abstract class MessageStoreCases {
         assertThat(patterns.get(0).at("/pattern/count").asInt()).isEqualTo(3);
         assertThat(patterns.get(0).at("/pattern/attendances").size()).isEqualTo(3);
         assertThat(received.stream().filter(n -> "attendance".equals(n.path("type").asText())).count()).isEqualTo(2);
-        received.forEach(GatewayEndToEndTest::assertValid);
+        received.forEach(NotificationSchemas::assertValid);
     }
 }

@@ -127,9 +127,9 @@ class MllpBudgetsTest {
             connect("127.0.0." + (10 + i / 6));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> openConnections() == 12);
-        // a fixed wait is the condition itself: the slots must have been idle longer than
-        // cpis.mllp.evict-idle-after-ms (1 s), and idleness is only a time that passes
-        Thread.sleep(1500);
+        // the slots must have been idle longer than cpis.mllp.evict-idle-after-ms (1 s), and idleness is only a time
+        // that passes: 1.5 s of it, and none closed meanwhile (they make room only when a PAS needs it)
+        Waiting.holdsFor(Duration.ofMillis(1500), "every slot taken and idle", () -> openConnections() == 12);
         assertThat(a04From("127.0.0.4").field("MSA", 1)).as("a PAS gets in although every slot was taken")
                 .isEqualTo("AA");
         assertThat(metric("cpis_mllp_closed_total", "evicted-idle")).isGreaterThanOrEqualTo(1);
@@ -156,7 +156,7 @@ class MllpBudgetsTest {
             } catch (IOException closed) {
                 break;
             }
-            Thread.sleep(200);
+            Waiting.pace(Duration.ofMillis(200)); // the trickler's pace
         }
         long millis = cutAfter.get(15, TimeUnit.SECONDS);
         assertThat(millis).as("closed while the sender was still trickling, at the 2 s frame time-out")

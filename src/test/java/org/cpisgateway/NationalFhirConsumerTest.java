@@ -53,8 +53,8 @@ class NationalFhirConsumerTest {
     static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
     static final String SNOMED = "http://snomed.info/sct";
     static final String SPINE_ERRORS = "https://fhir.hl7.org.uk/CodeSystem/UKCore-SpineErrorOrWarningCode";
-    static final String[] ED_SYSTEM = FhirApiTest.ED_SYSTEM; // R9Z01-ED, unscheduled
-    static final String[] GP_SYSTEM = FhirApiTest.GP_SYSTEM; // Y9Z01, scheduled
+    static final String[] ED_SYSTEM = Http.ED_SYSTEM; // R9Z01-ED, unscheduled
+    static final String[] GP_SYSTEM = Http.GP_SYSTEM; // Y9Z01, scheduled
     static final TestNhsNumbers CHILDREN = new TestNhsNumbers(999_610_000L);
     static final ObjectMapper JSON = new ObjectMapper();
     /** The consumer's own FHIR context, as a system of its own would have. */
@@ -323,7 +323,7 @@ class NationalFhirConsumerTest {
 
         assertRefused(() -> careTeams(consumer(Http.OPERATOR, headers("true")), child), 403,
                 OperationOutcome.IssueType.FORBIDDEN, "ACCESS_DENIED", child);
-        assertRefused(() -> careTeams(consumer(FhirApiTest.LA901, headers("true")), child), 403,
+        assertRefused(() -> careTeams(consumer(Http.LA901, headers("true")), child), 403,
                 OperationOutcome.IssueType.FORBIDDEN, "ACCESS_DENIED", child);
         assertRefused(() -> accessHistory(consumer(Http.OPERATOR, headers(null)), child), 403,
                 OperationOutcome.IssueType.FORBIDDEN, "ACCESS_DENIED", child);

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
@@ -27,12 +30,15 @@ class OperationsEndpointTest {
     static final String NO_PLAN = "9990000069";
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The gateway's clock: hours ahead of the machine's, from the top of an hour (see theOperationsSummaryCountsThisHour). */
+    static final Clock CLOCK = TestDates.clockFromTheTopOfAnHour(3);
+
     static RunningGateway gateway;
     static Pas pas;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = RunningGateway.start();
+        gateway = RunningGateway.start(CLOCK, TestFolders.temporary("cpis-gateway-test"));
         pas = Pas.connect(gateway.mllpPort);
     }
 
@@ -72,29 +78,29 @@ class OperationsEndpointTest {
         send(Hl7Messages.a04(Hl7Messages.newControlId(), "R9Z77", "ED", NO_PLAN + "^^^NHS^NH")); // not our facility
         send(Hl7Messages.adt("A03", Hl7Messages.newControlId(), "R9Z01", "ED", CPP_CHILD + "^^^NHS^NH"));
 
-        String metrics = awaitMetric("cpis_notifications_sent_total{authority=\"LA901\"}");
-        assertThat(value(metrics, "cpis_messages_received_total{event=\"A04\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(2);
-        assertThat(value(metrics, "cpis_messages_received_total{event=\"A04\",sender=\"unmapped\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(value(metrics, "cpis_messages_received_total{event=\"A03\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(value(metrics, "cpis_acks_total{code=\"AA\"}")).isGreaterThanOrEqualTo(4);
-        assertThat(value(metrics, "cpis_flag_results_total{reason=\"ACTIVE_PLAN\",status=\"FLAGGED\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(value(metrics, "cpis_flag_results_total{reason=\"NO_ACTIVE_PLAN\",status=\"NOT_FLAGGED\"}")).isGreaterThanOrEqualTo(2);
-        assertThat(value(metrics, "cpis_notifications_pending")).isZero();
-        assertThat(value(metrics, "cpis_relay_queue_rounds_total{way=\"transaction\"}"))
+        String metrics = Metrics.once(gateway.httpPort, "cpis_notifications_sent_total{authority=\"LA901\",channel=\"queue\"}", 1);
+        assertThat(Metrics.value(metrics, "cpis_messages_received_total{event=\"A04\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(Metrics.value(metrics, "cpis_messages_received_total{event=\"A04\",sender=\"unmapped\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.value(metrics, "cpis_messages_received_total{event=\"A03\",sender=\"R9Z01\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.value(metrics, "cpis_acks_total{code=\"AA\"}")).isGreaterThanOrEqualTo(4);
+        assertThat(Metrics.value(metrics, "cpis_flag_results_total{reason=\"ACTIVE_PLAN\",status=\"FLAGGED\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.value(metrics, "cpis_flag_results_total{reason=\"NO_ACTIVE_PLAN\",status=\"NOT_FLAGGED\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(Metrics.value(metrics, "cpis_notifications_pending")).isZero();
+        assertThat(Metrics.value(metrics, "cpis_relay_queue_rounds_total{way=\"transaction\"}"))
                 .as("the relay's rounds went to the broker as transactions").isGreaterThanOrEqualTo(1);
-        assertThat(value(metrics, "cpis_relay_queue_rounds_total{way=\"one_by_one\"}")).as("and none fell back")
+        assertThat(Metrics.value(metrics, "cpis_relay_queue_rounds_total{way=\"one_by_one\"}")).as("and none fell back")
                 .isEqualTo(-1);
-        assertThat(value(metrics, "cpis_mllp_connections_open")).isGreaterThanOrEqualTo(1);
-        assertThat(value(metrics, "cpis_store_lookup_seconds_count")).isGreaterThanOrEqualTo(3);
+        assertThat(Metrics.value(metrics, "cpis_mllp_connections_open")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.value(metrics, "cpis_store_lookup_seconds_count")).isGreaterThanOrEqualTo(3);
         assertThat(metrics).contains("cpis_message_processing_seconds_bucket{code=\"AA\",le=");
         // route latency histograms (camel-micrometer route policy + the MeterFilter in OperationsWiring) for the
         // routes off the MLLP path; on it, cpis_message_processing_seconds times each message
         assertThat(metrics).contains("camel_exchanges_total{camelContext=\"cpis-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"notify-authority\"}");
         assertThat(metrics).containsPattern("camel_route_policy_seconds_bucket\\{[^}]*routeId=\"notify-authority\",le=");
-        assertThat(value(metrics, "camel_route_policy_seconds_count{camelContext=\"cpis-gateway\",eventType=\"route\","
+        assertThat(Metrics.value(metrics, "camel_route_policy_seconds_count{camelContext=\"cpis-gateway\",eventType=\"route\","
                 + "kind=\"CamelRoute\",routeId=\"notify-authority\"}")).isGreaterThanOrEqualTo(1);
         assertThat(metrics).doesNotContain("routeId=\"adt-inbound\"");
-        assertThat(value(metrics, "cpis_message_processing_seconds_count{code=\"AA\"}")).isGreaterThanOrEqualTo(4);
+        assertThat(Metrics.value(metrics, "cpis_message_processing_seconds_count{code=\"AA\"}")).isGreaterThanOrEqualTo(4);
         for (String phi : List.of(CPP_CHILD, NO_PLAN, "TESTCHILD", "ROBIN", "20150302", "TEST STREET", controlId)) {
             assertThat(metrics).as("metrics must not contain %s", phi).doesNotContain(phi);
         }
@@ -104,17 +110,7 @@ class OperationsEndpointTest {
     void theAuditLogHasEachAccessAndTheApplicationLogHasNone() throws Exception {
         String controlId = Hl7Messages.newControlId();
         send(Hl7Messages.a04(controlId, CPP_CHILD));
-        Path audit = Path.of("target/test-logs/audit.log");
-        String line = null;
-        for (int i = 0; i < 50 && line == null; i++) {
-            line = Files.exists(audit) ? Files.readAllLines(audit, StandardCharsets.UTF_8).stream()
-                    .filter(l -> l.contains("\"R9Z01/" + controlId + "\"")).findFirst().orElse(null) : null;
-            if (line == null) {
-                Thread.sleep(100);
-            }
-        }
-        assertThat(line).as("audit line for %s", controlId).isNotNull();
-        JsonNode entry = JSON.readTree(line);
+        JsonNode entry = auditLine("\"R9Z01/" + controlId + "\"");
         assertThat(entry.path("nhsNumber").asText()).isEqualTo(CPP_CHILD);
         assertThat(entry.path("result").asText()).isEqualTo("FLAGGED");
         assertThat(entry.path("setting").asText()).isEqualTo("R9Z01-ED");
@@ -156,30 +152,28 @@ class OperationsEndpointTest {
             t.join(60_000);
         }
         assertThat(failed).isEmpty();
-        Path audit = Path.of("target/test-logs/audit.log");
-        java.util.Map<String, Long> lines = java.util.Map.of();
-        for (int i = 0; i < 100; i++) {
-            List<String> all = Files.exists(audit) ? Files.readAllLines(audit, StandardCharsets.UTF_8) : List.of();
-            lines = all.stream().filter(l -> controlIds.stream().anyMatch(id -> l.contains("/" + id + "\"")))
-                    .collect(java.util.stream.Collectors.groupingBy(l -> {
-                        try {
-                            return JSON.readTree(l).path("controlId").asText();
-                        } catch (Exception notJson) {
-                            throw new AssertionError("not one JSON object per line: " + l, notJson);
-                        }
-                    }, java.util.stream.Collectors.counting()));
-            if (lines.size() == controlIds.size()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        Thread.sleep(300); // a second line for a re-send would be written by now
-        List<String> all = Files.readAllLines(audit, StandardCharsets.UTF_8);
-        for (String id : controlIds) {
-            assertThat(all.stream().filter(l -> l.contains("/" + id + "\"")).count())
-                    .as("audit lines for %s", id).isEqualTo(1);
-        }
-        assertThat(lines).hasSize(controlIds.size());
+        Path audit = AuditLog.FILE;
+        Waiting.upToAStep().alias("an audit line for each access").until(() -> auditLinesPerControlId(audit,
+                controlIds).size() == controlIds.size());
+        // each audit line is written as its batch is recorded, before the ACK; every re-send was ACKed before the
+        // senders ended: a second line for one, were it coming, would be there well within a second
+        Waiting.assertedFor(Duration.ofSeconds(1), "one audit line per access, none for a re-send", () ->
+                assertThat(auditLinesPerControlId(audit, controlIds)).as("audit lines per control ID")
+                        .hasSize(controlIds.size()).allSatisfy((id, lines) -> assertThat(lines).isEqualTo(1)));
+    }
+
+    /** How many audit lines name each of {@code controlIds}; fails on a line that is not one JSON object. */
+    private static java.util.Map<String, Long> auditLinesPerControlId(Path audit, List<String> controlIds)
+            throws Exception {
+        List<String> all = Files.exists(audit) ? Files.readAllLines(audit, StandardCharsets.UTF_8) : List.of();
+        return all.stream().filter(l -> controlIds.stream().anyMatch(id -> l.contains("/" + id + "\"")))
+                .collect(java.util.stream.Collectors.groupingBy(l -> {
+                    try {
+                        return JSON.readTree(l).path("controlId").asText();
+                    } catch (Exception notJson) {
+                        throw new AssertionError("not one JSON object per line: " + l, notJson);
+                    }
+                }, java.util.stream.Collectors.counting()));
     }
 
     @Test
@@ -192,22 +186,29 @@ class OperationsEndpointTest {
                 .as("the rejection is logged with the correlation id").isNotEmpty();
     }
 
+    /**
+     * Counted per hour of the gateway's clock, which runs hours ahead of the machine's here: every message of this
+     * class falls into the gateway's current hour (the last bar), none into the hour the machine's clock would say.
+     */
     @Test
     void theOperationsSummaryCountsThisHour() throws Exception {
-        Instant sentIn = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        String thisHour = OffsetDateTime.ofInstant(CLOCK.instant(), ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS)
+                .toString();
         send(Hl7Messages.a04(Hl7Messages.newControlId(), CPP_CHILD));
-        awaitMetric("cpis_notifications_sent_total{authority=\"LA901\"}");
+        Metrics.once(gateway.httpPort, "cpis_notifications_sent_total{authority=\"LA901\",channel=\"queue\"}", 1);
         var response = Http.asOperator(gateway.httpPort, "/api/ops/summary?hours=6");
-        Instant askedIn = Instant.now().truncatedTo(ChronoUnit.HOURS);
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode summary = JSON.readTree(response.body());
         JsonNode traffic = summary.path("traffic");
         assertThat(traffic.size()).isEqualTo(6);
-        // the message is counted in the hour it was sent in: the last one, or the one before when the hour turned
-        // between the send and the summary
-        JsonNode sentHour = traffic.get(sentIn.equals(askedIn) ? 5 : 4);
-        assertThat(sentHour.path("messages").asLong()).isGreaterThanOrEqualTo(1);
-        assertThat(sentHour.path("flagged").asLong()).isGreaterThanOrEqualTo(1);
+        JsonNode lastHour = traffic.get(5);
+        assertThat(lastHour.path("hour").asText()).isEqualTo(thisHour);
+        assertThat(lastHour.path("messages").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(lastHour.path("flagged").asLong()).isGreaterThanOrEqualTo(1);
+        for (int h = 0; h < 5; h++) {
+            assertThat(traffic.get(h).path("messages").asLong()).as("messages in %s", traffic.get(h).path("hour"))
+                    .isZero();
+        }
         assertThat(summary.path("notifications").toString()).contains("\"authority\":\"LA901\"");
         assertThat(summary.path("routes").toString()).contains("\"id\":\"adt-inbound\"").contains("\"state\":\"Started\"");
         assertThat(response.body()).doesNotContain(CPP_CHILD);
@@ -258,41 +259,9 @@ class OperationsEndpointTest {
         assertThat(Http.call(port, "GET", "/api/messages/999999999", Http.ADMIN).statusCode()).isEqualTo(404);
     }
 
-    /** The audit log line containing every one of {@code parts} (the file is read again for up to 5 s). */
+    /** The audit log line containing every one of {@code parts}, once written. */
     private static JsonNode auditLine(String... parts) throws Exception {
-        Path audit = Path.of("target/test-logs/audit.log");
-        for (int i = 0; i < 50; i++) {
-            if (Files.exists(audit)) {
-                for (String l : Files.readAllLines(audit, StandardCharsets.UTF_8)) {
-                    if (java.util.Arrays.stream(parts).allMatch(l::contains)) {
-                        return JSON.readTree(l);
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no audit line with " + String.join(" and ", parts));
+        return JSON.readTree(AuditLog.lineWith(parts));
     }
 
-    private static String awaitMetric(String name) throws Exception {
-        String metrics = "";
-        for (int i = 0; i < 100; i++) {
-            metrics = Http.get(gateway.httpPort, "/observe/metrics").body();
-            if (value(metrics, name) >= 1) {
-                return metrics;
-            }
-            Thread.sleep(100);
-        }
-        return metrics;
-    }
-
-    /** The value of one series in Prometheus text format (-1 when absent). */
-    public static double value(String metrics, String series) {
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return -1;
-    }
 }

@@ -23,14 +23,17 @@ class OpsPageBrowserTest {
     @Test
     void theOperationsPageShowsTrafficNotificationsAndRoutes() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (apt-get install chromium; .ci/run does)");
-        try (RunningGateway gateway = RunningGateway.start()) {
+        // from the top of an hour on the gateway's clock: the three messages fall into one bar, this hour's
+        try (RunningGateway gateway = RunningGateway.start(TestDates.clockFromTheTopOfAnHour(0),
+                TestFolders.temporary("cpis-gateway-test"))) {
             try (Pas pas = Pas.connect(gateway.mllpPort)) {
                 pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000018"));
                 pas.send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990000069"));
                 pas.send("MSH|^~\\&|TEST-PAS|R9Z01|CPIS|CPIS|" + TestDates.hl7TimeSecondsAgo(0) + "||ORU^R01|" + Hl7Messages.newControlId()
                         + "|P|2.4\rPID|1");
             }
-            Thread.sleep(1000); // the notification reaches the broker
+            Waiting.upToAStep().alias("the notification reaches the broker").until(() -> gateway.count(
+                    "select count(*) from notification_outbox where sent_at is null") == 0);
 
             // as the demo operator: the browser answers the Basic challenge of /ops and sends the same credentials
             // with the page's own calls to /api/ops/...

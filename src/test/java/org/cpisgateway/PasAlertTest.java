@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -36,7 +37,7 @@ class PasAlertTest {
     @BeforeAll
     static void prepare() throws Exception {
         mappings = TestFolders.copyOf(Path.of("mappings"));
-        pasPort = RunningGateway.freePort();
+        pasPort = TestPorts.free();
         Files.writeString(mappings.resolve("pas-alerts.csv"), "sending_facility,host,port,template\n"
                 + "R9Z01,127.0.0.1," + pasPort + ",pas-alert-a08.hl7\n", StandardCharsets.UTF_8);
     }
@@ -87,10 +88,8 @@ class PasAlertTest {
             Message ack = clerk.send(a04(Hl7Messages.newControlId(), CPP_CHILD, "VPAS" + Hl7Messages.newControlId()));
             assertThat(new Terser(ack).get("/MSA-1")).isEqualTo("AA");
             assertThat(pas.received.poll(20, TimeUnit.SECONDS)).as("the PAS was sent the alert").isNotNull();
-            for (int i = 0; i < 100 && gateway.count("select count(*) from pas_alert where attempts > 0",
-                    new Object[0]) == 0; i++) {
-                Thread.sleep(100);
-            }
+            Waiting.upTo(Duration.ofSeconds(10))
+                    .until(() -> gateway.count("select count(*) from pas_alert where attempts > 0") > 0);
             assertThat(gateway.count("select count(*) from pas_alert where attempts > 0 and sent_at is null "
                     + "and last_error is not null", new Object[0])).as("AE is not taken as sent").isEqualTo(1);
         }
@@ -126,6 +125,7 @@ class PasAlertTest {
                 clerk.send(a04(Hl7Messages.newControlId(), CPP_CHILD, visit).replace("ADT^A04", "ADT^A08")
                         .replace("EVN|A04", "EVN|A08"));
                 clerk.send(Hl7Messages.a04(Hl7Messages.newControlId(), "9990003416"));
+                // the first alert came moments after its ACK: three seconds of quiet is many times that
                 assertThat(pas.received.poll(3, TimeUnit.SECONDS)).as("one alert per visit").isNull();
             }
         }
@@ -134,10 +134,8 @@ class PasAlertTest {
             Message ack = clerk.send(a04(Hl7Messages.newControlId(), OTHER_CPP_CHILD, waiting));
             assertThat(new Terser(ack).get("/MSA-1")).isEqualTo("AA");
             assertThat(new Terser(ack).get("/ZCS-1")).isEqualTo("FLAGGED");
-            for (int i = 0; i < 100 && gateway.count("select count(*) from pas_alert where attempts > 0 "
-                    + "and sent_at is null", new Object[0]) == 0; i++) {
-                Thread.sleep(100);
-            }
+            Waiting.upTo(Duration.ofSeconds(10)).until(() -> gateway.count("select count(*) from pas_alert "
+                    + "where attempts > 0 and sent_at is null") > 0);
             assertThat(gateway.count("select count(*) from pas_alert where attempts > 0 and sent_at is null",
                     new Object[0])).as("tried and kept").isEqualTo(1);
             com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -152,10 +150,8 @@ class PasAlertTest {
             assertThat(alert).as("the alert kept through the restart").isNotNull();
             assertThat(new Terser(alert).get("/PV1-19")).isEqualTo(waiting);
             assertThat(new Terser(alert).get("/PID-3-1")).isEqualTo(OTHER_CPP_CHILD);
-            for (int i = 0; i < 50 && gateway.count("select count(*) from pas_alert where sent_at is null",
-                    new Object[0]) > 0; i++) {
-                Thread.sleep(100);
-            }
+            Waiting.upTo(Duration.ofSeconds(10))
+                    .until(() -> gateway.count("select count(*) from pas_alert where sent_at is null") == 0);
             assertThat(gateway.count("select count(*) from pas_alert where sent_at is not null", new Object[0]))
                     .isEqualTo(2);
         }

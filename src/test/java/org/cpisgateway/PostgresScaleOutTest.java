@@ -45,8 +45,8 @@ class PostgresScaleOutTest {
     static void start() throws Exception {
         postgres = EmbeddedPostgres.builder().setDataDirectory(TestFolders.temporary("cpis-pg"))
                 .setCleanDataDirectory(true).start();
-        brokerPort = RunningGateway.freePort();
-        broker = BrokerOutageTest.startBroker(TestFolders.temporary("cpis-shared-broker"), brokerPort);
+        brokerPort = TestPorts.free();
+        broker = StandaloneBroker.start(TestFolders.temporary("cpis-shared-broker"), brokerPort);
         a = gateway();
         b = gateway();
     }
@@ -56,7 +56,7 @@ class PostgresScaleOutTest {
                 "cpis.store.url", postgres.getJdbcUrl("postgres", "postgres"),
                 "cpis.store.user", "postgres", "cpis.store.password", "",
                 "cpis.broker.embedded", "false", "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort,
-                "cpis.broker.password", "gateway-test-password",
+                "cpis.broker.password", StandaloneBroker.GATEWAY_PASSWORD,
                 "cpis.notify.retry-interval-ms", "500");
     }
 
@@ -102,7 +102,7 @@ class PostgresScaleOutTest {
         assertThat(a.count("select count(*) from inbound_message where control_id in " + in)).isEqualTo(n);
         assertThat(a.count("select count(*) from access_record where control_id in " + in)).isEqualTo(n);
         // each notification exactly once on the authority's queue, in the order acknowledged
-        List<String> received = BrokerOutageTest.receive(brokerPort, "LA901", n);
+        List<String> received = AuthorityQueues.controlIds(brokerPort, "LA901", n);
         assertThat(received).containsExactlyElementsOf(ids);
     }
 
@@ -115,13 +115,13 @@ class PostgresScaleOutTest {
             assertThat(t.get("/ZCS-1")).isEqualTo("FLAGGED");
             assertThat(t.get("/ZCA-2")).isEqualTo("R9Z02-UTC");
         }
-        BrokerOutageTest.receive(brokerPort, "LA902", 0); // drain what this test sent (the LAC plan's authority)
+        AuthorityQueues.controlIds(brokerPort, "LA902", 0); // drain what this test sent (the LAC plan's authority)
     }
 
     @Test
     void aPatternSeenByBothGatewaysAtOnceIsAlertedOnceAndItsWindowOutlivesARestart() throws Exception {
         String child = "9990003424"; // LA902 takes notification version 2, so pattern alerts
-        java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+        java.time.OffsetDateTime now = a.now();
         try (var c = a.store().getConnection()) {
             try (var ps = c.prepareStatement("insert into plan (nhs_number, plan_type, start_date, authority_code, "
                     + "updated_at) values (?, 'CPP', ?, 'LA902', ?)")) {
@@ -131,9 +131,9 @@ class PostgresScaleOutTest {
                 ps.executeUpdate();
             }
         }
-        TestStore.earlierAccess(a.store(), child, "R9Z02-UTC", 12);
-        TestStore.earlierAccess(a.store(), child, "R9Z03-MIU", 5);
-        BrokerOutageTest.receive(brokerPort, "LA902", 0);
+        TestStore.earlierAccess(a, child, "R9Z02-UTC", 12);
+        TestStore.earlierAccess(a, child, "R9Z03-MIU", 5);
+        AuthorityQueues.controlIds(brokerPort, "LA902", 0);
         // the same emergency department, two visits, one to each gateway at once: the pattern is the same one
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (Pas toA = Pas.connect(a.mllpPort); Pas toB = Pas.connect(b.mllpPort)) {
@@ -183,7 +183,7 @@ class PostgresScaleOutTest {
         try (Pas toB = Pas.connect(b.mllpPort)) {
             toB.send(Hl7Messages.a04(id, CPP_CHILD));
         }
-        assertThat(BrokerOutageTest.receive(brokerPort, "LA901", 1)).containsExactly(id);
+        assertThat(AuthorityQueues.controlIds(brokerPort, "LA901", 1)).containsExactly(id);
         long holderAfter = lockHolder();
         assertThat(holderAfter).as("another backend (gateway b's) holds it now").isPositive().isNotEqualTo(holderBefore);
     }

@@ -3,12 +3,14 @@ package org.cpisgateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The release as an integrator gets it: {@code target/cpis-gateway-<version>.tar.gz} unpacked into a folder outside
@@ -74,9 +76,9 @@ final class Release {
 
     /** The same, from the release unpacked at {@code home}. */
     static Running start(Path home, String name, Map<String, String> extraEnv) throws Exception {
-        int mllp = RunningGateway.freePort();
-        int broker = RunningGateway.freePort();
-        int http = RunningGateway.freePort();
+        int mllp = TestPorts.free();
+        int broker = TestPorts.free();
+        int http = TestPorts.free();
         Map<String, String> env = new HashMap<>(Map.of("CPIS_MLLP_HOST", "127.0.0.1",
                 "CPIS_MLLP_PORT", String.valueOf(mllp),
                 "CPIS_BROKER_ACCEPTOR", "tcp://127.0.0.1:" + broker + "?protocols=CORE,AMQP",
@@ -86,12 +88,13 @@ final class Release {
         Process process = command(home, env, "run", "--demo").redirectErrorStream(true).redirectOutput(output.toFile())
                 .start();
         Running running = new Running(process, mllp, broker, http, output);
-        long until = System.currentTimeMillis() + 120_000;
-        while (!listening(mllp) || !ready(http)) {
-            assertThat(process.isAlive()).as("the gateway runs; its output: %s", running.log()).isTrue();
-            assertThat(System.currentTimeMillis()).as("MLLP port open in time; output: %s", running.log())
-                    .isLessThan(until);
-            Thread.sleep(250);
+        try {
+            Waiting.upTo(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                assertThat(process.isAlive()).as("the gateway runs; its output: %s", running.log()).isTrue();
+                return TestPorts.listening(mllp) && ready(http);
+            });
+        } catch (ConditionTimeoutException late) {
+            throw new AssertionError("MLLP port open and the gateway ready in time; output: " + running.log(), late);
         }
         return running;
     }
@@ -101,14 +104,6 @@ final class Release {
         try {
             return Http.get(httpPort, "/observe/health/ready").statusCode() == 200;
         } catch (Exception notYet) {
-            return false;
-        }
-    }
-
-    static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException notYet) {
             return false;
         }
     }

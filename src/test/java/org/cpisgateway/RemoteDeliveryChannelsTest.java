@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
@@ -34,6 +35,7 @@ class RemoteDeliveryChannelsTest {
     // passwords with characters an endpoint URI would take as syntax: they must reach the server as they are
     static final String SFTP_PASSWORD = "test-only-sftp)pass}word&0001%+#?=RAW(x)";
     static final String SMTP_PASSWORD = "test-only)smtp&password+%";
+    static final ObjectMapper JSON = new ObjectMapper();
     static final String CPP_CHILD = "9990000018";   // demo plan of LA901
     static final String LAC_CHILD = "9990000026";   // demo plan of LA902
 
@@ -64,7 +66,7 @@ class RemoteDeliveryChannelsTest {
         Files.writeString(knownHosts, "[127.0.0.1]:" + sftp.getPort() + " " + PublicKeyEntry.toString(key.getPublic())
                 + "\n");
 
-        smtp = new ServerSetup(RunningGateway.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        smtp = new ServerSetup(TestPorts.free(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
         mail = new GreenMail(smtp);
         mail.setUser("relay@trust.example", "relay", SMTP_PASSWORD);
         mail.start();
@@ -106,7 +108,7 @@ class RemoteDeliveryChannelsTest {
     void theCouncilsSftpServerGetsTheFileAndItsDutyTeamAnEMailWithoutPatientDetails() throws Exception {
         String controlId = attend(CPP_CHILD);
         Path incoming = sftpRoot.resolve("incoming");
-        DeliveryChannelsTest.await(() -> {
+        Waiting.until(() -> {
             try (Stream<Path> files = Files.list(incoming)) {
                 return files.anyMatch(f -> !f.getFileName().toString().startsWith(".")
                         && read(f).contains(controlId));
@@ -117,14 +119,14 @@ class RemoteDeliveryChannelsTest {
             file = files.filter(f -> !f.getFileName().toString().startsWith(".") && read(f).contains(controlId))
                     .findFirst().orElseThrow();
         }
-        JsonNode notification = DeliveryChannelsTest.JSON.readTree(file.toFile());
+        JsonNode notification = JSON.readTree(file.toFile());
         String id = notification.path("notificationId").asText();
         assertThat(file.getFileName().toString()).isEqualTo(id + ".json");
         try (Stream<Path> files = Files.list(incoming)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("."));
         }
 
-        DeliveryChannelsTest.await(() -> Arrays.stream(mail.getReceivedMessages()).anyMatch(m -> subject(m)
+        Waiting.until(() -> Arrays.stream(mail.getReceivedMessages()).anyMatch(m -> subject(m)
                 .contains(id)), "the duty team's e-mail");
         MimeMessage email = Arrays.stream(mail.getReceivedMessages()).filter(m -> subject(m).contains(id))
                 .findFirst().orElseThrow();
@@ -142,13 +144,13 @@ class RemoteDeliveryChannelsTest {
     @Test
     void anSftpHostWhoseKeyIsNotKnownIsNotWrittenToAndTheReasonIsShown() throws Exception {
         String controlId = attend(LAC_CHILD);
-        DeliveryChannelsTest.await(() -> gateway.count("select count(*) from notification_delivery "
+        Waiting.until(() -> gateway.count("select count(*) from notification_delivery "
                 + "where authority_code = 'LA902' and state = 'retrying' and channel like 'sftp:%'") >= 1,
                 "LA902's notification retrying");
         try (Stream<Path> files = Files.list(sftpRoot.resolve("incoming"))) {
             assertThat(files.filter(f -> read(f).contains(controlId))).isEmpty();
         }
-        DeliveryChannelsTest.await(() -> la902Row().path("retrying").asLong() >= 1, "the operations view shows it");
+        Waiting.until(() -> la902Row().path("retrying").asLong() >= 1, "the operations view shows it");
         JsonNode la902 = la902Row();
         assertThat(la902.path("channel").asText()).isEqualTo("sftp://…@localhost:" + sftp.getPort() + "/incoming");
         assertThat(la902.path("lastError").asText()).contains("reject HostKey").doesNotContain(SFTP_PASSWORD);
@@ -158,25 +160,25 @@ class RemoteDeliveryChannelsTest {
     void anEMailWaitsWhileTheRelayIsDownAndGoesWhenItIsBack() throws Exception {
         mail.stop();
         String controlId = attend(CPP_CHILD);
-        DeliveryChannelsTest.await(() -> gateway.count("select count(*) from notification_delivery "
+        Waiting.until(() -> gateway.count("select count(*) from notification_delivery "
                 + "where authority_code = 'LA901' and state = 'retrying' and channel like 'mailto:%'") >= 1,
                 "the e-mail retrying while the relay is down");
         mail = new GreenMail(smtp);
         mail.setUser("relay@trust.example", "relay", SMTP_PASSWORD);
         mail.start();
-        DeliveryChannelsTest.await(() -> Arrays.stream(mail.getReceivedMessages()).anyMatch(m -> subject(m)
+        Waiting.until(() -> Arrays.stream(mail.getReceivedMessages()).anyMatch(m -> subject(m)
                 .contains("CP-IS")), "the e-mail once the relay is back");
         assertThat(controlId).isNotEmpty();
     }
 
     static JsonNode la902Row() throws Exception {
-        for (JsonNode row : DeliveryChannelsTest.JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/deliveries")
+        for (JsonNode row : JSON.readTree(Http.asOperator(gateway.httpPort, "/api/ops/deliveries")
                 .body())) {
             if (row.path("authority").asText().equals("LA902")) {
                 return row;
             }
         }
-        return DeliveryChannelsTest.JSON.createObjectNode();
+        return JSON.createObjectNode();
     }
 
     static String attend(String nhsNumber) throws Exception {

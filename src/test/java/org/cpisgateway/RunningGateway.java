@@ -2,8 +2,6 @@ package org.cpisgateway;
 
 import org.cpisgateway.app.GatewayMain;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,13 +28,15 @@ public final class RunningGateway implements AutoCloseable {
     public final int brokerPort;
     public final int httpPort;
     public final Path dataDir;
+    private final java.time.Clock clock;
     private final Main main;
 
-    private RunningGateway(int mllpPort, int brokerPort, int httpPort, Path dataDir, Main main) {
+    private RunningGateway(int mllpPort, int brokerPort, int httpPort, Path dataDir, java.time.Clock clock, Main main) {
         this.mllpPort = mllpPort;
         this.brokerPort = brokerPort;
         this.httpPort = httpPort;
         this.dataDir = dataDir;
+        this.clock = clock;
         this.main = main;
     }
 
@@ -52,9 +52,9 @@ public final class RunningGateway implements AutoCloseable {
     /** A gateway whose one clock is {@code clock} (a benchmark moving time through a month). */
     public static RunningGateway start(java.time.Clock clock, Path dataDir, String... extraProperties)
             throws Exception {
-        int mllpPort = freePort();
-        int brokerPort = freePort();
-        int httpPort = freePort();
+        int mllpPort = TestPorts.free();
+        int brokerPort = TestPorts.free();
+        int httpPort = TestPorts.free();
         String vm = "vm://" + VM_IDS.incrementAndGet();
         Main main = GatewayMain.create(clock);
         main.addOverrideProperty("cpis.mllp.host", "127.0.0.1");
@@ -68,7 +68,17 @@ public final class RunningGateway implements AutoCloseable {
             main.addOverrideProperty(extraProperties[i], extraProperties[i + 1]);
         }
         main.start();
-        return new RunningGateway(mllpPort, brokerPort, httpPort, dataDir, main);
+        return new RunningGateway(mllpPort, brokerPort, httpPort, dataDir, clock, main);
+    }
+
+    /** The gateway's one clock: rows a test writes for it are dated by this, as the gateway dates its own. */
+    public java.time.Clock clock() {
+        return clock;
+    }
+
+    /** Now on the gateway's clock. */
+    public java.time.OffsetDateTime now() {
+        return java.time.OffsetDateTime.now(clock);
     }
 
     public CamelContext context() {
@@ -118,31 +128,5 @@ public final class RunningGateway implements AutoCloseable {
     @Override
     public void close() throws Exception {
         main.stop();
-    }
-
-    /** Ports handed out by this test run: none is handed out twice. */
-    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * A port free now, below Linux's ephemeral range (32768 and up), so that the many client connections a test opens
-     * cannot take it between this call and the server's bind, and never one handed out before in this run.
-     */
-    public static int freePort() throws IOException {
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 20000 + random.nextInt(12000);
-            if (!HANDED_OUT.add(port)) {
-                continue;
-            }
-            try (ServerSocket s = new ServerSocket(port)) {
-                return port;
-            } catch (IOException taken) {
-                // in use: try another
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0)) {
-            HANDED_OUT.add(s.getLocalPort());
-            return s.getLocalPort();
-        }
     }
 }

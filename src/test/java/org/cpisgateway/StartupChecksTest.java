@@ -31,15 +31,15 @@ class StartupChecksTest {
                         + "R9Z01,,R9Z01-ED,Riverside ED,ED,no\n"
                         + "R9Z02,,R9Z02-UTC,Hillside UTC,UTC,sometimes\n", StandardCharsets.UTF_8);
         // nhs-number-locations.csv is missing
-        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(TestPorts.free(), 50, InetAddress.getByName("127.0.0.1"))) {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", GatewayProcess.runtimeClasspath(),
                     "-Dcpis.data.dir=" + work.resolve("data"),
                     "-Dcpis.mappings.dir=" + mappings,
                     "-Dcpis.mllp.host=127.0.0.1",
                     "-Dcpis.mllp.port=" + taken.getLocalPort(),
-                    "-Dcpis.http.port=" + RunningGateway.freePort(),
-                    "-Dcpis.broker.acceptor=tcp://127.0.0.1:" + RunningGateway.freePort(),
+                    "-Dcpis.http.port=" + TestPorts.free(),
+                    "-Dcpis.broker.acceptor=tcp://127.0.0.1:" + TestPorts.free(),
                     "-Dcpis.mllp.max-connections=lots",
                     "-Dcpis.timezone=Mars/Olympus",
                     "-Dcpis.store.sync-each-commit=perhaps",
@@ -67,11 +67,11 @@ class StartupChecksTest {
         }
         Files.writeString(mappings.resolve("authorities.csv"), Files.readString(Path.of("mappings/authorities.csv"))
                 + "LA903,Eastmoor Borough Council (test),01632 960201,01632 960202\n", StandardCharsets.UTF_8);
-        int brokerPort = RunningGateway.freePort();
-        var broker = BrokerOutageTest.startBroker(TestFolders.temporary("cpis-startup-broker"), brokerPort);
+        int brokerPort = TestPorts.free();
+        var broker = StandaloneBroker.start(TestFolders.temporary("cpis-startup-broker"), brokerPort);
         try {
             Throwable failure = startFailure("cpis.mappings.dir", mappings.toString(), "cpis.broker.embedded", "false",
-                    "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", "gateway-test-password");
+                    "cpis.broker.url", "tcp://127.0.0.1:" + brokerPort, "cpis.broker.password", StandaloneBroker.GATEWAY_PASSWORD);
             assertThat(GatewayMain.configurationProblems(failure)).as("%s", failure).isNotNull();
             assertThat(GatewayMain.configurationProblems(failure).getMessage())
                     .contains("the broker has no queue cpis.notify.LA903 for authority LA903")

@@ -20,16 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class StockMllpPipeliningTest extends CamelTestSupport {
 
-    private final int port = freePort();
-    private final int ackPort = freePort();
-
-    private static int freePort() {
-        try {
-            return RunningGateway.freePort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final int port = TestPorts.free();
+    private final int ackPort = TestPorts.free();
 
     @Override
     protected RoutesBuilder createRouteBuilder() {

@@ -40,7 +40,7 @@ class TlsTest {
         keypair("rogue", "CN=rogue-pas");
         exportImport("pas", "trusted-senders");      // the gateway trusts the PAS
         exportImport("gateway", "pas-trust");        // the PAS trusts the gateway
-        tlsPort = RunningGateway.freePort();
+        tlsPort = TestPorts.free();
         gateway = RunningGateway.start("cpis.mllp.tls.enabled", "true", "cpis.mllp.tls.port", String.valueOf(tlsPort),
                 "cpis.mllp.tls.keystore", dir.resolve("gateway.p12").toString(),
                 "cpis.mllp.tls.keystore-password", PASSWORD,
@@ -57,25 +57,17 @@ class TlsTest {
         }
     }
 
-    static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("keytool %s: %s", args[0], out).isZero();
-    }
-
     static void keypair(String name, String dname) throws Exception {
-        keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname,
+        Keytool.run("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname,
                 "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", dir.resolve(name + ".p12").toString(), "-storepass", PASSWORD);
     }
 
     static void exportImport(String name, String into) throws Exception {
         Path cert = dir.resolve(name + ".cer");
-        keytool("-exportcert", "-alias", name, "-keystore", dir.resolve(name + ".p12").toString(), "-storepass",
+        Keytool.run("-exportcert", "-alias", name, "-keystore", dir.resolve(name + ".p12").toString(), "-storepass",
                 PASSWORD, "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", name, "-file", cert.toString(), "-storetype", "PKCS12",
+        Keytool.run("-importcert", "-noprompt", "-alias", name, "-file", cert.toString(), "-storetype", "PKCS12",
                 "-keystore", dir.resolve(into + ".p12").toString(), "-storepass", PASSWORD);
     }
 

@@ -198,13 +198,13 @@ class UploadFolderTest {
             big.append("# padding: a message just over cpis.uploads.max-bytes\n");
         }
         try (JMSContext jms = gateway.connectAsAuthority("LA902")) {
-            JsonNode report = AuthoritySideTest.uploadByQueue(jms, "LA902", big.toString());
+            JsonNode report = Uploads.byQueue(jms, "LA902", big.toString());
             assertThat(report.path("outcome").asText()).isEqualTo("TOO_LARGE");
             assertThat(report.path("error").asText()).contains("cpis.uploads.max-bytes");
             assertThat(plansOf(child)).isZero();
             // and the queue goes on: the next upload is applied
             String next = child();
-            assertThat(AuthoritySideTest.uploadByQueue(jms, "LA902", csv(next)).path("outcome").asText())
+            assertThat(Uploads.byQueue(jms, "LA902", csv(next)).path("outcome").asText())
                     .isEqualTo("APPLIED");
             assertThat(plansOf(next)).isEqualTo(1);
         }

@@ -31,8 +31,8 @@ class WalElsewhereTest {
             try (Pas pas = Pas.connect(gateway.mllpPort)) {
                 for (int i = 0; i < 30; i++) {
                     String id = Hl7Messages.newControlId();
-                    String ack = pas.sendForText(Hl7Messages.a04(id, CrashSafetyTest.CHILD));
-                    assertThat(CrashSafetyTest.acceptedFlagged(ack, id)).as(ack).isTrue();
+                    String ack = pas.sendForText(Hl7Messages.a04(id, TestNhsNumbers.DEMO_CPP_LA901));
+                    assertThat(AckText.acceptedFlagged(ack, id)).as(ack).isTrue();
                     acked.add(id);
                 }
             }
@@ -61,10 +61,10 @@ class WalElsewhereTest {
             again.start();
             try (Pas pas = Pas.connect(again.mllpPort)) { // a re-send is answered from the store, as acknowledged
                 String id = acked.get(acked.size() - 1);
-                String ack = pas.sendForText(Hl7Messages.a04(id, CrashSafetyTest.CHILD));
-                assertThat(CrashSafetyTest.acceptedFlagged(ack, id)).as(ack).isTrue();
+                String ack = pas.sendForText(Hl7Messages.a04(id, TestNhsNumbers.DEMO_CPP_LA901));
+                assertThat(AckText.acceptedFlagged(ack, id)).as(ack).isTrue();
             }
-            Map<String, Integer> notified = CrashSafetyTest.drainNotifications(again.brokerPort);
+            Map<String, Integer> notified = AuthorityQueues.drainLa901(again.brokerPort);
             again.stop();
             // that each has exactly one notification is CrashSafetyTest's to hold; here: none twice
             assertThat(notified).as("notifications by attendance").allSatisfy(

@@ -15,18 +15,18 @@ import org.cpisgateway.delivery.ParkedDeliveries;
 import org.cpisgateway.delivery.SftpDelivery;
 import org.cpisgateway.delivery.WebhookDelivery;
 import org.cpisgateway.delivery.RelayLease;
-import org.cpisgateway.pasalert.PasAlertSender;
 
 /**
- * The one notification sender (routes/notifications.camel.yaml), the one PAS alert sender (routes/pas-alerts.camel.yaml)
- * and the lease that makes each one across gateways.
+ * The one notification sender (routes/notifications.camel.yaml), its channels, and the lease that makes it the one
+ * across gateways (the PAS alert sender holds the same lease: PasAlertWiring).
  */
 final class DeliveryWiring {
 
     private DeliveryWiring() {
     }
 
-    static void wire(CamelContext context, GatewaySettings s, StoreWiring store, Mappings mappings,
+    /** @return the lease, which the PAS alert sender shares (PasAlertWiring) */
+    static RelayLease wire(CamelContext context, GatewaySettings s, StoreWiring store, Mappings mappings,
                      OperationsWiring operations, BrokerWiring broker, List<AutoCloseable> started,
                      java.time.Clock clock, org.cpisgateway.supervision.Workers workers) {
         RelayLease lease = RelayLease.forStore(s.store().url(), s.store().user(), s.store().password());
@@ -61,8 +61,6 @@ final class DeliveryWiring {
         operations.view().showDeliveries(status::rows);
         context.getRegistry().bind("parkedDeliveries", new ParkedDeliveries(store.deliveries(),
                 mappings.authorities(), clock));
-        context.getRegistry().bind("pasAlertSender", new PasAlertSender(store.pasAlerts(),
-                context.createProducerTemplate(), lease::held,
-                java.time.Duration.ofMinutes(s.notifications().pasAlertGiveUpMinutes()), clock));
+        return lease;
     }
 }

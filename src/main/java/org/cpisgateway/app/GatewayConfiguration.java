@@ -9,13 +9,15 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.cpisgateway.config.GatewaySettings;
 import org.cpisgateway.config.SettingsReader;
+import org.cpisgateway.delivery.RelayLease;
 import org.cpisgateway.reload.ReloadGate;
+import org.cpisgateway.upload.UploadRoutes;
 
 /**
  * Wires the gateway: reads {@code conf/application.properties} once into typed settings (each key overridable by a
  * JVM system property or an environment variable, e.g. {@code CPIS_MLLP_PORT}), checks everything they point at,
- * then builds each area in turn (store, broker, operations, the attendance flow, delivery, MLLP, uploads and live
- * edits) and binds the beans the routes in {@code routes/} call by name.
+ * then builds each area in turn (store, broker, operations, HTTP access, the attendance flow, FHIR, delivery, PAS
+ * alerts, MLLP, uploads and live edits) and binds the beans the routes in {@code routes/} call by name.
  */
 public class GatewayConfiguration implements CamelConfiguration {
 
@@ -60,8 +62,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("workers", workers);
         StoreWiring store = StoreWiring.wire(s, clock, started);
         store.journal().workers().forEach(workers::add);
-        context.getRegistry().bind("dataSource", store.dataSource());
-        context.getRegistry().bind("planTable", store.plans());
+        store.bind(context.getRegistry());
         BrokerWiring broker = BrokerWiring.wire(context, s, mappings.authorities(), started);
         OperationsWiring operations = OperationsWiring.wire(context, s.operations(), store, broker, mappings,
                 s.notifications().unroutedQueue(),
@@ -71,10 +72,13 @@ public class GatewayConfiguration implements CamelConfiguration {
                 operations.metrics());
         InboundWiring.Checking checking = InboundWiring.wire(context, s, mappings, store, operations, clock);
         FhirWiring.wire(context, s, mappings, store, checking, users, clock);
-        DeliveryWiring.wire(context, s, store, mappings, operations, broker, started, clock, workers);
+        RelayLease lease = DeliveryWiring.wire(context, s, store, mappings, operations, broker, started, clock,
+                workers);
+        PasAlertWiring.wire(context, s, store, lease, clock);
         ReloadGate reloadGate = new ReloadGate();
         MllpWiring.wire(context, s.mllp(), reloadGate, operations.metrics());
-        LiveEditWiring.wire(context, s, mappings, store, broker, operations.reloadLog(), reloadGate, clock);
+        UploadRoutes uploadRoutes = UploadWiring.wire(context, s, mappings, store, broker, clock);
+        LiveEditWiring.wire(context, s, mappings, broker, uploadRoutes, operations.reloadLog(), reloadGate);
     }
 
     private static void closeInReverse(List<AutoCloseable> started) {

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
@@ -16,6 +17,7 @@ import org.cpisgateway.config.GatewaySettings;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.cpisgateway.ops.AuthorityReads;
 import org.cpisgateway.ops.GatewayMetrics;
+import org.cpisgateway.http.AnswerHeaders;
 import org.cpisgateway.http.GuardedHttpServer;
 import org.cpisgateway.http.LoginThrottle;
 import org.cpisgateway.http.Logins;
@@ -23,20 +25,22 @@ import org.cpisgateway.http.OperationsAccess;
 import org.cpisgateway.ops.OperationsAudit;
 import org.cpisgateway.http.OperatorAuthentication;
 import org.cpisgateway.http.OperatorDirectory;
+import org.cpisgateway.http.RouteRoles;
 import org.cpisgateway.store.AuthorityRecords;
 
 /**
  * Who may use the operations HTTP endpoint. Camel Main's HTTP server (Vert.x) authenticates every request under
  * {@code /api/} and {@code /ops} with HTTP Basic against the operations users file (hashed passwords, like the
- * broker's), answering 401 before any route runs; each route then requires its role ({@code operationsAccess}),
- * answering 403 without it. Health ({@code /observe/health/*}) and metrics ({@code /observe/metrics}) stay open, for
+ * broker's), answering 401 before any route runs; each route then declares the role it requires
+ * ({@code routePolicy: role.operator}), checked by {@link RouteRoles} before its first step, 403 without it (and 403
+ * for an operations path whose route declares none). Health ({@code /observe/health/*}) and metrics ({@code /observe/metrics}) stay open, for
  * probes and Prometheus: they carry no patient data, and the server listens on loopback unless told otherwise.
  * Under {@code /authority/} an authority's system reads back its own records, logging in with its broker user.
  */
 final class HttpAccessWiring {
 
     static final String REALM = "cpis-gateway operations";
-    static final List<String> PROTECTED_PATHS = List.of("/api/*", "/ops");
+    static final List<String> PROTECTED_PATHS = List.of("/api/*", "/ops", "/ops/*");
     /** Authority systems' own API, with their broker user and password. */
     static final String AUTHORITY_PATH = "/authority/*";
     static final String AUTHORITY_REALM = "cpis-gateway authority records";
@@ -91,6 +95,12 @@ final class HttpAccessWiring {
                 new Logins(List.of(authoritySystems), throttle, metrics.registry()),
                 new Logins(List.of(operators, authoritySystems), throttle, metrics.registry()));
         context.getRegistry().bind("operationsAccess", new OperationsAccess());
+        // each operations route declares its role (routePolicy: role.operator); one policy factory checks it as a
+        // request enters the route, and refuses an operations path whose routes declare none
+        RouteRoles.policies(OperationsAccess.ROLES).forEach(context.getRegistry()::bind);
+        context.addRoutePolicyFactory(new RouteRoles(PROTECTED_PATHS));
+        // an answer carries only the headers the gateway sets, never the request's (credentials, the query)
+        context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new AnswerHeaders());
         context.getRegistry().bind("operationsAudit", new OperationsAudit(clock));
         context.getRegistry().bind("authorityReads", new AuthorityReads(
                 new AuthorityRecords(store.dataSource(), s.check().zone()), mappings.authorities()::knows, clock,

@@ -1,7 +1,6 @@
 package org.cpisgateway.app;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
@@ -20,15 +19,13 @@ import org.cpisgateway.reload.ReloadGate;
 import org.cpisgateway.reload.ReloadLog;
 import org.cpisgateway.reload.RouteFileReloader;
 import org.cpisgateway.supervision.Workers;
-import org.cpisgateway.upload.FolderUploads;
-import org.cpisgateway.upload.PlanUpload;
 import org.cpisgateway.upload.UploadRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Uploads (one queue route and one folder route per authority, from the templates in routes/uploads.camel.yaml) and
- * live edits: once everything has started, saved files in routes/ and mappings/ take effect without a restart.
+ * Live edits: once everything has started, saved files in routes/ and mappings/ take effect without a restart (the
+ * upload routes, UploadWiring's, follow edits of authorities.csv and of their templates).
  */
 final class LiveEditWiring {
 
@@ -37,13 +34,8 @@ final class LiveEditWiring {
     private LiveEditWiring() {
     }
 
-    static void wire(CamelContext context, GatewaySettings s, Mappings mappings, StoreWiring store,
-                     BrokerWiring broker, ReloadLog reloadLog, ReloadGate reloadGate, Clock clock) throws Exception {
-        PlanUpload planUpload = new PlanUpload(store.plans(), broker.security(), clock,
-                s.upload().snapshotMaxEndPercent(), s.upload().maxBytes(), s.upload().maxRows());
-        context.getRegistry().bind("planUpload", planUpload);
-        context.getRegistry().bind("folderUpload", new FolderUploads(planUpload, s.upload().dir(), clock));
-        UploadRoutes uploadRoutes = new UploadRoutes(mappings.authorities());
+    static void wire(CamelContext context, GatewaySettings s, Mappings mappings, BrokerWiring broker,
+                     UploadRoutes uploadRoutes, ReloadLog reloadLog, ReloadGate reloadGate) throws Exception {
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
@@ -52,7 +44,7 @@ final class LiveEditWiring {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
-                uploadRoutes.ensureAll(ctx);
+                // after UploadWiring's listener has made the upload routes (listeners run in the order added)
                 if (s.operations().liveEdits()) {
                     watchForEdits(ctx, s, mappings, broker, uploadRoutes, reloadLog, reloadGate);
                 }

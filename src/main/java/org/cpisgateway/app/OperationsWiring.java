@@ -97,8 +97,6 @@ record OperationsWiring(PrometheusMeterRegistry prometheus, GatewayMetrics metri
         registry.bind("operationsView", view);
         registry.bind("reloadLog", reloadLog);
         registry.bind("messageLog", store.messages());
-        registry.bind("journalRetention", store.retention());
-        registry.bind("planRetention", store.planRetention());
         return new OperationsWiring(prometheus, metrics, reloadLog, view);
     }
 }

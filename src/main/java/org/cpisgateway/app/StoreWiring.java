@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.spi.Registry;
 import org.cpisgateway.config.ConfigurationProblems;
 import org.cpisgateway.config.GatewaySettings;
 import org.cpisgateway.config.StoreSettings;
@@ -36,6 +37,17 @@ record StoreWiring(HikariDataSource dataSource, PlanTable plans, AccessLog acces
                    PlanRetention planRetention, VisitTable visits, PasAlertTable pasAlerts, DeliveryTable deliveries) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreWiring.class);
+
+    /**
+     * Binds the store's beans the routes call by name: the pool, the plan table, and the two retentions
+     * (routes/retention.camel.yaml).
+     */
+    void bind(Registry registry) {
+        registry.bind("dataSource", dataSource);
+        registry.bind("planTable", plans);
+        registry.bind("journalRetention", retention);
+        registry.bind("planRetention", planRetention);
+    }
 
     static StoreWiring wire(GatewaySettings settings, Clock clock, List<AutoCloseable> started)
             throws SQLException, java.io.IOException {

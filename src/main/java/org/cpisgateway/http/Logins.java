@@ -155,7 +155,11 @@ public final class Logins {
         }
     }
 
-    /** The user and password of an HTTP Basic {@code Authorization} header, or null when there are none. */
+    /**
+     * The user and password of an HTTP Basic {@code Authorization} header, or null when there are none. Only the FHIR
+     * API reads the header itself: it logs in inside its route so that a refusal is a FHIR OperationOutcome, where
+     * the other paths use Vert.x's Basic handler ({@link OperatorAuthentication}).
+     */
     public static String[] basic(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;

@@ -47,7 +47,7 @@ public final class FhirSearchBenchmark {
         int warmup = intArg(args, "--warmup", 10);
         List<String> unflagged = new ArrayList<>();
         for (long n = 999_700_000L; unflagged.size() < 1000; n++) {
-            String number = LargeUploadBenchmark.withCheckDigit(n);
+            String number = org.cpisgateway.TestNhsNumbers.withCheckDigit(n);
             if (number != null) {
                 unflagged.add(number);
             }
@@ -63,7 +63,7 @@ public final class FhirSearchBenchmark {
         try (RunningGateway gateway = RunningGateway.start(properties.toArray(String[]::new))) {
             List<String> flaggedChildren = new ArrayList<>();
             for (long n = 999_600_000L; flaggedChildren.size() < PLANS; n++) {
-                String number = LargeUploadBenchmark.withCheckDigit(n);
+                String number = org.cpisgateway.TestNhsNumbers.withCheckDigit(n);
                 if (number == null) {
                     continue;
                 }
@@ -112,7 +112,7 @@ public final class FhirSearchBenchmark {
                 }, "fhir-client-" + c);
                 t.start();
             }
-            Thread.sleep(warmup * 1000L);
+            Thread.sleep(warmup * 1000L); // a benchmark's warm-up is a length of time, not a condition
             recorder.getIntervalHistogram(); // drop what the warm-up recorded
             done.await();
             Histogram h = recorder.getIntervalHistogram();

@@ -26,7 +26,6 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.cpisgateway.GatewayProcess;
 import org.cpisgateway.Mllp;
-import org.cpisgateway.RunningGateway;
 import org.cpisgateway.TestFolders;
 import org.cpisgateway.store.Database;
 
@@ -381,7 +380,7 @@ public final class GatewayBenchmark {
     record Baseline(Process process, int port) implements AutoCloseable {
 
         static Baseline start(Class<?> main, String serverCpu, Path data, String name) throws Exception {
-            int port = RunningGateway.freePort();
+            int port = org.cpisgateway.TestPorts.free();
             List<String> cmd = new ArrayList<>();
             if (serverCpu != null) {
                 cmd.addAll(List.of("taskset", "-c", serverCpu));
@@ -473,15 +472,9 @@ public final class GatewayBenchmark {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static void waitForPort(int port) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("port " + port + " did not open");
+    static void waitForPort(int port) {
+        org.cpisgateway.Waiting.upTo(java.time.Duration.ofSeconds(30)).alias("port " + port + " open")
+                .until(() -> org.cpisgateway.TestPorts.listening(port));
     }
 
     static final class Result {
@@ -729,7 +722,7 @@ public final class GatewayBenchmark {
             w.malformedShare = malformedShare;
             int numbers = Math.min(plans, MAX_PLANNED_NUMBERS);
             for (long base = plans > 360_000 ? 999_000_000L : 999_400_000L; w.flagged.size() < numbers; base++) {
-                String n = LargeUploadBenchmark.withCheckDigit(base);
+                String n = org.cpisgateway.TestNhsNumbers.withCheckDigit(base);
                 if (n != null) {
                     w.flagged.add(n);
                 }
@@ -795,7 +788,7 @@ public final class GatewayBenchmark {
             } else {
                 String n = null;
                 while (n == null) {
-                    n = LargeUploadBenchmark.withCheckDigit(unplannedBase + random.nextInt(100_000));
+                    n = org.cpisgateway.TestNhsNumbers.withCheckDigit(unplannedBase + random.nextInt(100_000));
                 }
                 nhs = n;
             }

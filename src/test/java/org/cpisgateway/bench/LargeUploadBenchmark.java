@@ -35,7 +35,7 @@ public final class LargeUploadBenchmark {
         String[] types = {"CPP", "LAC", "UCP"};
         int made = 0;
         for (long base = 999_100_000L; made < rows; base++) {
-            String n = withCheckDigit(base);
+            String n = org.cpisgateway.TestNhsNumbers.withCheckDigit(base);
             if (n != null) {
                 csv.append(n).append(',').append(types[made % 3]).append(",").append(org.cpisgateway.TestDates.iso("today-10m")).append(",\n");
                 made++;
@@ -62,7 +62,7 @@ public final class LargeUploadBenchmark {
                 }
             });
             traffic.start();
-            Path response = org.cpisgateway.AuthoritySideTest.waitForResponse(gateway.dataDir.resolve("uploads/LA901/done"));
+            Path response = org.cpisgateway.Uploads.response(gateway.dataDir.resolve("uploads/LA901/done"));
             double seconds = (System.nanoTime() - start) / 1e9;
             uploading.set(false);
             traffic.join();
@@ -103,13 +103,5 @@ public final class LargeUploadBenchmark {
         Arrays.sort(s);
         System.out.printf("%s: n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n", what, s.length, s[s.length / 2] / 1000.0,
                 s[(int) Math.min(s.length - 1, Math.floor(s.length * 0.99))] / 1000.0, s[s.length - 1] / 1000.0);
-    }
-
-
-    /** A valid NHS number from nine digits, or null when none exists. */
-    public static String withCheckDigit(long nineDigits) {
-        String s = Long.toString(nineDigits);
-        int check = org.cpisgateway.core.NhsNumber.checkDigit(s);
-        return check == 10 ? null : s + check;
     }
 }

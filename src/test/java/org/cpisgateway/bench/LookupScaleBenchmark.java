@@ -94,7 +94,7 @@ public final class LookupScaleBenchmark {
             store.plansFor(n);
             accesses.recentAccesses(n, 1000);
         } else {
-            String n = LargeUploadBenchmark.withCheckDigit(999_800_000L + r.nextInt(100_000));
+            String n = org.cpisgateway.TestNhsNumbers.withCheckDigit(999_800_000L + r.nextInt(100_000));
             if (n != null) {
                 store.plansFor(n);
             }
@@ -107,7 +107,7 @@ public final class LookupScaleBenchmark {
             c.setAutoCommit(false);
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             for (long base = 990_000_000L; numbers.size() < plans; base++) {
-                String n = LargeUploadBenchmark.withCheckDigit(base);
+                String n = org.cpisgateway.TestNhsNumbers.withCheckDigit(base);
                 if (n == null) {
                     continue;
                 }

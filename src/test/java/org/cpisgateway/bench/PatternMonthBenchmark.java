@@ -90,7 +90,7 @@ public final class PatternMonthBenchmark {
         Instant monthStart = ZonedDateTime.now(ZONE).minusDays(31).toInstant();
         List<String> children = new ArrayList<>();
         for (long n = 999_500_000L; children.size() < CHILDREN; n++) {
-            String number = LargeUploadBenchmark.withCheckDigit(n);
+            String number = org.cpisgateway.TestNhsNumbers.withCheckDigit(n);
             if (number != null) {
                 children.add(number);
             }

@@ -86,7 +86,7 @@ public final class SoakRun {
         System.out.printf("%6s %9s %9s %9s %7s %7s %8s %7s %6s %8s %9s %7s%n", "minute", "sent", "acked",
                 "notified", "uploads", "rss_mb", "heap_mb", "threads", "files", "store_mb", "broker_mb", "logs_mb");
         for (int minute = 1; minute <= minutes; minute++) {
-            Thread.sleep(60_000); // the sampling period
+            Thread.sleep(60_000); // the sampling period: a benchmark paces itself by the clock
             if (minute == minutes / 2) {
                 restarting = true;
                 gateway.stop(); // SIGTERM, as systemd stops it
@@ -192,7 +192,7 @@ public final class SoakRun {
     }
 
     private static String number(int round, int i) {
-        return LargeUploadBenchmark.withCheckDigit(999_100_000L + (round % 1000) * 200L + i);
+        return org.cpisgateway.TestNhsNumbers.withCheckDigit(999_100_000L + (round % 1000) * 200L + i);
     }
 
     private static JMSContext connect(GatewayProcess gateway) {
@@ -236,6 +236,7 @@ public final class SoakRun {
         }
     }
 
+    /** A pause of the load generator (its pace, a client waiting before it tries again): benchmarks may sleep. */
     private static void pause(long millis) {
         try {
             Thread.sleep(millis);

@@ -155,7 +155,7 @@ public final class StartupBenchmark {
             } catch (IOException notYet) {
                 // not listening yet, or it closed the connection while starting: try again
             }
-            TimeUnit.MILLISECONDS.sleep(10);
+            org.cpisgateway.Waiting.pace(java.time.Duration.ofMillis(10)); // the prober's pace between tries
         }
         throw new IllegalStateException("no AA within 120 s:\n" + gateway.logTail(30));
     }
@@ -189,7 +189,7 @@ public final class StartupBenchmark {
             t.start();
             threads.add(t);
         }
-        TimeUnit.SECONDS.sleep(seconds);
+        org.cpisgateway.Waiting.pace(java.time.Duration.ofSeconds(seconds)); // the load's length, then the kill
         gateway.kill(); // under load: the connections are still sending
         running.set(false);
         for (Thread t : threads) {

@@ -28,7 +28,7 @@ class BrokerPagingTest {
 
     @Test
     void notificationsBeyondTheMemoryBoundArePagedAndAllDeliveredInOrder() throws Exception {
-        int port = freePort();
+        int port = org.cpisgateway.TestPorts.free();
         BrokerSecurity security = new BrokerSecurity(
                 List.of(Path.of("conf/broker/users.properties"), Path.of("conf/demo/broker-users.properties")),
                 List.of(Path.of("conf/broker/roles.properties"), Path.of("conf/demo/broker-roles.properties")),
@@ -64,12 +64,6 @@ class BrokerPagingTest {
             }
         } finally {
             broker.stop();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

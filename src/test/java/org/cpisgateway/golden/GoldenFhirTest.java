@@ -28,7 +28,7 @@ class GoldenFhirTest {
     private static GoldenRun gateway;
 
     static Stream<String> cases() throws Exception {
-        return GoldenFilesTest.cases();
+        return GoldenRun.cases();
     }
 
     @BeforeAll
@@ -55,10 +55,10 @@ class GoldenFhirTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void theAnswerIsTheGoldenOneAndEveryNotificationIsValidFhir(String name) throws Exception {
-        Path dir = GoldenFilesTest.CASES.resolve(name);
+        Path dir = GoldenRun.CASES.resolve(name);
         GoldenRun.Outcome outcome = gateway.run(dir);
         assertThat(outcome.ack()).as("every message gets an ACK").isNotNull();
-        assertThat(new String(GoldenFilesTest.readableAck(outcome.ack()), StandardCharsets.ISO_8859_1))
+        assertThat(new String(GoldenRun.readableAck(outcome.ack()), StandardCharsets.ISO_8859_1))
                 .as("ACK of %s", name)
                 .isEqualTo(new String(Files.readAllBytes(dir.resolve("ack.hl7")), StandardCharsets.ISO_8859_1));
         for (String[] notification : outcome.notifications()) {

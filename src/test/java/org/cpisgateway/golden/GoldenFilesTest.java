@@ -44,16 +44,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenFilesTest {
 
-    static final Path CASES = Path.of("src/test/resources/golden");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
     private static GoldenRun gateway;
 
-    static Stream<String> cases() throws IOException {
-        try (Stream<Path> dirs = Files.list(CASES)) {
-            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
-        }
-    }
 
     @BeforeAll
     static void startRoutes() throws Exception {
@@ -68,12 +62,12 @@ class GoldenFilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("org.cpisgateway.golden.GoldenRun#cases")
     void theGatewayAnswersAsTheGoldenFilesSay(String name) throws Exception {
-        Path dir = CASES.resolve(name);
+        Path dir = GoldenRun.CASES.resolve(name);
         GoldenRun.Outcome outcome = gateway.run(dir);
         assertThat(outcome.ack()).as("every message gets an ACK").isNotNull();
-        byte[] actualAck = readableAck(outcome.ack());
+        byte[] actualAck = GoldenRun.readableAck(outcome.ack());
         ArrayNode list = JSON.createArrayNode();
         for (String[] row : outcome.notifications()) {
             var entry = JSON.createObjectNode();
@@ -99,16 +93,4 @@ class GoldenFilesTest {
                 .isEqualTo(Files.readString(notificationsFile, StandardCharsets.UTF_8));
     }
 
-    /** One segment a line for the file, and MSH-10 (random in every ACK) as a placeholder. */
-    static byte[] readableAck(byte[] ack) {
-        String text = new String(ack, StandardCharsets.ISO_8859_1);
-        char fs = text.charAt(3);
-        int start = 0;
-        for (int i = 0; i < 9; i++) {
-            start = text.indexOf(fs, start) + 1;
-        }
-        int end = text.indexOf(fs, start);
-        text = text.substring(0, start) + "{ack-control-id}" + text.substring(end);
-        return text.replace('\r', '\n').getBytes(StandardCharsets.ISO_8859_1);
-    }
 }

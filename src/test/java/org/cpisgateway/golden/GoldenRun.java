@@ -1,5 +1,6 @@
 package org.cpisgateway.golden;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -35,6 +37,29 @@ import org.cpisgateway.store.PlanTable;
  * (notifications are read from the outbox, exactly as they will be sent). One case at a time.
  */
 final class GoldenRun implements AutoCloseable {
+
+    /** The cases: one folder each, holding the message in and the ACK and notifications expected out. */
+    static final Path CASES = Path.of("src/test/resources/golden");
+
+    /** The names of the cases, sorted. */
+    static Stream<String> cases() throws IOException {
+        try (Stream<Path> dirs = Files.list(CASES)) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    /** One segment a line for the file, and MSH-10 (random in every ACK) as a placeholder. */
+    static byte[] readableAck(byte[] ack) {
+        String text = new String(ack, StandardCharsets.ISO_8859_1);
+        char fs = text.charAt(3);
+        int start = 0;
+        for (int i = 0; i < 9; i++) {
+            start = text.indexOf(fs, start) + 1;
+        }
+        int end = text.indexOf(fs, start);
+        text = text.substring(0, start) + "{ack-control-id}" + text.substring(end);
+        return text.replace('\r', '\n').getBytes(StandardCharsets.ISO_8859_1);
+    }
 
     static final String DEFAULT_CLOCK = "2026-11-22T09:30:00Z";
 
