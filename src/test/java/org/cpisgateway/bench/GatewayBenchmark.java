@@ -194,7 +194,7 @@ public final class GatewayBenchmark {
                 Integer.parseInt(o.getOrDefault("half-settle", "5")), workload);
 
         if ("true".equals(o.get("table"))) {
-            try (Baseline bare = Baseline.start(BareMllpServer.class, serverCpu, data, "bare")) {
+            try (Baseline bare = Baseline.start(BareMllpServer.class, serverCpu, data, "bare", List.of())) {
                 Result bareMax = closedLoop("baseline", bare.port, connections, warmup, seconds, workload);
                 bare.close();
                 List<String> props = new ArrayList<>(gatewayProps);
@@ -237,7 +237,10 @@ public final class GatewayBenchmark {
                 "peer", "store-and-forward peer");
         for (String b : List.of("bare", "floor", "peer")) {
             if (baselines.contains(b)) {
-                try (Baseline server = Baseline.start(baselineMains.get(b), serverCpu, data, b)) {
+                // --peer-forward=false: the peer's queue is not read (paged to disk beyond its 16 MB in memory)
+                List<String> extra = b.equals("peer") && "false".equals(o.get("peer-forward"))
+                        ? List.of("forward=false") : List.of();
+                try (Baseline server = Baseline.start(baselineMains.get(b), serverCpu, data, b, extra)) {
                     baselineRows.put(b, phases.measure(baselineNames.get(b), server.pid(), server.port, commonRate,
                             null));
                 }
@@ -379,7 +382,8 @@ public final class GatewayBenchmark {
      */
     record Baseline(Process process, int port) implements AutoCloseable {
 
-        static Baseline start(Class<?> main, String serverCpu, Path data, String name) throws Exception {
+        static Baseline start(Class<?> main, String serverCpu, Path data, String name, List<String> args)
+                throws Exception {
             int port = org.cpisgateway.TestPorts.free();
             List<String> cmd = new ArrayList<>();
             if (serverCpu != null) {
@@ -389,6 +393,7 @@ public final class GatewayBenchmark {
             cmd.addAll(GatewayProcess.LAUNCHER_JVM_OPTIONS); // the same JVM options as the gateway
             cmd.addAll(List.of("-cp", GatewayProcess.classpath(), "-Dlogback.configurationFile=conf/logback.xml",
                     main.getName(), String.valueOf(port), data.resolve("baseline-" + name).toAbsolutePath().toString()));
+            cmd.addAll(args);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(Path.of("target/bench-" + name + ".log").toFile()).start();
             waitForPort(port);
