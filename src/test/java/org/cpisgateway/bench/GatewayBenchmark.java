@@ -26,16 +26,19 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.cpisgateway.GatewayProcess;
 import org.cpisgateway.Mllp;
-import org.cpisgateway.RunningGateway;
 import org.cpisgateway.TestFolders;
 import org.cpisgateway.store.Database;
 
 /**
- * Throughput and latency of the full gateway against the bare-MLLP limit of the same stack, on this machine, with
- * the same connection count, in one run. Both servers run as their own processes; the load generator (this JVM)
- * waits for each ACK as a PAS does (closed loop), or keeps N frames in flight per connection (pipelined), and
- * records every round trip in an HdrHistogram. Latency at half of each server's maximum throughput is measured at a
- * fixed rate, from each message's intended send time (no coordinated omission).
+ * Throughput and latency of the full gateway against what a trust would otherwise run, on this machine, with the
+ * same connection count, in one run. Every server runs as its own process, pinned to the same CPU, with the release
+ * launcher's JVM options: the bare camel-mllp listener ({@link BareMllpServer}), the durable floor (a group-committed
+ * fsync before each ACK, {@link DurableFloorServer}), the store-and-forward peer (a persistent JMS send to an embedded
+ * Artemis before each ACK, {@link StoreAndForwardPeer}), and the gateway (embedded store; with
+ * {@code --store=postgres} also on PostgreSQL). The load generator (this JVM) waits for each ACK as a PAS does
+ * (closed loop), or keeps N frames in flight per connection (pipelined), and records every round trip in an
+ * HdrHistogram. Latency, CPU per message and RSS are measured at one fixed rate for every server, half of the
+ * gateway's closed-loop maximum, from each message's intended send time (no coordinated omission).
  * <p>
  * Workload: A04s for a population where {@code child-share} are children, {@code flagged-share} of the children have
  * an active plan, {@code scheduled-share} attend a scheduled setting and {@code malformed-share} are garbage; the
@@ -43,14 +46,15 @@ import org.cpisgateway.store.Database;
  * <pre>
  * mvn -q -Pbench test-compile exec:java -Dexec.args="--connections=8 --seconds=20"
  * </pre>
- * The gateway is warmed up with load until its JIT compiler threads use under 5% of a CPU over 10 s (at least
- * {@code --warmup} seconds, at most {@code --max-warmup=600}); the baseline gets {@code --warmup} seconds.
+ * Every server is warmed up with load until its JIT compiler threads use under 5% of a CPU over 10 s (at least
+ * {@code --warmup} seconds, at most {@code --max-warmup=600}).
  * Other options: {@code --warmup=10 --plans=150000 --accesses=1000000 --child-share=0.3 --flagged-share=0.02
  * --scheduled-share=0.2 --malformed-share=0.005 --pipeline=8 --gateway=key=value,key=value} (gateway properties,
- * e.g. {@code --gateway=cpis.store.sync-each-commit=false}); {@code --store=postgres} puts the store on a local
- * PostgreSQL server (pinned with the gateway); {@code --port=2575} only drives a gateway that is
+ * e.g. {@code --gateway=cpis.store.sync-each-commit=false}); {@code --baselines=bare,floor,peer} (the baseline rows
+ * to run, {@code none} for none); {@code --store=postgres} adds the gateway on a local PostgreSQL server (pinned with
+ * the gateway), {@code --stores=postgres} runs that row alone; {@code --port=2575} only drives a gateway that is
  * already running (for profiling).
- * Prints a table and writes {@code target/bench/results.csv}.
+ * Prints one table with the targets and writes every phase to {@code target/bench/results.csv}.
  */
 public final class GatewayBenchmark {
 
@@ -106,8 +110,9 @@ public final class GatewayBenchmark {
             }
             System.exit(0);
         }
-        // fair measurement: the server under test (baseline, then gateway) on the last CPU, this load generator on the
-        // others, the same way for both, so the ratio compares servers and not their share of a contended CPU
+        // fair measurement: every server under test (the gateway, then the baselines) on the last CPU, this load
+        // generator on the others, the same way for all, so the ratios compare servers and not their share of a
+        // contended CPU
         String serverCpu = null;
         int cpus = Runtime.getRuntime().availableProcessors();
         if (!"false".equals(o.get("pin")) && cpus >= 2 && new java.io.File("/usr/bin/taskset").canExecute()) {
@@ -118,16 +123,34 @@ public final class GatewayBenchmark {
             System.out.printf("pinned: server under test on CPU %s, load generator on CPU %s%n", serverCpu, loadCpus);
             CpuBusy.serverCpu = cpus - 1;
         }
+        // --stores=embedded,postgres: the gateway rows (--store=postgres is both); --baselines=bare,floor,peer
+        List<String> stores = List.of(o.getOrDefault("stores",
+                "postgres".equals(o.get("store")) ? "embedded,postgres" : "embedded").split(","));
+        List<String> baselines = List.of(o.getOrDefault("baselines", "bare,floor,peer").split(","));
         Path data = TestFolders.temporary("cpis-bench");
+        int plans = Integer.parseInt(o.get("plans"));
+        int accesses = Integer.parseInt(o.get("accesses"));
+        double[] shares = {Double.parseDouble(o.get("child-share")), Double.parseDouble(o.get("flagged-share")),
+                Double.parseDouble(o.get("scheduled-share")), Double.parseDouble(o.get("malformed-share"))};
+        Workload workload = null;
+        if (stores.contains("embedded")) {
+            if (o.containsKey("store-dir")) {
+                // --store-dir=DIR: the embedded store is loaded once into DIR (a national-size one takes long), and
+                // each run works on a fresh copy of it, so runs start from the same store
+                workload = KeptStore.copyInto(Path.of(o.get("store-dir")), data.resolve("store"), plans, accesses,
+                        shares);
+            } else {
+                workload = Workload.prepare("jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", plans, accesses,
+                        shares[0], shares[1], shares[2], shares[3]);
+            }
+        }
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = null;
-        String storeUrl = "jdbc:h2:file:" + data.resolve("store/cpis").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
-        String storeUser = "sa";
-        if ("postgres".equals(o.get("store"))) { // the store on PostgreSQL (a local server, pinned like the gateway)
+        String pgUrl = null;
+        if (stores.contains("postgres")) { // the store on PostgreSQL (a local server, pinned with the gateway)
             postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setDataDirectory(data.resolve("pg")).setCleanDataDirectory(true).start();
-            storeUrl = postgres.getJdbcUrl("postgres", "postgres");
-            storeUser = "postgres";
+            pgUrl = postgres.getJdbcUrl("postgres", "postgres");
             if (serverCpu != null) {
                 String postmaster = Files.readAllLines(data.resolve("pg/postmaster.pid")).get(0).trim();
                 new ProcessBuilder("taskset", "-a", "-cp", serverCpu, postmaster).inheritIO().start().waitFor();
@@ -135,21 +158,9 @@ public final class GatewayBenchmark {
                     System.out.println(AUTOGROUP_WARNING);
                 }
             }
-        }
-        int plans = Integer.parseInt(o.get("plans"));
-        int accesses = Integer.parseInt(o.get("accesses"));
-        double[] shares = {Double.parseDouble(o.get("child-share")), Double.parseDouble(o.get("flagged-share")),
-                Double.parseDouble(o.get("scheduled-share")), Double.parseDouble(o.get("malformed-share"))};
-        Workload workload;
-        if (o.containsKey("store-dir") && postgres == null) {
-            // --store-dir=DIR: the embedded store is loaded once into DIR (a national-size one takes long), and each
-            // run works on a fresh copy of it, so runs start from the same store
-            workload = KeptStore.copyInto(Path.of(o.get("store-dir")), data.resolve("store"), plans, accesses, shares);
-        } else {
-            workload = Workload.prepare(storeUrl, storeUser, plans, accesses, shares[0], shares[1], shares[2],
+            Workload loaded = Workload.prepare(pgUrl, "postgres", plans, accesses, shares[0], shares[1], shares[2],
                     shares[3]);
-        }
-        if (postgres != null) {
+            workload = workload == null ? loaded : workload;
             // the bulk load's aftermath before anything is measured: the vacuum and statistics autovacuum would start
             // on the loaded tables, and the checkpoint the load's log volume set off
             try (java.sql.Connection c = postgres.getPostgresDatabase().getConnection();
@@ -161,120 +172,248 @@ public final class GatewayBenchmark {
                         (System.nanoTime() - t) / 1e9);
             }
         }
-        List<String[]> rows = new ArrayList<>();
-
-        int barePort = org.cpisgateway.TestPorts.free();
-        List<String> bareCmd = new ArrayList<>();
-        if (serverCpu != null) {
-            bareCmd.addAll(List.of("taskset", "-c", serverCpu));
+        if (workload == null) {
+            throw new IllegalArgumentException("--stores names no store (embedded, postgres): " + stores);
         }
-        bareCmd.add(java());
-        bareCmd.addAll(GatewayProcess.LAUNCHER_JVM_OPTIONS); // the same JVM options as the gateway
-        bareCmd.addAll(List.of("-cp", GatewayProcess.classpath(),
-                "-Dlogback.configurationFile=conf/logback.xml", BareMllpServer.class.getName(), String.valueOf(barePort)));
-        Process bare = new ProcessBuilder(bareCmd)
-                .redirectErrorStream(true).redirectOutput(Path.of("target/bench-bare.log").toFile()).start();
-        waitForPort(barePort);
-        Result bareMax = closedLoop("baseline", barePort, connections, warmup, seconds, workload);
-        Result barePipe = pipelined("baseline", barePort, connections, pipeline, seconds, workload);
-        // --half-seconds=N: the fixed-rate phases for N seconds (default: --seconds). At half load a 15 s window
-        // holds about 30 young collections, so its p99 moves with where they fall; a longer one averages over more.
-        int halfSeconds = Integer.parseInt(o.getOrDefault("half-seconds", String.valueOf(seconds)));
-        // --half-settle=N: N seconds at the fixed rate before its window is counted (default 5). The pipelined phase
-        // just before leaves queues behind (on PostgreSQL its answers were slow for the first two seconds after it),
-        // and their draining is not the tail of a server at half load
-        int halfSettle = Integer.parseInt(o.getOrDefault("half-settle", "5"));
-        settle(barePort, connections, bareMax.throughput / 2, halfSettle, workload);
-        Result bareHalf = fixedRate("baseline", barePort, connections, bareMax.throughput / 2, halfSeconds, workload,
-                null);
-        bare.destroy();
-        bare.waitFor(30, TimeUnit.SECONDS);
-
-        Result gwMax;
-        Result gwPipe;
-        Result gwHalf;
-        Resources res = new Resources();
         List<String> gatewayProps = new ArrayList<>(List.of("cpis.demo.enabled", "false"));
-        if (postgres != null) {
-            gatewayProps.addAll(List.of("cpis.store.url", storeUrl, "cpis.store.user", storeUser));
-        }
         for (String kv : o.getOrDefault("gateway", "").split(",")) {
             if (kv.contains("=")) {
                 gatewayProps.add(kv.substring(0, kv.indexOf('=')));
                 gatewayProps.add(kv.substring(kv.indexOf('=') + 1));
             }
         }
+        Phases phases = new Phases(connections, warmup, Integer.parseInt(o.getOrDefault("max-warmup", "600")),
+                seconds, pipeline,
+                // --half-seconds=N: the fixed-rate phases for N seconds (default: --seconds). At half load a 15 s
+                // window holds about 30 young collections, so its p99 moves with where they fall; a longer one
+                // averages over more.
+                Integer.parseInt(o.getOrDefault("half-seconds", String.valueOf(seconds))),
+                // --half-settle=N: N seconds at the fixed rate before its window is counted (default 5). The
+                // pipelined phase just before leaves queues behind (on PostgreSQL its answers were slow for the first
+                // two seconds after it), and their draining is not the tail of a server at half load
+                Integer.parseInt(o.getOrDefault("half-settle", "5")), workload);
+
         if ("true".equals(o.get("table"))) {
-            scalingTable(data, workload, gatewayProps, serverCpu, warmup,
-                    Integer.parseInt(o.getOrDefault("max-warmup", "600")), seconds, bareMax);
+            try (Baseline bare = Baseline.start(BareMllpServer.class, serverCpu, data, "bare", List.of())) {
+                Result bareMax = closedLoop("baseline", bare.port, connections, warmup, seconds, workload);
+                bare.close();
+                List<String> props = new ArrayList<>(gatewayProps);
+                if (stores.get(stores.size() - 1).equals("postgres")) {
+                    props.addAll(List.of("cpis.store.url", pgUrl, "cpis.store.user", "postgres"));
+                }
+                scalingTable(data, workload, props, serverCpu, warmup,
+                        Integer.parseInt(o.getOrDefault("max-warmup", "600")), seconds, bareMax);
+            }
             if (postgres != null) {
                 postgres.close(); // before exit: left to its shutdown hook, it could not remove its folder
             }
             System.exit(0);
         }
-        try (GatewayProcess gateway = new GatewayProcess(data, gatewayProps.toArray(new String[0]))) {
-            gateway.pinnedTo(serverCpu).start();
-            warmUntilJitSettles(gateway.pid(), gateway.mllpPort, connections, warmup,
-                    Integer.parseInt(o.getOrDefault("max-warmup", "600")), workload);
-            gwMax = closedLoop("gateway", gateway.mllpPort, connections, 0, seconds, workload);
-            gwPipe = pipelined("gateway", gateway.mllpPort, connections, pipeline, seconds, workload);
-            long pid = gateway.pid();
-            String jfr = System.getenv("CPIS_BENCH_JFR"); // a profile of the half-load phase, for finding the cost
-            if (jfr != null) {
-                jcmd(pid, "JFR.start", "name=half", "settings=profile", "filename=" + jfr);
+
+        // the gateway first: half of its closed-loop maximum is the fixed rate every row is measured at
+        // (--half-rate=N: that rate instead, so that runs with different settings are compared at one load)
+        double commonRate = Double.parseDouble(o.getOrDefault("half-rate", "0"));
+        Map<String, Row> gatewayRows = new java.util.LinkedHashMap<>();
+        for (String store : stores) {
+            List<String> props = new ArrayList<>(gatewayProps);
+            Path dir = data;
+            if (store.equals("postgres")) {
+                props.addAll(List.of("cpis.store.url", pgUrl, "cpis.store.user", "postgres"));
+                dir = data.resolve("gateway-on-postgres");
             }
-            // --half-rate=N: the fixed-rate phase at N msg/s instead of half the closed-loop maximum, so runs with
-            // different JVM or store settings are compared at the same load
-            double halfRate = o.containsKey("half-rate") ? Double.parseDouble(o.get("half-rate"))
-                    : gwMax.throughput / 2;
-            settle(gateway.mllpPort, connections, halfRate, halfSettle, workload);
-            long cpuBefore = Resources.cpuMillis(pid);
-            gwHalf = fixedRate("gateway", gateway.mllpPort, connections, halfRate, halfSeconds, workload, res);
-            long cpuAfter = Resources.cpuMillis(pid);
-            if (jfr != null) {
-                jcmd(pid, "JFR.stop", "name=half");
+            try (GatewayProcess gateway = new GatewayProcess(dir, props.toArray(new String[0]))) {
+                gateway.pinnedTo(serverCpu).start();
+                Row row = phases.measure(store.equals("postgres") ? "gateway (PostgreSQL)" : "gateway (embedded store)",
+                        gateway.pid(), gateway.mllpPort, commonRate, System.getenv("CPIS_BENCH_JFR"));
+                commonRate = commonRate > 0 ? commonRate : row.max.throughput / 2;
+                gatewayRows.put(store, row);
+                gateway.stop();
             }
-            res.cpuMicrosPerMessage = (cpuAfter - cpuBefore) * 1000.0 / Math.max(1, gwHalf.messages);
-            res.rssMb = Resources.rssMb(pid);
-            res.heapAfterGcMb = Resources.heapAfterGcMb(pid);
-            gateway.stop();
+        }
+        Map<String, Row> baselineRows = new java.util.LinkedHashMap<>();
+        Map<String, Class<?>> baselineMains = Map.of("bare", BareMllpServer.class, "floor", DurableFloorServer.class,
+                "peer", StoreAndForwardPeer.class);
+        Map<String, String> baselineNames = Map.of("bare", "bare MLLP", "floor", "durable floor",
+                "peer", "store-and-forward peer");
+        for (String b : List.of("bare", "floor", "peer")) {
+            if (baselines.contains(b)) {
+                // --peer-forward=false: the peer's queue is not read (paged to disk beyond its 16 MB in memory)
+                List<String> extra = b.equals("peer") && "false".equals(o.get("peer-forward"))
+                        ? List.of("forward=false") : List.of();
+                try (Baseline server = Baseline.start(baselineMains.get(b), serverCpu, data, b, extra)) {
+                    baselineRows.put(b, phases.measure(baselineNames.get(b), server.pid(), server.port, commonRate,
+                            null));
+                }
+            }
         }
 
+        List<Row> all = new ArrayList<>(baselineRows.values());
+        all.addAll(gatewayRows.values());
         String[] header = {"server", "mode", "connections", "messages", "throughput_per_s", "p50_ms", "p90_ms", "p99_ms",
                 "p999_ms", "max_ms", "server_cpu_busy_pct", "load_cpu_busy_pct"};
-        for (Result r : List.of(bareMax, barePipe, bareHalf, gwMax, gwPipe, gwHalf)) {
-            rows.add(r.row(connections));
-        }
         Files.createDirectories(Path.of("target/bench"));
         List<String> csv = new ArrayList<>();
         csv.add(String.join(",", header));
-        rows.forEach(r -> csv.add(String.join(",", r)));
+        for (Row row : all) {
+            for (Result r : List.of(row.max, row.pipe, row.half)) {
+                csv.add(String.join(",", r.row(connections)));
+            }
+        }
         Files.write(Path.of("target/bench/results.csv"), csv);
 
-        System.out.printf("%n%-9s %-22s %5s %9s %10s %8s %8s %8s %8s %8s %8s %8s%n", (Object[]) header);
-        for (String[] r : rows) {
-            System.out.printf("%-9s %-22s %5s %9s %10s %8s %8s %8s %8s %8s %8s %8s%n", (Object[]) r);
+        System.out.printf("%n%-26s %12s %12s %9s %9s %9s %7s %12s%n", "server", "closed msg/s", "pipelined",
+                "p99 ms", "p99.9 ms", "CPU µs", "RSS MB", "busy srv/load");
+        for (Row row : all) {
+            System.out.printf(Locale.ROOT, "%-26s %12.0f %12.0f %9.2f %9.2f %9.0f %7d %12s%n", row.name,
+                    row.max.throughput, row.pipe.throughput, row.p(99), row.p(99.9), row.cpuMicros, row.rssMb,
+                    row.max.busy == null ? "-" : String.format(Locale.ROOT, "%.0f/%.0f%%", row.max.busy.server(),
+                            row.max.busy.load()));
         }
-        System.out.println("(busy: the share of the server's CPU, and of the load generator's, not idle over the phase,"
-                + " from /proc/stat; a baseline whose server CPU is far from 100% measured the load generator)");
-        System.out.printf("%ngateway / baseline throughput, closed loop: %.1f%%; pipelined: %.1f%%%n",
-                100.0 * gwMax.throughput / bareMax.throughput, 100.0 * gwPipe.throughput / barePipe.throughput);
-        System.out.printf("gateway p99 at half its max (%.0f msg/s): %.2f ms (baseline at half its max: %.2f ms)%n",
-                gwHalf.target, gwHalf.histogram.getValueAtPercentile(99) / 1000.0,
-                bareHalf.histogram.getValueAtPercentile(99) / 1000.0);
-        System.out.printf("gateway at half load: CPU %.0f µs/message, RSS %d MB, heap after GC %d MB%n",
-                res.cpuMicrosPerMessage, res.rssMb, res.heapAfterGcMb);
+        System.out.printf(Locale.ROOT, "(closed loop: %d connections each waiting for its ACK; pipelined: %d frames in "
+                        + "flight each; p99, p99.9, CPU per message and RSS at %.0f msg/s for every row, half of the "
+                        + "gateway's closed-loop maximum; busy: the server's CPU and the load generator's over the "
+                        + "closed loop, a baseline far from 100%% measured the load generator)%n",
+                connections, pipeline, commonRate);
+        if (gatewayRows.containsKey("postgres")) {
+            System.out.println("(gateway (PostgreSQL): CPU and RSS are the gateway's process; PostgreSQL's backends, on"
+                    + " the same CPU, show in its busy share)");
+        }
+        Row floor = baselineRows.get("floor");
+        Row peer = baselineRows.get("peer");
+        Row bare = baselineRows.get("bare");
+        for (Row gw : gatewayRows.values()) {
+            System.out.printf("%n%s against the targets:%n", gw.name);
+            target("closed loop / store-and-forward peer", peer == null ? null : gw.max.throughput / peer.max.throughput,
+                    "x", 1.0, true);
+            target("pipelined / store-and-forward peer", peer == null ? null : gw.pipe.throughput / peer.pipe.throughput,
+                    "x", 1.0, true);
+            target("closed loop / durable floor", floor == null ? null : 100 * gw.max.throughput / floor.max.throughput,
+                    "%", 50, true);
+            target("pipelined / durable floor", floor == null ? null : 100 * gw.pipe.throughput / floor.pipe.throughput,
+                    "%", 50, true);
+            target("p99 / durable floor's p99 at the same rate", floor == null ? null : gw.p(99) / floor.p(99), "x", 2,
+                    false);
+            target("CPU per message at that rate (µs)", gw.cpuMicros, "", 200, false);
+            target("RSS at that rate (MB)", (double) gw.rssMb, "", 300, false);
+            if (bare != null) {
+                System.out.printf(Locale.ROOT, "  %-46s %.1f%% closed loop, %.1f%% pipelined (information)%n",
+                        "/ bare MLLP", 100 * gw.max.throughput / bare.max.throughput,
+                        100 * gw.pipe.throughput / bare.pipe.throughput);
+            }
+            System.out.printf("  %-46s %d MB%n", "heap after a full GC", gw.heapAfterGcMb);
+        }
         if (postgres != null) {
             postgres.close();
         }
         if (postgres != null && serverCpu != null && autogroupOn()) {
             System.out.println(AUTOGROUP_WARNING);
         }
-        System.out.printf("store: %s, %d plans, %d access records; workload %s; %s%n",
-                postgres != null ? "PostgreSQL" : "embedded H2", workload.planCount,
+        System.out.printf("%nstore: %s, %d plans, %d access records; workload %s; %s%n", stores, workload.planCount,
                 workload.accessCount, o, serverCpu == null ? "not pinned"
                         : "server pinned to CPU " + serverCpu + ", load generator to the other CPUs");
         System.exit(0);
+    }
+
+    /** One target line: the figure, the bound, met or not (or not measured, when its baseline was not run). */
+    static void target(String what, Double value, String unit, double bound, boolean atLeast) {
+        if (value == null) {
+            System.out.printf("  %-46s not measured (its baseline was not run)%n", what);
+            return;
+        }
+        boolean met = atLeast ? value >= bound : value <= bound;
+        String fmt = unit.equals("%") ? "%.1f%%" : unit.equals("x") ? "%.2fx" : "%.0f";
+        String boundFmt = unit.equals("%") ? "%.0f%%" : unit.equals("x") ? "%.1fx" : "%.0f";
+        System.out.printf(Locale.ROOT, "  %-46s " + fmt + "  (target %s " + boundFmt + ")  %s%n", what, value,
+                atLeast ? "≥" : "≤", bound, met ? "met" : "NOT MET");
+    }
+
+    /** One server's row of the table. */
+    static final class Row {
+        String name;
+        Result max;
+        Result pipe;
+        Result half;
+        double cpuMicros;
+        long rssMb;
+        long heapAfterGcMb;
+
+        double p(double percentile) {
+            return half.histogram.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    /** The phases every server goes through, the same for each. */
+    record Phases(int connections, int warmup, int maxWarmup, int seconds, int pipeline, int halfSeconds,
+                  int halfSettle, Workload workload) {
+
+        /**
+         * Warm-up until the JIT settles, closed loop, pipelined, then the fixed rate ({@code rate}; 0: half of this
+         * server's closed-loop maximum) with the CPU per message and RSS over it.
+         */
+        Row measure(String name, long pid, int port, double rate, String jfr) throws Exception {
+            warmUntilJitSettles(pid, port, connections, warmup, maxWarmup, workload);
+            Row row = new Row();
+            row.name = name;
+            row.max = closedLoop(name, port, connections, 0, seconds, workload);
+            row.pipe = pipelined(name, port, connections, pipeline, seconds, workload);
+            double halfRate = rate > 0 ? rate : row.max.throughput / 2;
+            if (jfr != null) { // a profile of the half-load phase, for finding the cost
+                jcmd(pid, "JFR.start", "name=half", "settings=profile", "filename=" + jfr);
+            }
+            settle(port, connections, halfRate, halfSettle, workload);
+            long cpuBefore = Resources.cpuMillis(pid);
+            row.half = fixedRate(name, port, connections, halfRate, halfSeconds, workload, null);
+            long cpuAfter = Resources.cpuMillis(pid);
+            if (jfr != null) {
+                jcmd(pid, "JFR.stop", "name=half");
+            }
+            row.cpuMicros = (cpuAfter - cpuBefore) * 1000.0 / Math.max(1, row.half.messages);
+            row.rssMb = Resources.rssMb(pid);
+            row.heapAfterGcMb = Resources.heapAfterGcMb(pid);
+            System.out.printf(Locale.ROOT, "%s: closed loop %.0f msg/s, pipelined %.0f msg/s, at %.0f msg/s p99 %.2f ms"
+                    + "%n", name, row.max.throughput, row.pipe.throughput, halfRate, row.p(99));
+            return row;
+        }
+    }
+
+    /**
+     * A baseline server as its own process, pinned as the gateway is, with the release launcher's JVM options; its
+     * output in {@code target/bench-<name>.log}, its files in a folder of the run's.
+     */
+    record Baseline(Process process, int port) implements AutoCloseable {
+
+        static Baseline start(Class<?> main, String serverCpu, Path data, String name, List<String> args)
+                throws Exception {
+            int port = org.cpisgateway.TestPorts.free();
+            List<String> cmd = new ArrayList<>();
+            if (serverCpu != null) {
+                cmd.addAll(List.of("taskset", "-c", serverCpu));
+            }
+            cmd.add(java());
+            cmd.addAll(GatewayProcess.LAUNCHER_JVM_OPTIONS); // the same JVM options as the gateway
+            cmd.addAll(List.of("-cp", GatewayProcess.classpath(), "-Dlogback.configurationFile=conf/logback.xml",
+                    main.getName(), String.valueOf(port), data.resolve("baseline-" + name).toAbsolutePath().toString()));
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(Path.of("target/bench-" + name + ".log").toFile()).start();
+            waitForPort(port);
+            return new Baseline(p, port);
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        }
     }
 
     /**
