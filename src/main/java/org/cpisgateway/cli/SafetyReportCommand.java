@@ -1,5 +1,9 @@
 package org.cpisgateway.cli;
 
+import org.cpisgateway.safety.HazardLog;
+import org.cpisgateway.safety.SafetyReport;
+import org.cpisgateway.safety.TestResults;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +17,7 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JacksonException;
 import org.cpisgateway.app.BuildInfo;
-import org.cpisgateway.cli.TestResults.Outcome;
+import org.cpisgateway.safety.TestResults.Outcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -38,6 +38,7 @@ class LayeringTest {
     static final List<String> FLOORS = List.of(
             "cli",         // bin/cpis-gateway: one class per subcommand
             "app",         // start-up: settings, one wiring per area, the Camel configuration
+            "safety",      // the hazard log and its report with the tests' latest results
             "mllp",        // the MLLP listeners and their TLS
             "fhir",        // the FHIR API and FHIR notifications
             "delivery",    // notifications to authorities' queues, webhooks, folders, SFTP, mail

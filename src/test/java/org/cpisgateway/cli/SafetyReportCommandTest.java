@@ -1,5 +1,7 @@
 package org.cpisgateway.cli;
 
+import org.cpisgateway.safety.HazardLog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

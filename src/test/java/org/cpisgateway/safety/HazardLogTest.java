@@ -18,10 +18,9 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import org.cpisgateway.TestFolders;
-import org.cpisgateway.cli.HazardLog;
-import org.cpisgateway.cli.HazardLog.Evidence;
-import org.cpisgateway.cli.HazardLog.Likelihood;
-import org.cpisgateway.cli.HazardLog.Severity;
+import org.cpisgateway.safety.HazardLog.Evidence;
+import org.cpisgateway.safety.HazardLog.Likelihood;
+import org.cpisgateway.safety.HazardLog.Severity;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;

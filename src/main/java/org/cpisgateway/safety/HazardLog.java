@@ -1,4 +1,4 @@
-package org.cpisgateway.cli;
+package org.cpisgateway.safety;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.cpisgateway.cli;
+package org.cpisgateway.safety;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,22 +12,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.cpisgateway.cli.HazardLog.Control;
-import org.cpisgateway.cli.HazardLog.Evidence;
-import org.cpisgateway.cli.HazardLog.Hazard;
-import org.cpisgateway.cli.HazardLog.Likelihood;
-import org.cpisgateway.cli.HazardLog.Risk;
-import org.cpisgateway.cli.HazardLog.Severity;
-import org.cpisgateway.cli.TestResults.Outcome;
-import org.cpisgateway.cli.TestResults.Result;
+import org.cpisgateway.safety.HazardLog.Control;
+import org.cpisgateway.safety.HazardLog.Evidence;
+import org.cpisgateway.safety.HazardLog.Hazard;
+import org.cpisgateway.safety.HazardLog.Likelihood;
+import org.cpisgateway.safety.HazardLog.Risk;
+import org.cpisgateway.safety.HazardLog.Severity;
+import org.cpisgateway.safety.TestResults.Outcome;
+import org.cpisgateway.safety.TestResults.Result;
 
 /**
  * The hazard log as one readable page, HTML or Markdown: each hazard, its risk before and after its controls, and
  * beside each test that evidences a control its latest result and the time of its report, or "not run".
  */
-final class SafetyReport {
+public final class SafetyReport {
 
-    static final String NOT_A_REVIEW = "This report supports, and does not replace, the clinical safety officer's "
+    public static final String NOT_A_REVIEW = "This report supports, and does not replace, the clinical safety officer's "
             + "review of the hazard log under DCB0129 (manufacturer) and DCB0160 (deploying organisation). A passed "
             + "test shows that a control behaves as its test says, on the build that ran it; it does not show that "
             + "the hazard log is complete, nor that the ratings are right for a particular deployment.";
@@ -42,7 +42,7 @@ final class SafetyReport {
     private final List<Path> reportDirs;
     private final String version;
 
-    SafetyReport(HazardLog log, TestResults results, Instant generated, Path logFile, List<Path> reportDirs,
+    public SafetyReport(HazardLog log, TestResults results, Instant generated, Path logFile, List<Path> reportDirs,
             String version) {
         this.log = log;
         this.results = results;
@@ -53,7 +53,7 @@ final class SafetyReport {
     }
 
     /** How many of the distinct tests the log names have each outcome. */
-    Map<Outcome, Integer> tally() {
+    public Map<Outcome, Integer> tally() {
         Map<Outcome, Integer> tally = new EnumMap<>(Outcome.class);
         for (Outcome o : Outcome.values()) {
             tally.put(o, 0);
@@ -63,7 +63,7 @@ final class SafetyReport {
     }
 
     /** The oldest report among the evidence's results, if any was run. */
-    Optional<Instant> oldestEvidence() {
+    public Optional<Instant> oldestEvidence() {
         return log.evidence().stream().map(results::of).map(Result::reported).filter(t -> t != null)
                 .min(Instant::compareTo);
     }
@@ -133,7 +133,7 @@ final class SafetyReport {
 
     // ---------------------------------------------------------------------------------------------------- HTML
 
-    String html() {
+    public String html() {
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>").append(esc(log.system())).append(" hazard log: safety report</title>\n")
@@ -264,7 +264,7 @@ final class SafetyReport {
 
     // ------------------------------------------------------------------------------------------------ Markdown
 
-    String markdown() {
+    public String markdown() {
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("# ").append(md(log.system())).append(" hazard log: safety report\n\n");
         b.append("> **").append(md(NOT_A_REVIEW)).append("**\n\n");

@@ -1,4 +1,4 @@
-package org.cpisgateway.cli;
+package org.cpisgateway.safety;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +28,9 @@ import org.xml.sax.helpers.DefaultHandler;
  * time is the file's (the reports carry none of their own). Where two folders hold the same class, the newer report
  * counts.
  */
-final class TestResults {
+public final class TestResults {
 
-    enum Outcome {
+    public enum Outcome {
         PASSED("passed"), FAILED("failed"), SKIPPED("skipped"), NOT_RUN("not run");
 
         final String words;
@@ -41,7 +41,7 @@ final class TestResults {
     }
 
     /** A test's (or a class's) result: {@code reported} and {@code report} are null when it was not run. */
-    record Result(Outcome outcome, Instant reported, Path report) {
+    public record Result(Outcome outcome, Instant reported, Path report) {
 
         static final Result NOT_RUN = new Result(Outcome.NOT_RUN, null, null);
     }
@@ -59,7 +59,7 @@ final class TestResults {
     }
 
     /** The reports in {@code dirs}; a folder that does not exist holds none. */
-    static TestResults read(List<Path> dirs) throws IOException {
+    public static TestResults read(List<Path> dirs) throws IOException {
         Map<String, ClassReport> classes = new HashMap<>();
         List<Path> unreadable = new ArrayList<>();
         DocumentBuilder parser = parser();
@@ -94,12 +94,12 @@ final class TestResults {
     }
 
     /** Report files that were not XML a parser could read (a build killed while writing one). */
-    List<Path> unreadable() {
+    public List<Path> unreadable() {
         return unreadable;
     }
 
     /** The result of a test method, or of every test of a class when {@code method} is null. */
-    Result of(HazardLog.Evidence evidence) {
+    public Result of(HazardLog.Evidence evidence) {
         ClassReport report = bySimpleName.get(evidence.testClass());
         if (report == null) {
             return Result.NOT_RUN;
