@@ -166,9 +166,13 @@ class AuthorityOnboardingTest {
         assertThat(Files.readString(conf.resolve("users.properties"))).isEqualTo(users);
     }
 
-    /** Waits (up to 10 s) until a login with this password succeeds, or fails, as expected. */
+    /**
+     * Waits (up to 30 s) until a login with this password succeeds, or fails, as expected. The broker remembers a
+     * login that succeeded for its security invalidation interval (10 s, Artemis's default), so an old password can
+     * still log in for that long after a rotation: the wait leaves room above it.
+     */
     void awaitLogin(String user, String password, boolean accepted) {
-        Waiting.upTo(Duration.ofSeconds(10)).alias("login of " + user + " accepted: " + accepted)
+        Waiting.upTo(Duration.ofSeconds(30)).alias("login of " + user + " accepted: " + accepted)
                 .until(() -> loginAccepted(user, password) == accepted);
     }
 

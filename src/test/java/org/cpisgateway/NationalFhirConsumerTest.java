@@ -152,6 +152,14 @@ class NationalFhirConsumerTest {
         return received;
     }
 
+    /**
+     * The children of these notifications that are among {@code ours}: another test's search may be notified late
+     * (its relay round after this test's drain), and must not count here.
+     */
+    static List<String> ours(List<JsonNode> notifications, String... ours) {
+        return children(notifications).stream().filter(List.of(ours)::contains).toList();
+    }
+
     static List<String> children(List<JsonNode> notifications) {
         return notifications.stream().map(n -> n.at("/child/nhsNumber").asText()).toList();
     }
@@ -226,7 +234,7 @@ class NationalFhirConsumerTest {
         String trace = UUID.randomUUID().toString();
         Bundle bundle = careTeams(consumer(ED_SYSTEM, Map.of("TraceID", trace)), child);
         assertThat(bundle.getTotal()).isEqualTo(1);
-        assertThat(children(receive("LA901", 1, WATCH))).as("exactly one notification").containsExactly(child);
+        assertThat(ours(receive("LA901", 1, WATCH), child)).as("exactly one notification").containsExactly(child);
         assertThat(auditLines()).anySatisfy(line -> {
             assertThat(line.path("action").asText()).isEqualTo("fhir-care-team-search");
             assertThat(line.path("traceId").asText()).isEqualTo(trace);
@@ -242,8 +250,8 @@ class NationalFhirConsumerTest {
         Bundle bundle = careTeams(consumer(ED_SYSTEM, headers("false")), silent);
         assertThat(entries(bundle, CareTeam.class, Bundle.SearchEntryMode.MATCH)).hasSize(1);
         careTeams(consumer(ED_SYSTEM, headers("true")), control); // sent after it, the same way
-        assertThat(children(receive("LA901", 1, WATCH))).as("the control's notification and nothing for the silent "
-                + "read, watched %s after it", WATCH).containsExactly(control);
+        assertThat(ours(receive("LA901", 1, WATCH), silent, control)).as("the control's notification and nothing for "
+                + "the silent read, watched %s after it", WATCH).containsExactly(control);
         assertThat(gateway.count("select count(*) from access_record where nhs_number = ? and scheduled = false",
                 silent)).as("not an unscheduled access").isZero();
         assertThat(gateway.count("select count(*) from access_record where nhs_number = ? and scheduled = true",
@@ -257,7 +265,7 @@ class NationalFhirConsumerTest {
         String control = childOfLa901();
         assertThat(careTeams(consumer(GP_SYSTEM, headers("true")), child).getTotal()).isEqualTo(1);
         careTeams(consumer(ED_SYSTEM, headers(null)), control);
-        assertThat(children(receive("LA901", 1, WATCH))).as("watched %s after the control's", WATCH)
+        assertThat(ours(receive("LA901", 1, WATCH), child, control)).as("watched %s after the control's", WATCH)
                 .containsExactly(control);
     }
 

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * default), and, once a child has no plan left, the child's access history. One transaction per run. Each deleted
  * plan and each child whose history went is written to the audit log ({@code cpis.audit}, with the NHS number: the
  * audit must say whose record was removed); the application log gets the counts only. Runs hourly
- * ({@code routes/operations.camel.yaml}); an authority can still delete a plan at once with an uploaded DELETE.
+ * ({@code routes/retention.camel.yaml}); an authority can still delete a plan at once with an uploaded DELETE.
  */
 public class PlanRetention {
 
