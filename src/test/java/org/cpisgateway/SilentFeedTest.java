@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -217,31 +216,5 @@ class SilentFeedTest {
             }
         }
         return Double.NaN;
-    }
-
-    /** The gateway's one clock, moved by the test. */
-    static final class MovableClock extends Clock {
-        private final AtomicReference<Instant> now;
-        private final ZoneId zone;
-
-        MovableClock(AtomicReference<Instant> now, ZoneId zone) {
-            this.now = now;
-            this.zone = zone;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return zone;
-        }
-
-        @Override
-        public Clock withZone(ZoneId z) {
-            return new MovableClock(now, z);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

@@ -1,9 +1,10 @@
 package org.cpisgateway.bench;
 
+import org.cpisgateway.MovableClock;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -51,32 +52,6 @@ public final class PatternMonthBenchmark {
     static final ZoneId ZONE = ZoneId.of("Europe/London");
 
     private PatternMonthBenchmark() {
-    }
-
-    /** The one clock of the gateway, set by the benchmark to each attendance's time. */
-    static final class MovableClock extends Clock {
-        private final AtomicReference<Instant> now;
-        private final ZoneId zone;
-
-        MovableClock(AtomicReference<Instant> now, ZoneId zone) {
-            this.now = now;
-            this.zone = zone;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return zone;
-        }
-
-        @Override
-        public Clock withZone(ZoneId z) {
-            return new MovableClock(now, z);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 
     enum Course { ONCE, UNDER, SETTINGS, REPEATS }
